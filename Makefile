@@ -1,0 +1,29 @@
+# Two commands do all set-up on a fresh machine: `make extract` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+ARTICLES ?= seeds
+OUT ?= output
+REFERENCE_DATE ?=
+WORKERS ?=
+CORPUS ?=
+EXTRACT_ARGS := $(if $(REFERENCE_DATE),--reference-date $(REFERENCE_DATE)) $(if $(WORKERS),--workers $(WORKERS))
+
+.PHONY: install extract test bench report clean
+
+$(VENV)/.installed: setup.cfg
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test,dask]'
+	touch $@
+
+install: $(VENV)/.installed
+
+extract: install
+	$(PY) -m pipeline extract $(ARTICLES) --out $(OUT) $(EXTRACT_ARGS)
+
+test: install
+	$(PY) -m pytest
+
+clean:
+	rm -rf $(VENV) $(OUT) *.egg-info .pytest_cache

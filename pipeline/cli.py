@@ -1,0 +1,131 @@
+"""Command line: ``python -m pipeline extract|evaluate|bench|report|rules check``.
+
+Exit codes: 0 the run completed (per-file problems are in the articles table), 2 a usage or environment
+error (one line on stderr says what to do), 1 an internal failure.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+
+USAGE_ERROR, INTERNAL_ERROR = 2, 1
+
+
+class UsageError(Exception):
+    """A problem the user can fix; printed as one line, exit code 2."""
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
+    sub = p.add_subparsers(dest="command", required=True)
+    ex = sub.add_parser("extract", help="extract every *.txt article under a folder into tables")
+    ex.add_argument("articles", type=Path, help="folder of .txt articles (searched recursively)")
+    ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    ex.add_argument("--reference-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
+    ex.add_argument("--manifest", type=Path, help="CSV article,published (default: ARTICLES/manifest.csv)")
+    ex.add_argument("--model", help="installed spaCy pipeline name or path (default: models/config.cfg)")
+    ex.add_argument("--rules", type=Path, action="append", default=[], help="extra pattern file (repeatable)")
+    ex.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    ex.add_argument("--quiet", action="store_true", help="no progress bar")
+    ev = sub.add_parser("evaluate", help="score an output folder against gold files (SPEC section 4)")
+    ev.add_argument("gold", type=Path)
+    ev.add_argument("output", type=Path)
+    ev.add_argument("--verbose", action="store_true", help="list every false positive and miss")
+    rules = sub.add_parser("rules", help="work with rule pattern files")
+    rules_sub = rules.add_subparsers(dest="rules_command", required=True)
+    check = rules_sub.add_parser("check", help="validate pattern files")
+    check.add_argument("files", type=Path, nargs="+")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except UsageError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return USAGE_ERROR
+    except KeyboardInterrupt:
+        print("interrupted; the previous output was left as it was", file=sys.stderr)
+        return INTERNAL_ERROR
+
+
+def cmd_extract(args) -> int:
+    from pipeline.articles import read_manifest
+    from pipeline.nlp import ModelError
+    from pipeline.rules import RuleError
+    from pipeline.run import extract_folder, jobs_for
+
+    if not args.articles.is_dir():
+        raise UsageError(f"input folder {args.articles} does not exist or is not a folder")
+    _check_writable(args.out)
+    if args.manifest and not args.manifest.is_file():
+        raise UsageError(f"manifest {args.manifest} does not exist")
+    try:
+        total = len(jobs_for(args.articles, args.reference_date, args.manifest))
+        bar = _progress(total, args.quiet)
+        summary = extract_folder(args.articles, args.out, reference=args.reference_date, manifest=args.manifest,
+                                 model=args.model, extra_rules=tuple(map(str, args.rules)),
+                                 workers=max(1, args.workers), progress=bar.update if bar else None)
+    except (ModelError, RuleError, ValueError) as err:
+        raise UsageError(str(err)) from None
+    if bar:
+        bar.close()
+    print(f"{summary.line()}; tables in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
+    return 0
+
+
+def _check_writable(out: Path) -> None:
+    parent = out.resolve().parent
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"output {out} exists and is not a folder")
+    if not parent.exists():
+        try:
+            parent.mkdir(parents=True)
+        except OSError as err:
+            raise UsageError(f"cannot create the output's parent folder {parent}: {err.strerror}") from None
+    if not os.access(parent, os.W_OK) or (out.exists() and not os.access(out, os.W_OK)):
+        raise UsageError(f"output folder {out} is not writable: choose another with --out")
+
+
+def _progress(total: int, quiet: bool):
+    """A tqdm bar (articles/s and ETA on stderr) for runs of more than a handful of files."""
+    if quiet or total <= 5:
+        return None
+    from tqdm import tqdm
+    return tqdm(total=total, unit="article", desc="extract", file=sys.stderr)
+
+
+def cmd_evaluate(args) -> int:
+    from pipeline.evaluate import evaluate, format_report
+    for path in (args.gold, args.output):
+        if not path.is_dir():
+            raise UsageError(f"{path} is not a folder")
+    print(format_report(evaluate(args.gold, args.output), verbose=args.verbose))
+    return 0
+
+
+def cmd_rules(args) -> int:
+    from pipeline.rules import RuleError, read_patterns
+    bad = 0
+    for path in args.files:
+        try:
+            patterns = read_patterns(path)
+            print(f"{path}: {len(patterns)} patterns ok")
+        except RuleError as err:
+            print(f"error: {err}", file=sys.stderr)
+            bad += 1
+    return USAGE_ERROR if bad else 0
+
+
+COMMANDS = {"extract": cmd_extract, "evaluate": cmd_evaluate, "rules": cmd_rules}

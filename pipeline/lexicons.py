@@ -1,0 +1,50 @@
+"""Small word lists kept as data under ``models/lexicons`` (one entry a line, ``#`` comments).
+
+``.txt`` files are plain lists; ``.tsv`` files map an entry (first column) to a value.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
+LEXICON_DIR = MODELS_DIR / "lexicons"
+
+
+def _rows(name: str) -> list[list[str]]:
+    path = next((p for p in (LEXICON_DIR / f"{name}.tsv", LEXICON_DIR / f"{name}.txt") if p.exists()), None)
+    if path is None:
+        raise KeyError(f"no lexicon named {name!r} in {LEXICON_DIR}")
+    rows = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.strip() and not line.startswith("#"):
+            rows.append(line.rstrip("\n").split("\t"))
+    return rows
+
+
+@lru_cache(maxsize=None)
+def words(name: str) -> tuple[str, ...]:
+    """The entries of a lexicon, in file order."""
+    return tuple(row[0].strip() for row in _rows(name))
+
+
+@lru_cache(maxsize=None)
+def mapping(name: str) -> dict[str, str]:
+    """A ``.tsv`` lexicon as {entry in lower case: value}."""
+    return {row[0].strip().lower(): row[1].strip() for row in _rows(name) if len(row) > 1}
+
+
+@lru_cache(maxsize=None)
+def table(name: str) -> dict[str, tuple[str, ...]]:
+    """A ``.tsv`` lexicon as {entry in lower case: (its other columns)}."""
+    return {row[0].strip().lower(): tuple(c.strip() for c in row[1:]) for row in _rows(name)}
+
+
+@lru_cache(maxsize=None)
+def lowered(name: str) -> frozenset[str]:
+    """The entries of a lexicon in lower case, for membership tests."""
+    return frozenset(w.lower() for w in words(name))
+
+
+def exists(name: str) -> bool:
+    return any((LEXICON_DIR / f"{name}.{ext}").exists() for ext in ("tsv", "txt"))

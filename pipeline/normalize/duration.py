@@ -1,0 +1,108 @@
+"""Durations: "10-year" -> P10Y, "18 months" -> P18M, "four-and-a-half-year" -> P4Y6M, "90 minutes" -> PT90M.
+
+>>> parse_duration("10-year")
+('P10Y', 10.0, 'year')
+>>> parse_duration("four-and-a-half-year")
+('P4Y6M', 4.5, 'year')
+>>> parse_duration("three years and four months")
+('P3Y4M', 3.3333, 'year')
+>>> parse_duration("decade-long")
+('P10Y', 10.0, 'year')
+>>> parse_duration("18 months")
+('P18M', 18.0, 'month')
+>>> parse_duration("90 minutes")
+('PT90M', 90.0, 'minute')
+>>> parse_duration("a year and a half")
+('P1Y6M', 1.5, 'year')
+>>> parse_duration("several years")
+(None, None, 'year')
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import lexicons
+from pipeline.normalize.numbers import parse_number
+from pipeline.normalize.qualifiers import qualifier_before
+
+UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
+DATE_PART = {"year": "Y", "month": "M", "week": "W", "day": "D"}
+TIME_PART = {"hour": "H", "minute": "M", "second": "S"}
+IN_SECONDS = {"year": 365 * 86400, "month": 30 * 86400, "week": 7 * 86400, "day": 86400,
+              "hour": 3600, "minute": 60, "second": 1}
+
+
+@dataclass(frozen=True)
+class Duration:
+    iso: str | None
+    value: float | None
+    unit: str | None
+    qualifier: str | None
+
+    @property
+    def normalized(self) -> str | None:
+        return self.iso
+
+
+def _amounts(text: str) -> tuple[dict[str, float], bool]:
+    """{unit: amount} named in ``text``, and whether a unit had no usable number ("several years")."""
+    units = lexicons.table("duration_units")
+    amounts: dict[str, float] = {}
+    vague, buffer, last = False, [], None
+    for word in re.findall(r"[\w.]+", text.lower()):
+        if word in units:
+            unit, factor = units[word]
+            number = parse_number(" ".join(buffer)) if buffer else (None if word.endswith("s") else 1.0)
+            vague |= number is None
+            amounts[unit] = amounts.get(unit, 0.0) + (number or 0.0) * float(factor)
+            buffer, last = [], unit
+        elif word == "half" and last and buffer in ([], ["a"]):
+            amounts[last] += 0.5
+            buffer = []
+        elif word not in ("and", "long", "lasting"):
+            buffer.append(word)
+    return amounts, vague
+
+
+def _carry(amounts: dict[str, float]) -> dict[str, float]:
+    """Move whole fractions down a unit: 4.5 years -> 4 years 6 months; 1.5 hours -> 1 hour 30 minutes."""
+    out = dict(amounts)
+    for big, small, ratio in (("year", "month", 12), ("hour", "minute", 60), ("minute", "second", 60)):
+        whole = int(out.get(big, 0))
+        fraction = round((out.get(big, 0) - whole) * ratio, 6)
+        if big in out and fraction and fraction.is_integer():
+            out[big] = whole
+            out[small] = out.get(small, 0) + fraction
+            if not whole:
+                del out[big]
+    return out
+
+
+def _iso(amounts: dict[str, float]) -> str:
+    def fmt(x: float) -> str:
+        return f"{x:g}"
+    date = "".join(f"{fmt(amounts[u])}{p}" for u, p in DATE_PART.items() if amounts.get(u))
+    time = "".join(f"{fmt(amounts[u])}{p}" for u, p in TIME_PART.items() if amounts.get(u))
+    return "P" + date + (f"T{time}" if time else "")
+
+
+@lru_cache(maxsize=4096)
+def parse_duration(text: str) -> tuple[str | None, float | None, str | None]:
+    """(ISO 8601 duration, value in the largest unit named, that unit) of a duration span."""
+    amounts, vague = _amounts(text)
+    if not amounts:
+        return None, None, None
+    unit = next(u for u in UNITS if u in amounts)
+    if vague or not any(amounts.values()):
+        return None, None, unit
+    total = sum(amounts[u] * IN_SECONDS[u] for u in amounts) / IN_SECONDS[unit]
+    if set(amounts) <= {"year", "month"}:
+        total = amounts.get(unit, 0) + (amounts.get("month", 0) / 12 if unit == "year" else 0)
+    return _iso(_carry(amounts)), round(total, 4), unit
+
+
+def normalize_duration(text: str, before: str = "") -> Duration:
+    iso, value, unit = parse_duration(text)
+    return Duration(iso, value, unit, qualifier_before(before))

@@ -1,0 +1,126 @@
+"""Money: "£1.2bn" -> (1200000000.0, "GBP"); currency inferred from the article when absent.
+
+>>> parse_money("£400 million")
+(400000000.0, 'GBP')
+>>> parse_money("US$4.7 billion")
+(4700000000.0, 'USD')
+>>> parse_money("250m-euro")
+(250000000.0, 'EUR')
+>>> parse_money("Rs 1,200 crore")
+(12000000000.0, 'INR')
+>>> parse_money("50p")
+(0.5, 'GBP')
+>>> parse_money("a 400 million")
+(400000000.0, None)
+>>> parse_money("£20", partner="30m")
+(20000000.0, 'GBP')
+>>> parse_money("30m", partner="£20")
+(30000000.0, 'GBP')
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline import lexicons
+from pipeline.normalize.numbers import parse_number
+from pipeline.normalize.qualifiers import qualifier_before
+
+NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+
+
+@dataclass(frozen=True)
+class Money:
+    amount: float | None
+    currency: str | None
+    currency_inferred: bool
+    qualifier: str | None
+
+    @property
+    def normalized(self) -> str | None:
+        if self.amount is None:
+            return None
+        return f"{self.currency or 'XXX'} {self.amount:.2f}".rstrip("0").rstrip(".")
+
+
+@lru_cache(maxsize=1)
+def _currency_pattern() -> re.Pattern:
+    forms = sorted(lexicons.mapping("currencies"), key=len, reverse=True)
+    alts = [re.escape(f) if not f[0].isalpha() else rf"(?<![A-Za-z]){re.escape(f)}(?![A-Za-z])" for f in forms]
+    return re.compile("|".join(alts), re.I)
+
+
+@lru_cache(maxsize=1)
+def _number_words() -> re.Pattern:
+    words = sorted(lexicons.mapping("numbers"), key=len, reverse=True)
+    word = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"\b(?:{word})(?:[\s-]+(?:and[\s-]+)?(?:{word}))*\b", re.I)
+
+
+@lru_cache(maxsize=1)
+def _scale_pattern() -> re.Pattern:
+    scales = sorted(lexicons.mapping("scales"), key=len, reverse=True)
+    return re.compile(r"^[\s-]*(" + "|".join(re.escape(s) for s in scales) + r")(?![A-Za-z])", re.I)
+
+
+@lru_cache(maxsize=1)
+def _subunit_pattern() -> re.Pattern:
+    units = sorted(lexicons.mapping("subunits"), key=len, reverse=True)
+    return re.compile(r"^\s*(" + "|".join(re.escape(u) for u in units) + r")(?![A-Za-z])", re.I)
+
+
+def currency_in(text: str) -> str | None:
+    """The ISO code of the first currency symbol, code or word in ``text``."""
+    match = _currency_pattern().search(text)
+    return lexicons.mapping("currencies")[match.group(0).lower()] if match else None
+
+
+def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
+    """(number, scale, text after them) of the first number in ``text``."""
+    match = NUMBER.search(text) or _number_words().search(text)
+    if not match:
+        return None, None, ""
+    number = parse_number(match.group(0))
+    rest = text[match.end():]
+    scale_match = _scale_pattern().match(rest)
+    if scale_match:
+        return number, float(lexicons.mapping("scales")[scale_match.group(1).lower()]), rest[scale_match.end():]
+    return number, None, rest
+
+
+@lru_cache(maxsize=8192)
+def parse_money(text: str, partner: str | None = None) -> tuple[float | None, str | None]:
+    """(amount, ISO currency or None) of a money span; ``partner`` is the other end of a range."""
+    number, scale, rest = _number_and_scale(text)
+    if number is None:
+        return None, None
+    currency = currency_in(text)
+    subunit = _subunit_pattern().match(rest)
+    if subunit and currency is None:
+        code, fraction = lexicons.table("subunits")[subunit.group(1).lower()]
+        return number * float(fraction), code
+    if partner:
+        other_number, other_scale, _ = _number_and_scale(partner)
+        if scale is None and other_scale and other_number is not None and number <= other_number:
+            scale = other_scale
+        currency = currency or currency_in(partner)
+    return number * (scale or 1.0), currency
+
+
+def article_currency(explicit: list[str | None], text: str) -> str | None:
+    """The currency an article's bare amounts are in: its most used explicit one, else a currency word."""
+    counted = Counter(c for c in explicit if c)
+    if counted:
+        return counted.most_common(1)[0][0]
+    return currency_in(text)
+
+
+def normalize_money(text: str, before: str = "", partner: str | None = None,
+                    article_default: str | None = None) -> Money:
+    """A money mention with its qualifier (from the words ``before`` it) and inferred currency."""
+    amount, currency = parse_money(text, partner)
+    inferred = currency is None or (currency_in(text) is None)
+    currency = currency or article_default
+    return Money(amount, currency, bool(inferred and currency), qualifier_before(before))

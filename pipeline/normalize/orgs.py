@@ -1,0 +1,104 @@
+"""Organisations: clean a name, reject what is not a body, and give one canonical name per organisation.
+
+>>> clean_name("the Department for Work and Pensions's")
+'Department for Work and Pensions'
+>>> clean_name("BT Group CFO")
+'BT Group'
+>>> clean_name("ICT") is None, clean_name("Lancashire") is None, clean_name("Government") is None
+(True, True, True)
+>>> canonical_names(["Department for Work and Pensions", "DWP", "BT", "BT Group", "BT Global Services"])
+{'Department for Work and Pensions': 'Department for Work and Pensions', 'DWP': 'Department for Work and Pensions', 'BT': 'BT Group', 'BT Group': 'BT Group', 'BT Global Services': 'BT Global Services'}
+>>> canonical_names(["One Connect Limited", "One Connect"])["One Connect Limited"]
+'One Connect'
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from pipeline import lexicons
+
+GROUP_WORDS = {"group", "holdings", "company", "co", "corporation", "corp"}
+LINK_WORDS = {"and", "of", "for", "the", "&", "on", "in", "to"}
+COUNCIL_KIND = re.compile(r"\b(county|city|borough|district|metropolitan|town) (council)$", re.I)
+QUOTES = "\"'“”‘’`"
+
+
+@lru_cache(maxsize=1)
+def _role_pattern() -> re.Pattern:
+    roles = sorted(lexicons.words("role_words"), key=len, reverse=True)
+    return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(r) for r in roles) + r"))+$", re.I)
+
+
+@lru_cache(maxsize=8192)
+def clean_name(text: str) -> str | None:
+    """The organisation name in a span, or None when the span is not an organisation."""
+    name = re.sub(r"\s+", " ", text).strip(" \t.,;:!?-–—()[]" + QUOTES)
+    name = re.sub(r"[’']s?$", "", name)
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = _role_pattern().sub("", name).strip(" ,.-" + QUOTES)
+    return name if _is_organisation(name) else None
+
+
+def _is_organisation(name: str) -> bool:
+    """False for empty or lower-case text, places, generic nouns, field acronyms and numbers."""
+    if not name or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
+        return False
+    lower = name.lower()
+    if lower in lexicons.lowered("org_generic") or lower in lexicons.lowered("places"):
+        return False
+    if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
+        return False
+    return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
+
+
+def _key(name: str) -> str:
+    """A name without case, punctuation, legal suffixes or group words: "BT Group plc" -> "bt"."""
+    suffixes = lexicons.lowered("org_suffixes")
+    words = re.sub(r"[.,'’]", "", name.lower().replace("&", " and ")).split()
+    while len(words) > 1 and (words[-1] in suffixes or words[-1].rstrip(".") in suffixes or words[-1] in GROUP_WORDS):
+        words.pop()
+    return " ".join(words)
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS).upper()
+
+
+def _display(names: list[str]) -> str:
+    """The canonical form of a cluster: its longest name, without a legal suffix."""
+    suffixes = lexicons.lowered("org_suffixes")
+
+    def bare(n: str) -> str:
+        words = n.split()
+        while len(words) > 1 and words[-1].lower() in suffixes:
+            words.pop()
+        return " ".join(words)
+    return max((bare(n) for n in names), key=lambda n: (len(n.split()) if not n.isupper() else 0, len(n)))
+
+
+def canonical_names(names: list[str]) -> dict[str, str]:
+    """{name: canonical name} for the organisation names of one article."""
+    clusters: dict[str, list[str]] = {}
+    for name in dict.fromkeys(names):
+        clusters.setdefault(_key(name), []).append(name)
+    keys = list(clusters)
+    for key in keys:
+        target = _link_target(key, clusters)
+        if target and target != key:
+            clusters[target].extend(clusters.pop(key))
+    return {name: _display(members) for members in clusters.values() for name in members}
+
+
+def _link_target(key: str, clusters: dict[str, list[str]]) -> str | None:
+    """The cluster an acronym ("DWP") or a short council name ("Lancashire Council") belongs to."""
+    members = clusters.get(key, [])
+    acronym = next((n for n in members if re.fullmatch(r"[A-Z][A-Z&]{1,7}", n)), None)
+    if acronym:
+        matches = [k for k, ns in clusters.items() if k != key and any(_initials(n) == acronym for n in ns)]
+        return matches[0] if len(matches) == 1 else None
+    if key.endswith(" council") and not COUNCIL_KIND.search(key):
+        stem = key[: -len(" council")]
+        matches = [k for k in clusters if COUNCIL_KIND.search(k) and COUNCIL_KIND.sub("", k).strip() == stem]
+        return matches[0] if len(matches) == 1 else None
+    return None

@@ -1,0 +1,50 @@
+"""Percentages: "40 per cent", "71%", "2.5 pc", "ten percent" -> 40.0, 71.0, 2.5, 10.0.
+
+>>> parse_percent("40 per cent")
+40.0
+>>> parse_percent("2.5 pc")
+2.5
+>>> parse_percent("four and a half per cent")
+4.5
+>>> parse_percent("26%", partner="21")
+26.0
+>>> parse_percent("per cent") is None
+True
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+from pipeline.normalize.money import NUMBER
+from pipeline.normalize.numbers import parse_number
+from pipeline.normalize.qualifiers import qualifier_before
+
+SIGN = re.compile(r"\s*(?:-\s*)?(?:%|％|per[\s-]?cent|percent|pct\.?|pc)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Percent:
+    value: float | None
+    qualifier: str | None
+
+    @property
+    def normalized(self) -> str | None:
+        return None if self.value is None else f"{self.value:g}%"
+
+
+@lru_cache(maxsize=4096)
+def parse_percent(text: str, partner: str | None = None) -> float | None:
+    """The value of a percentage span (``partner``, the other end of a range, is not needed)."""
+    sign = SIGN.search(text)
+    number_text = text[: sign.start()] if sign else text
+    match = NUMBER.search(number_text)
+    if match:
+        return parse_number(match.group(0))
+    words = re.sub(r"^\W+|\W+$", "", number_text)
+    return parse_number(words) if words else None
+
+
+def normalize_percent(text: str, before: str = "", partner: str | None = None) -> Percent:
+    return Percent(parse_percent(text, partner), qualifier_before(before))

@@ -1,0 +1,119 @@
+"""Rule components: rule patterns as data (JSONL under ``models/patterns``), loaded into a SpanRuler.
+
+A pattern line is spaCy's SpanRuler format, ``{"label": "MONEY", "id": "...", "pattern": [...]}``; inside a
+token pattern, ``{"IN": "@scales"}`` stands for the words of ``models/lexicons/scales.*``.
+Labels: ORG, MONEY, PERCENT, DURATION, DATE, and IGNORE (a span no other rule or model may claim).
+"""
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.pipeline import SpanRuler
+from spacy.schemas import validate_token_pattern
+from spacy.tokens import Doc
+
+from pipeline import lexicons
+
+LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
+SPANS_KEY = "rules"
+SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
+AMOUNT_PARTS = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+|[^\w\s]")
+KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$")
+
+
+class RuleError(ValueError):
+    """A bad line in a pattern file; the message names the file and line."""
+
+
+def _expand(value, where: str):
+    """Replace "@lexicon" references by the lexicon's words (lower case for LOWER/NORM)."""
+    if isinstance(value, dict):
+        return {k: _expand(v, where) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_expand(v, where) for v in value]
+    if isinstance(value, str) and value.startswith("@"):
+        if not lexicons.exists(value[1:]):
+            raise RuleError(f"{where}: unknown lexicon {value!r} (no models/lexicons/{value[1:]}.txt or .tsv)")
+        return sorted({w.lower() for w in lexicons.words(value[1:])} | set(lexicons.words(value[1:])))
+    return value
+
+
+def read_patterns(path: str | Path) -> list[dict]:
+    """The patterns of one JSONL file, lexicons expanded; RuleError names the first bad line."""
+    path = Path(path)
+    if not path.is_file():
+        raise RuleError(f"{path}: no such pattern file")
+    patterns = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        where = f"{path}:{number}"
+        try:
+            entry = json.loads(line)
+        except json.JSONDecodeError as err:
+            raise RuleError(f"{where}: bad JSON: {err.msg} at column {err.colno}") from None
+        patterns.append(_checked(entry, where))
+    return patterns
+
+
+def _checked(entry, where: str) -> dict:
+    if not isinstance(entry, dict) or "pattern" not in entry or "label" not in entry:
+        raise RuleError(f"{where}: a pattern line needs \"label\" and \"pattern\"")
+    if entry["label"] not in LABELS:
+        raise RuleError(f"{where}: unknown label {entry['label']!r}; use one of {', '.join(LABELS)}")
+    entry = {**entry, "pattern": _expand(entry["pattern"], where)}
+    if isinstance(entry["pattern"], list):
+        problems = validate_token_pattern(entry["pattern"])
+        if problems:
+            raise RuleError(f"{where}: bad token pattern: {'; '.join(problems)}")
+    elif not isinstance(entry["pattern"], str):
+        raise RuleError(f"{where}: \"pattern\" must be a list of token patterns or a phrase string")
+    return entry
+
+
+def gazetteer_patterns(lexicon: str) -> list[dict]:
+    """Phrase patterns for the organisation names in a lexicon."""
+    return [{"label": "ORG", "id": f"gazetteer:{lexicon}", "pattern": name} for name in lexicons.words(lexicon)]
+
+
+@Language.factory("contract_rules", default_config={"pattern_files": [], "org_gazetteer": None, "base_dir": None})
+def make_contract_rules(nlp: Language, name: str, pattern_files: list[str], org_gazetteer: str | None,
+                        base_dir: str | None) -> SpanRuler:
+    """A SpanRuler writing to ``doc.spans["rules"]``, loaded from pattern files and a gazetteer."""
+    ruler = SpanRuler(nlp, name=name, spans_key=SPANS_KEY, spans_filter=None, overwrite=True, validate=False)
+    base = Path(base_dir) if base_dir else lexicons.MODELS_DIR
+    patterns = [p for f in pattern_files for p in read_patterns(base / f)]
+    if org_gazetteer:
+        patterns += gazetteer_patterns(org_gazetteer)
+    ruler.add_patterns(patterns)
+    return ruler
+
+
+@Language.component("split_amounts")
+def split_amounts(doc: Doc) -> Doc:
+    """Split tokens that glue a number to its currency, scale or sign: "1.2bn", "20m-£30m", "21%"."""
+    with doc.retokenize() as retokenizer:
+        for token in doc:
+            parts = amount_parts(token.text, token.i > 0 and doc[token.i - 1].like_num)
+            if len(parts) > 1:
+                retokenizer.split(token, parts, heads=[(token, i) for i in range(len(parts))])
+    return doc
+
+
+def amount_parts(text: str, after_number: bool = False) -> list[str]:
+    """The pieces of a glued amount, or ``[text]``.
+
+    >>> amount_parts("20m-£30m")
+    ['20', 'm', '-', '£', '30', 'm']
+    >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012")
+    (['m', '.'], ['1990s'], ['14.03.2012'])
+    """
+    if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):
+        return [text[:-1], "."]
+    if not SYMBOL_START.match(text) or KEEP_WHOLE.match(text):
+        return [text]
+    parts = AMOUNT_PARTS.findall(text)
+    return parts if "".join(parts) == text else [text]

@@ -1,0 +1,43 @@
+"""The output tables (SPEC section 3): their columns and types, in one place."""
+from __future__ import annotations
+
+import pyarrow as pa
+
+KEY = [("article_id", pa.string()), ("mention_id", pa.int64())]
+
+TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
+    "articles": [("article_id", pa.string()), ("path", pa.string()), ("sha256", pa.string()),
+                 ("title", pa.string()), ("reference_date", pa.string()), ("reference_date_source", pa.string()),
+                 ("n_chars", pa.int64()), ("encoding", pa.string()), ("status", pa.string()),
+                 ("error", pa.string())],
+    "mentions": KEY + [("label", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                       ("sentence", pa.string()), ("source", pa.string()), ("normalized", pa.string())],
+    "organisations": KEY + [("name", pa.string()), ("canonical", pa.string())],
+    "money": KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
+                    ("qualifier", pa.string())],
+    "percentages": KEY + [("value", pa.float64()), ("qualifier", pa.string())],
+    "durations": KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+                        ("qualifier", pa.string())],
+    "dates": KEY + [("value", pa.string()), ("start", pa.string()), ("end", pa.string()), ("grain", pa.string()),
+                    ("relative", pa.bool_())],
+    "organisation_summary": [("article_id", pa.string()), ("canonical", pa.string()), ("mentions", pa.int64()),
+                             ("first_start", pa.int64())],
+}
+
+# The typed table each label's normalised columns go to.
+LABEL_TABLE = {"ORG": "organisations", "MONEY": "money", "PERCENT": "percentages", "DURATION": "durations",
+               "DATE": "dates"}
+
+
+def arrow_schema(table: str) -> pa.Schema:
+    return pa.schema([pa.field(name, kind) for name, kind in TABLES[table]])
+
+
+def columns(table: str) -> list[str]:
+    return [name for name, _ in TABLES[table]]
+
+
+def to_arrow(table: str, rows: list[dict]) -> pa.Table:
+    """Rows (dicts) as an Arrow table with exactly the table's columns and types."""
+    names = columns(table)
+    return pa.Table.from_pylist([{n: row.get(n) for n in names} for row in rows], schema=arrow_schema(table))
