@@ -81,7 +81,7 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     found = propagate_orgs(text, found, sentences)
     explicit = [money.currency_in(text[m.start:m.end]) for m in found if m.label == "MONEY"]
     context = Context(reference, dates.day_first_evidence(text), money.article_currency(explicit, text))
-    names = {id(m): orgs.clean_name(text[m.start:m.end]) for m in found if m.label == "ORG"}
+    names = {id(m): org_name(text[m.start:m.end], text) for m in found if m.label == "ORG"}
     found = [m for m in found if m.label != "ORG" or names[id(m)]]
     canonical = orgs.canonical_names([names[id(m)] for m in found if m.label == "ORG"])
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
@@ -95,11 +95,17 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
             normalized = canonical[name]
         else:
             table, values, normalized = normalise(m, span_text, text[max(0, m.start - BEFORE):m.start], context)
-        tables[table].append({**key, **values})
+        tables[table].append({**key, "text": span_text, **values})
         tables["mentions"].append({**key, "label": m.label, "text": span_text, "start": m.start, "end": m.end,
                                    "sentence": m.sentence, "source": m.source, "normalized": normalized})
     tables["organisation_summary"] = summary(article.article_id, tables["mentions"])
     return tables
+
+
+def org_name(span_text: str, text: str) -> str | None:
+    """The cleaned organisation name of a span, or None when it is not an organisation."""
+    name = orgs.clean_name(span_text)
+    return None if name is None or orgs.is_common_word(name, text) else name
 
 
 def normalise(m: Mention, span_text: str, before: str, context: Context) -> tuple[str, dict, str | None]:
@@ -121,7 +127,7 @@ def normalise(m: Mention, span_text: str, before: str, context: Context) -> tupl
 
 def propagate_orgs(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> list[Mention]:
     """Every other whole-word occurrence of an organisation's name is that organisation too."""
-    names = {text[m.start:m.end] for m in found if m.label == "ORG" and orgs.clean_name(text[m.start:m.end])}
+    names = {text[m.start:m.end] for m in found if m.label == "ORG" and org_name(text[m.start:m.end], text)}
     taken = sorted((m.start, m.end) for m in found)
     starts = [s for s, _ in sentences]
     added = []

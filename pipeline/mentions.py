@@ -45,7 +45,7 @@ def trim(span: Span) -> Span | None:
 
     def loose(token) -> bool:
         if span.label_ == "ORG":
-            return not (token.is_title or token.is_upper or token.like_num) or token.lower_ in ("the", "'s", "’s")
+            return not (token.text[:1].isupper() or token.like_num) or token.lower_ in ("the", "'s", "’s")
         return token.lower_ in words or (token.is_punct and token.text not in "%$£€")
     while start < end and loose(doc[start]):
         start += 1
@@ -54,16 +54,27 @@ def trim(span: Span) -> Span | None:
     return Span(doc, start, end, label=span.label_, span_id=span.id_) if end > start else None
 
 
+SET_WORDS = re.compile(r"^(every|each|per|daily|weekly|monthly|quarterly|annually|yearly|nightly)\b")
+VAGUE_WORDS = re.compile(r"\b(several|few|many|some|couple|recent|past|last|next|coming|number of)\b")
+DATE_ANCHOR = re.compile(r"\d|\b(today|yesterday|tomorrow|tonight|now|ago|last|next|this|past|previous|earlier|"
+                         r"later|current|recent|spring|summer|autumn|fall|winter|jan|feb|mar|apr|may|jun|jul|"
+                         r"aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)")
+
+
 def _model_label(ent: Span) -> str | None:
-    """Our label for a model entity: MONEY holding a percentage is PERCENT, a DATE that is a length is DURATION."""
+    """Our label for a model entity, or None: MONEY holding a percentage is PERCENT; a DATE that is a length
+    of time is DURATION; DATEs that repeat ("every week") or name no point in time ("a quarter") are dropped."""
     label = MODEL_LABELS.get(ent.label_)
     text = ent.text.lower()
     if label == "MONEY" and re.search(r"%|per ?cent", text):
         return "PERCENT"
-    if label == "DATE" and not re.search(r"\b(ago|last|next|this|past|previous|earlier|later)\b", text):
-        if parse_duration(text)[2] and not re.search(r"\d{4}", text):
-            return "DURATION"
-    return label
+    if label != "DATE":
+        return label
+    if SET_WORDS.match(text):
+        return None
+    if parse_duration(text)[2] and not re.search(r"\b(ago|this|earlier|later)\b|\d{4}", text):
+        return "DURATION" if parse_duration(text)[0] or VAGUE_WORDS.search(text) else None
+    return label if DATE_ANCHOR.search(text) else None
 
 
 def _overlaps(span: Span, taken: list[Span]) -> list[Span]:
@@ -99,7 +110,7 @@ def _extends_orgs(span: Span, clash: list[Span]) -> bool:
 
 def split_range(span: Span) -> list[tuple[Span, Span | None]]:
     """[(span, None)], or the two ends of a range, each with the other."""
-    if span.label_ not in VALUE_LABELS:
+    if span.label_ not in VALUE_LABELS - {"DURATION"} or span.id_.endswith("_cents"):
         return [(span, None)]
     for i, token in enumerate(span[1:-1], 1):
         left, right = span[:i], span[i + 1:]
@@ -118,10 +129,19 @@ def _is_year(span: Span) -> bool:
     return bool(re.fullmatch(r"(1[89]|2[01])\d\d", span.text))
 
 
+def is_rate(span: Span) -> bool:
+    """ "a year" after an amount ("£5m a year", "twice a day") is a rate, not a duration."""
+    if span.label_ != "DURATION" or span[0].lower_ not in ("a", "an", "per") or span.start == 0:
+        return False
+    before = span.doc[span.start - 1]
+    return before.like_num or before.lower_ in _trim_words() or before.lower_ in ("once", "twice", "times") \
+        or before.lower_ in lexicons.mapping("scales") or before.is_currency
+
+
 def find_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
     """The mentions of one Doc; ``offset`` is where the Doc's text starts in the article."""
     mentions = []
-    for span in select_spans(doc):
+    for span in (s for s in select_spans(doc) if not is_rate(s)):
         source = "model" if span.id_ == "model" else f"rule:{span.id_}"
         sentence = span.sent.text if doc.has_annotation("SENT_START") else span.text
         for part, other in split_range(span):

@@ -20,7 +20,6 @@ from pipeline import lexicons
 LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
 SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
-AMOUNT_PARTS = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+|[^\w\s]")
 KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$")
 
 
@@ -28,16 +27,18 @@ class RuleError(ValueError):
     """A bad line in a pattern file; the message names the file and line."""
 
 
-def _expand(value, where: str):
-    """Replace "@lexicon" references by the lexicon's words (lower case for LOWER/NORM)."""
+def _expand(value, where: str, attr: str = ""):
+    """Replace "@lexicon" references by the lexicon's words (in lower case under LOWER and NORM)."""
     if isinstance(value, dict):
-        return {k: _expand(v, where) for k, v in value.items()}
+        return {k: _expand(v, where, k if k.isupper() and k not in ("IN", "NOT_IN") else attr)
+                for k, v in value.items()}
     if isinstance(value, list):
-        return [_expand(v, where) for v in value]
+        return [_expand(v, where, attr) for v in value]
     if isinstance(value, str) and value.startswith("@"):
         if not lexicons.exists(value[1:]):
             raise RuleError(f"{where}: unknown lexicon {value!r} (no models/lexicons/{value[1:]}.txt or .tsv)")
-        return sorted({w.lower() for w in lexicons.words(value[1:])} | set(lexicons.words(value[1:])))
+        entries = lexicons.words(value[1:])
+        return sorted({w.lower() for w in entries} if attr in ("LOWER", "NORM") else set(entries))
     return value
 
 
@@ -106,14 +107,21 @@ def split_amounts(doc: Doc) -> Doc:
 def amount_parts(text: str, after_number: bool = False) -> list[str]:
     """The pieces of a glued amount, or ``[text]``.
 
-    >>> amount_parts("20m-£30m")
-    ['20', 'm', '-', '£', '30', 'm']
-    >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012")
-    (['m', '.'], ['1990s'], ['14.03.2012'])
+    >>> amount_parts("20m-£30m"), amount_parts("USD3.14"), amount_parts("3.14US$")
+    (['20', 'm', '-', '£', '30', 'm'], ['USD', '3.14'], ['3.14', 'US$'])
+    >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012"), amount_parts("A400M")
+    (['m', '.'], ['1990s'], ['14.03.2012'], ['A400M'])
     """
     if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):
         return [text[:-1], "."]
+    code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d[\d,.]*)", text)
+    if code and code.group(1).lower() in lexicons.mapping("currencies") | _codes():
+        return [code.group(1), code.group(2)]
     if not SYMBOL_START.match(text) or KEEP_WHOLE.match(text):
         return [text]
-    parts = AMOUNT_PARTS.findall(text)
+    parts = re.findall(r"\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)
     return parts if "".join(parts) == text else [text]
+
+
+def _codes() -> dict[str, str]:
+    return {k: v for k, v in lexicons.mapping("currency_codes").items()}

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pyarrow as pa
 
 KEY = [("article_id", pa.string()), ("mention_id", pa.int64())]
+# Typed tables repeat the mention text so that each loads and reads on its own.
+TYPED_KEY = KEY + [("text", pa.string())]
 
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "articles": [("article_id", pa.string()), ("path", pa.string()), ("sha256", pa.string()),
@@ -12,13 +14,13 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                  ("error", pa.string())],
     "mentions": KEY + [("label", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                        ("sentence", pa.string()), ("source", pa.string()), ("normalized", pa.string())],
-    "organisations": KEY + [("name", pa.string()), ("canonical", pa.string())],
-    "money": KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
+    "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string())],
+    "money": TYPED_KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
                     ("qualifier", pa.string())],
-    "percentages": KEY + [("value", pa.float64()), ("qualifier", pa.string())],
-    "durations": KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
+    "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", pa.string())],
+    "durations": TYPED_KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
                         ("qualifier", pa.string())],
-    "dates": KEY + [("value", pa.string()), ("start", pa.string()), ("end", pa.string()), ("grain", pa.string()),
+    "dates": TYPED_KEY + [("value", pa.string()), ("start", pa.string()), ("end", pa.string()), ("grain", pa.string()),
                     ("relative", pa.bool_())],
     "organisation_summary": [("article_id", pa.string()), ("canonical", pa.string()), ("mentions", pa.int64()),
                              ("first_start", pa.int64())],

@@ -22,6 +22,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from decimal import Decimal
 from functools import lru_cache
 
 from pipeline import lexicons
@@ -46,10 +47,21 @@ class Money:
 
 
 @lru_cache(maxsize=1)
+def _currencies() -> dict[str, str]:
+    """{form: ISO code}: symbols and words in lower case, ISO codes as written (capitals)."""
+    codes = {k.upper(): v for k, v in lexicons.mapping("currency_codes").items()}
+    return {**lexicons.mapping("currencies"), **codes}
+
+
+@lru_cache(maxsize=1)
 def _currency_pattern() -> re.Pattern:
-    forms = sorted(lexicons.mapping("currencies"), key=len, reverse=True)
-    alts = [re.escape(f) if not f[0].isalpha() else rf"(?<![A-Za-z]){re.escape(f)}(?![A-Za-z])" for f in forms]
-    return re.compile("|".join(alts), re.I)
+    """Symbols and words in any case, ISO codes in capitals; the longest form wins."""
+    words = sorted(lexicons.mapping("currencies"), key=len, reverse=True)
+    codes = sorted(k.upper() for k in lexicons.mapping("currency_codes"))
+
+    def alt(form: str) -> str:
+        return rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])" if form[0].isalpha() else re.escape(form)
+    return re.compile("(?i:" + "|".join(map(alt, words)) + ")|" + "|".join(map(alt, codes)))
 
 
 @lru_cache(maxsize=1)
@@ -68,13 +80,20 @@ def _scale_pattern() -> re.Pattern:
 @lru_cache(maxsize=1)
 def _subunit_pattern() -> re.Pattern:
     units = sorted(lexicons.mapping("subunits"), key=len, reverse=True)
-    return re.compile(r"^\s*(" + "|".join(re.escape(u) for u in units) + r")(?![A-Za-z])", re.I)
+    return re.compile(r"^[\s-]*(" + "|".join(re.escape(u) for u in units) + r")(?![A-Za-z])", re.I)
+
+
+def _currency_match(text: str) -> re.Match | None:
+    return _currency_pattern().search(re.sub(r"\b([A-Za-z]{1,2}) \$", r"\1$", text))
 
 
 def currency_in(text: str) -> str | None:
-    """The ISO code of the first currency symbol, code or word in ``text``."""
-    match = _currency_pattern().search(text)
-    return lexicons.mapping("currencies")[match.group(0).lower()] if match else None
+    """The ISO code of the first currency symbol, code or word in ``text`` ("C $ 5" is C$)."""
+    match = _currency_match(text)
+    if not match:
+        return None
+    form = match.group(0)
+    return _currencies().get(form) or _currencies()[form.lower()]
 
 
 def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
@@ -100,27 +119,56 @@ def parse_money(text: str, partner: str | None = None) -> tuple[float | None, st
     subunit = _subunit_pattern().match(rest)
     if subunit and currency is None:
         code, fraction = lexicons.table("subunits")[subunit.group(1).lower()]
-        return number * float(fraction), code
+        return _times(number, float(fraction)), code
     if partner:
         other_number, other_scale, _ = _number_and_scale(partner)
         if scale is None and other_scale and other_number is not None and number <= other_number:
             scale = other_scale
         currency = currency or currency_in(partner)
-    return number * (scale or 1.0), currency
+    return _times(number, scale or 1.0) + _cents(text), currency
+
+
+def _times(number: float, scale: float) -> float:
+    """number * scale without binary noise: 16.4 * 1e6 -> 16400000.0."""
+    return float(Decimal(repr(number)) * Decimal(repr(scale)))
+
+
+def _cents(text: str) -> float:
+    """The minor part of "20 dollars 43 cents", "thirteen dollars and forty-five" or "$20 and 43c"."""
+    _, _, rest = _number_and_scale(text)
+    currency_first = _currency_match(rest)
+    word_after = bool(currency_first and currency_first.start() == len(rest) - len(rest.lstrip()))
+    if word_after:
+        rest = rest[currency_first.end():]
+    units = "|".join(re.escape(u) for u in sorted(lexicons.table("subunits"), key=len, reverse=True))
+    minor = re.fullmatch(rf"\s*(?:and\s+)?([\w\s-]+?)\s*-?\s*({units})?\.?\s*", rest, re.I)
+    if not minor or not (word_after or minor.group(2)):
+        return 0.0
+    value = parse_number(minor.group(1))
+    return value / 100 if value is not None and 0 < value < 100 else 0.0
 
 
 def article_currency(explicit: list[str | None], text: str) -> str | None:
-    """The currency an article's bare amounts are in: its most used explicit one, else a currency word."""
+    """The currency of an article's bare amounts: its most used explicit one, else the first currency word,
+    else the currency of the country the article names most ("UK", "Pentagon", "eurozone")."""
     counted = Counter(c for c in explicit if c)
     if counted:
         return counted.most_common(1)[0][0]
-    return currency_in(text)
+    return currency_in(text) or _country_currency(text)
+
+
+def _country_currency(text: str) -> str | None:
+    places = lexicons.table("country_currency")
+    forms = sorted((lexicons.words("country_currency")), key=len, reverse=True)
+    found = Counter(places[m.group(0).lower()][0] for m in re.finditer(
+        r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])", text))
+    return found.most_common(1)[0][0] if found else None
 
 
 def normalize_money(text: str, before: str = "", partner: str | None = None,
                     article_default: str | None = None) -> Money:
     """A money mention with its qualifier (from the words ``before`` it) and inferred currency."""
     amount, currency = parse_money(text, partner)
-    inferred = currency is None or (currency_in(text) is None)
+    inferred = currency_in(text) is None
     currency = currency or article_default
     return Money(amount, currency, bool(inferred and currency), qualifier_before(before))

@@ -48,6 +48,7 @@ def _digits(text: str) -> float | None:
 def _words(text: str) -> float | None:
     """ "twenty-five", "four hundred", "two and a half" -> float."""
     values = lexicons.mapping("numbers")
+    text = re.sub(r"\b(?:a|an|one)[\s-]+(half|quarter)\b", r"\1", text)
     total, current, seen = 0.0, 0.0, False
     for word in re.split(r"[\s-]+", text):
         if word in ("and", "") or (word in ("a", "an") and seen):

@@ -49,7 +49,16 @@ def _is_organisation(name: str) -> bool:
         return False
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
+    if name.split()[-1] in lexicons.words("org_not_heads"):
+        return False
     return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
+
+
+def is_common_word(name: str, text: str) -> bool:
+    """A one-word name the article also writes in lower case ("Wait", "Measures") is a word, not a body."""
+    if " " in name or name.isupper() or not name[:1].isupper():
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text) is not None
 
 
 def _key(name: str) -> str:

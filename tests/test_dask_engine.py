@@ -1,0 +1,64 @@
+"""The Dask engine yields exactly the rows of the local engine, batch by batch, in the same order."""
+import sys
+
+import pytest
+
+from pipeline import run
+
+ARTICLES = [
+    "Acme Builders wins £12m school contract\n\nAcme Builders Ltd said on 3 March 2021 that it had won a "
+    "£12m contract from Leeds City Council to build two primary schools over three years.",
+    "Northwind signs $4.5bn deal\n\nNorthwind Energy has signed a $4.5bn agreement with the Ministry of Defence. "
+    "The five-year contract starts in January 2022, the company said on Tuesday.",
+    "Profits up 8%\n\nShares in Harbour Logistics rose 8% after it announced a €300 million port deal with "
+    "Rotterdam Port Authority, running until 31 December 2030.",
+    "Rail upgrade awarded\n\nNetwork Rail awarded Balfour Beatty a contract worth £1.2bn on 14/02/2023. "
+    "Work will take 18 months.",
+    "Hospital deal\n\nThe NHS trust picked Serco for a 10-year, £250m cleaning contract in April 2019.",
+    "Software contract\n\nIBM will supply software to the Department for Work and Pensions for $75 million "
+    "over 4 years, officials said on Monday 6 May 2024.",
+    "Wind farm\n\nSiemens Gamesa won an order for 100 turbines from Orsted worth about €1bn, due in 2025.",
+    "Airport expansion\n\nHeathrow Airport Holdings chose Mace Group for a £900m terminal project; "
+    "the deal runs to 2028 and margins are 5.5%.",
+    "Bus fleet\n\nTransport for London ordered 200 electric buses from Alexander Dennis for £80m last week.",
+    "Defence radar\n\nThales UK signed a £135m radar contract with the Royal Navy on 2 September 2020, "
+    "for six years.",
+    "Water pipes\n\nThames Water gave Costain a £40 million, two-year contract, up 12% on the last one.",
+    "Data centre\n\nAmazon Web Services will invest $2bn in Ireland by 2026, the Industrial Development "
+    "Authority said.",
+]
+
+
+@pytest.fixture
+def jobs(tmp_path):
+    for i, text in enumerate(ARTICLES):
+        (tmp_path / f"article_{i:02d}.txt").write_text(text, encoding="utf-8")
+    (tmp_path / "empty.txt").write_text("", encoding="utf-8")
+    return run.jobs_for(tmp_path, None, None)
+
+
+def test_dask_rows_equal_local_rows(jobs):
+    pytest.importorskip("distributed", reason="Dask is an optional dependency: pip install '.[dask]'")
+    from pipeline.dask_engine import dask_results
+
+    local = list(run.local_results(jobs, 2, None, ()))
+    dask = list(dask_results(jobs, None, (), workers=2))
+    assert len(local) == len(dask) == len(list(run.batches(jobs))) > 1
+    local_rows = [rows for batch in local for rows in batch]
+    dask_rows = [rows for batch in dask for rows in batch]
+    assert len(dask_rows) == len(jobs)
+    assert sum(len(rows.get("money", [])) for rows in local_rows) >= len(ARTICLES) - 2  # the pipeline really ran
+    for article, (mine, theirs) in enumerate(zip(local_rows, dask_rows)):
+        assert mine.keys() == theirs.keys(), article
+        for table in mine:
+            assert len(mine[table]) == len(theirs[table]), (article, table)
+            for row, (a, b) in enumerate(zip(mine[table], theirs[table])):
+                assert a == b, (article, table, row)
+
+
+def test_missing_dask_is_a_clear_error(jobs, monkeypatch):
+    from pipeline.dask_engine import dask_results
+
+    monkeypatch.setitem(sys.modules, "distributed", None)
+    with pytest.raises(RuntimeError, match=r"--engine dask needs Dask: pip install '\.\[dask\]'"):
+        next(dask_results(jobs, None, ()))
