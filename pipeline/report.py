@@ -19,14 +19,16 @@ LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE")
 COLOURS = {"ORG": "#7aecec", "MONEY": "#bfeeb7", "PERCENT": "#ffe680", "DURATION": "#d9c9ff", "DATE": "#feca74"}
 MAX_CHARS = 20_000  # characters of an article shown (and highlighted); the rest is cut
 TOP_ORGS = 15
-WIDTH = 760  # chart width in SVG units
+WIDTH = 1040  # timeline width in SVG units (about its width on screen)
+MONEY_WIDTH = 500
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f6f8fa;margin:0}
 main{max-width:1120px;margin:0 auto;padding:24px 28px 60px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 12px}h3{font-size:15px;margin:0 0 10px}
 .lead,.note,.none{color:#59636e}.note{font-size:13px;margin:6px 0}
-.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px}.wide{grid-column:1/-1}
+.grid{display:grid;grid-template-columns:1fr 1fr;gap:16px;align-items:start}.wide{grid-column:1/-1}
+.stack{display:flex;flex-direction:column;gap:16px}
 .card{background:#fff;border:1px solid #d1d9e0;border-radius:8px;padding:16px 18px}
 table{border-collapse:collapse;width:100%;font-size:14px}
 td,th{padding:4px 8px;border-bottom:1px solid #eef1f4;text-align:left;vertical-align:top}
@@ -88,9 +90,9 @@ def page(t: dict[str, list[dict]], out_dir: Path) -> str:
 <p class="lead">{len(t["articles"]):,} articles ({statuses["ok"]:,} ok, {statuses["empty"]:,} empty,
 {statuses["error"]:,} error) · {len(t["mentions"]):,} mentions · tables in <code>{esc(str(out_dir))}</code></p>
 <section id="summary"><h2>Summary</h2><div class="grid">
-<div class="card wide"><h3>Mentions per label</h3>{label_counts(t["mentions"])}</div>
 <div class="card"><h3>Top organisations</h3>{top_organisations(t["organisation_summary"])}</div>
-<div class="card"><h3>Money by currency (sum of amounts)</h3>{money_chart(t["money"])}</div>
+<div class="stack"><div class="card"><h3>Mentions per label</h3>{label_counts(t["mentions"])}</div>
+<div class="card"><h3>Money by currency (sum of amounts)</h3>{money_chart(t["money"])}</div></div>
 <div class="card wide"><h3>Dates on a timeline</h3>{timeline(t["dates"], mentions)}</div>
 </div></section>
 <section id="articles"><h2>Articles ({len(ok):,})</h2>
@@ -138,6 +140,10 @@ def short_amount(amount: float) -> str:
     return f"{amount:.3g}"
 
 
+def _n(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def money_chart(money: list[dict]) -> str:
     """Inline SVG: a bar per currency, the sum of its amounts, largest first."""
     totals, counts = Counter(), Counter()
@@ -148,17 +154,17 @@ def money_chart(money: list[dict]) -> str:
     if not totals:
         return '<p class="none">No money amounts.</p>'
     items = sorted(totals.items(), key=lambda kv: -kv[1])
-    left, span, step = 50, WIDTH * 0.6, 34
+    left, span, step = 44, MONEY_WIDTH * 0.55, 34
     largest = max(items[0][1], 1)
     bars = []
     for i, (currency, total) in enumerate(items):
         y, w = 10 + i * step, max(2.0, span * total / largest)
         bars.append(f'<text class="lab" x="{left - 8}" y="{y + 15}" text-anchor="end">{esc(currency)}</text>'
                     f'<rect class="money" x="{left}" y="{y}" width="{w:.1f}" height="22" rx="3">'
-                    f'<title>{esc(currency)} {total:,.2f} in {counts[currency]} mentions</title></rect>'
+                    f'<title>{esc(currency)} {total:,.2f} in {_n(counts[currency], "mention")}</title></rect>'
                     f'<text class="lab" x="{left + w + 8:.1f}" y="{y + 15}">{esc(currency)} {short_amount(total)}'
-                    f'<tspan class="dim" dx="6">{counts[currency]} mentions</tspan></text>')
-    return (f'<svg class="money-chart" viewBox="0 0 {WIDTH} {len(items) * step + 14}" role="img" '
+                    f'<tspan class="dim" dx="6">{_n(counts[currency], "mention")}</tspan></text>')
+    return (f'<svg class="money-chart" viewBox="0 0 {MONEY_WIDTH} {len(items) * step + 14}" role="img" '
             f'aria-label="Money by currency">{"".join(bars)}</svg>')
 
 
@@ -243,7 +249,7 @@ def article(row: dict, mentions: list[dict], out_dir: Path) -> str:
     key = f'{row["article_id"]} {row["title"] or ""}'.lower()
     return (f'<details class="article" id="{anchor(row["article_id"])}" data-key="{esc(key)}">'
             f'<summary><code>{esc(row["article_id"])}</code>{esc(row["title"] or "")}'
-            f'<span class="n">{len(mentions):,} mentions</span></summary>'
+            f'<span class="n">{_n(len(mentions), "mention")}</span></summary>'
             f'{f"<p class=note>{esc(note)}</p>" if note else ""}'
             f'<div class="entities">{highlight(text[:MAX_CHARS], mentions)}</div></details>')
 

@@ -134,7 +134,7 @@ def _absolute(t: str, ref: date | None, day_first: bool) -> DateValue | None:
         return _safe(lambda: day(date(y, mo, d)))
     if m := re.fullmatch(rf"(?:(?:early|mid|late|end|start|beginning|middle|the end|the start)[\s-]*(?:of )?)?{YEAR}", t):
         return year(int(m[1]))
-    if m := re.fullmatch(rf"(?:q([1-4])|([a-z0-9]+) quarter)(?: of)?(?: (?:fy)?{YEAR})?", t) or \
+    if m := re.fullmatch(rf"(?:q([1-4])|(?!last quarter$)([a-z0-9]+) quarter)(?: of)?(?: (?:fy)?{YEAR})?", t) or \
             re.fullmatch(rf"{YEAR} q([1-4])", t):
         return _quarter(m, ref)
     if m := re.fullmatch(rf"({month_names})\.? (?:of )?{YEAR}", t):

@@ -1,0 +1,50 @@
+"""Rules as data: pattern files are checked line by line, and a user's file adds patterns without code."""
+import json
+
+import pytest
+
+from conftest import read_tables, run_cli
+from pipeline.rules import RuleError, read_patterns
+
+GOOD = {"label": "ORG", "id": "org_user_example", "pattern": [{"LOWER": "acme"}, {"LOWER": "widgets"}]}
+
+
+@pytest.mark.parametrize("line,problem", [
+    ('{"label": "ORG", "pattern": [', "bad JSON"),
+    ('{"label": "SPORT", "pattern": [{"LOWER": "x"}]}', "unknown label"),
+    ('{"label": "ORG", "pattern": [{"LOWERCASE": "x"}]}', "bad token pattern"),
+    ('{"label": "MONEY", "pattern": [{"LOWER": {"IN": "@no_such_lexicon"}}]}', "unknown lexicon"),
+    ('{"label": "ORG"}', "a pattern line needs"),
+])
+def test_bad_line_is_reported_with_its_number(tmp_path, line, problem):
+    path = tmp_path / "rules.jsonl"
+    path.write_text(json.dumps(GOOD) + "\n" + line + "\n")
+    with pytest.raises(RuleError, match=rf"rules.jsonl:2: {problem}"):
+        read_patterns(path)
+
+
+def test_lexicon_references_expand():
+    patterns = read_patterns("models/patterns/money.jsonl")
+    first = patterns[0]["pattern"][0]["LOWER"]["IN"]
+    assert "£" in first and "us$" in first
+
+
+def test_rules_check_command(tmp_path):
+    good, bad = tmp_path / "good.jsonl", tmp_path / "bad.jsonl"
+    good.write_text(json.dumps(GOOD) + "\n")
+    bad.write_text('{"label": "ORG", "pattern": [{"SHAPE_OF": "x"}]}\n')
+    assert run_cli("rules", "check", good).returncode == 0
+    result = run_cli("rules", "check", bad)
+    assert result.returncode == 2 and "bad.jsonl:1" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_user_rules_file_adds_a_pattern(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "a.txt").write_text("The deal went to Acme Widgets, a small supplier.\n")
+    rules = tmp_path / "mine.jsonl"
+    rules.write_text(json.dumps(GOOD) + "\n")
+    out = tmp_path / "out"
+    assert run_cli("extract", articles, "--out", out, "--rules", rules, "--quiet").returncode == 0
+    mentions = read_tables(out)["mentions"]
+    assert mentions.query("label == 'ORG'").source.tolist() == ["rule:org_user_example"]
