@@ -81,18 +81,17 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     found = propagate_orgs(text, found, sentences)
     explicit = [money.currency_in(text[m.start:m.end]) for m in found if m.label == "MONEY"]
     context = Context(reference, dates.day_first_evidence(text), money.article_currency(explicit, text))
-    names = {id(m): org_name(text[m.start:m.end], text) for m in found if m.label == "ORG"}
-    found = [m for m in found if m.label != "ORG" or names[id(m)]]
-    canonical = orgs.canonical_names([names[id(m)] for m in found if m.label == "ORG"])
+    org_mentions = [m for m in found if m.label == "ORG"]
+    resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [(m.start, m.end) for m in org_mentions])))
+    found = [m for m in found if m.label != "ORG" or resolved[id(m)]]
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
                                                       "durations", "dates", "organisation_summary")}
     for mention_id, m in enumerate(found):
         key = {"article_id": article.article_id, "mention_id": mention_id}
         span_text = text[m.start:m.end]
         if m.label == "ORG":
-            name = names[id(m)]
-            table, values = "organisations", {"name": name, "canonical": canonical[name]}
-            normalized = canonical[name]
+            name, canonical = resolved[id(m)]
+            table, values, normalized = "organisations", {"name": name, "canonical": canonical}, canonical
         else:
             table, values, normalized = normalise(m, span_text, text[max(0, m.start - BEFORE):m.start], context)
         tables[table].append({**key, "text": span_text, **values})
@@ -100,12 +99,6 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
                                    "sentence": m.sentence, "source": m.source, "normalized": normalized})
     tables["organisation_summary"] = summary(article.article_id, tables["mentions"])
     return tables
-
-
-def org_name(span_text: str, text: str) -> str | None:
-    """The cleaned organisation name of a span, or None when it is not an organisation."""
-    name = orgs.clean_name(span_text)
-    return None if name is None or orgs.is_common_word(name, text) else name
 
 
 def normalise(m: Mention, span_text: str, before: str, context: Context) -> tuple[str, dict, str | None]:
@@ -121,13 +114,14 @@ def normalise(m: Mention, span_text: str, before: str, context: Context) -> tupl
         value = duration.normalize_duration(span_text, before)
         return "durations", {"iso": value.iso, "value": value.value, "unit": value.unit,
                              "qualifier": value.qualifier}, value.normalized
-    value = dates.parse_date(span_text, context.reference, context.day_first)
+    value = dates.parse_date(span_text, context.reference, context.day_first, m.partner)
     return "dates", value._asdict(), value.value
 
 
 def propagate_orgs(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> list[Mention]:
     """Every other whole-word occurrence of an organisation's name is that organisation too."""
-    names = {text[m.start:m.end] for m in found if m.label == "ORG" and org_name(text[m.start:m.end], text)}
+    spans = [(m.start, m.end) for m in found if m.label == "ORG"]
+    names = {text[s:e] for (s, e), r in zip(spans, orgs.resolve(text, spans)) if r and r[0] == orgs.clean_name(text[s:e])}
     taken = sorted((m.start, m.end) for m in found)
     starts = [s for s, _ in sentences]
     added = []

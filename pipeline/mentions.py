@@ -74,6 +74,8 @@ def _model_label(ent: Span) -> str | None:
         return None
     if parse_duration(text)[2] and not re.search(r"\b(ago|this|earlier|later)\b|\d{4}", text):
         return "DURATION" if parse_duration(text)[0] or VAGUE_WORDS.search(text) else None
+    if re.fullmatch(r"[\d\s-]+", text) and not re.fullmatch(r"\d{4}", text):  # ages, counts, phone numbers
+        return None
     return label if DATE_ANCHOR.search(text) else None
 
 
@@ -115,7 +117,8 @@ def split_range(span: Span) -> list[tuple[Span, Span | None]]:
     for i, token in enumerate(span[1:-1], 1):
         left, right = span[:i], span[i + 1:]
         if token.lower_ in RANGE_WORDS and _has_number(left) and _has_number(right):
-            if span.label_ == "DATE" and not (_is_year(left) and _is_year(right) and len(right.text) == 4):
+            if span.label_ == "DATE" and not (_is_year(left) and token.text != "/" and
+                                              (_is_year(right) or re.fullmatch(r"\d\d", right.text))):
                 continue
             return [(left, right), (right, left)]
     return [(span, None)]
@@ -134,7 +137,7 @@ def is_rate(span: Span) -> bool:
     if span.label_ != "DURATION" or span[0].lower_ not in ("a", "an", "per") or span.start == 0:
         return False
     before = span.doc[span.start - 1]
-    return before.like_num or before.lower_ in _trim_words() or before.lower_ in ("once", "twice", "times") \
+    return before.like_num or before.lower_ in ("once", "twice", "times", "per", "each", "every") \
         or before.lower_ in lexicons.mapping("scales") or before.is_currency
 
 

@@ -111,9 +111,12 @@ def _safe(build, *args, **kwargs) -> DateValue | None:
 
 
 @lru_cache(maxsize=8192)
-def parse_date(text: str, reference: date | None, day_first: bool = True) -> DateValue:
-    """Normalise one date mention against the article's ``reference`` date (None when unknown)."""
+def parse_date(text: str, reference: date | None, day_first: bool = True, partner: str | None = None) -> DateValue:
+    """Normalise one date mention against the article's ``reference`` date (None when unknown);
+    ``partner`` is the other end of a range ("1957-58": "58" takes its century from "1957")."""
     t = _clean(text)
+    if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
+        t = partner.strip()[:2] + t
     for rule in (_absolute, _relative):
         result = rule(t, reference, day_first)
         if result is not None:
@@ -177,7 +180,7 @@ def _relative(t: str, ref: date | None, day_first: bool) -> DateValue | None:
     patterns = [
         (r"(today|tonight|yesterday|tomorrow)", _deictic),
         (r"(?:(?:earlier|later) )?(last|this|next|past|previous|coming|current|following) "
-         r"(week|month|year|quarter)", _unit),
+         r"(?:(?:financial|fiscal|calendar) )?(week|month|year|quarter)", _unit),
         (rf"(last|this|next|early|late|mid|end of|beginning of)?[\s-]*({month_names})", _bare_month),
         (rf"(last|this|next|past)? ?({weekday_names})", _weekday),
         (r"([\w.-]+) (years?|months?|weeks?|days?|decades?) (?:ago|earlier)", _ago),
@@ -210,12 +213,16 @@ def _unit(m: re.Match, ref: date) -> DateValue:
 
 
 def _bare_month(m: re.Match, ref: date) -> DateValue:
+    """A month without a year: "next March" is the next one, "this March" this year's, and a bare or
+    "last" March the latest one before the reference date (news mostly reports what happened)."""
     mo = _months()[m[2]]
     y = ref.year
-    if m[1] == "last" and mo >= ref.month:
-        y -= 1
-    elif m[1] == "next" and mo <= ref.month:
-        y += 1
+    if m[1] == "next":
+        y += mo <= ref.month
+    elif m[1] == "last":
+        y -= mo >= ref.month
+    elif m[1] != "this":
+        y -= mo > ref.month
     return month(y, mo, True)
 
 

@@ -22,6 +22,7 @@ GROUP_WORDS = {"group", "holdings", "company", "co", "corporation", "corp"}
 LINK_WORDS = {"and", "of", "for", "the", "&", "on", "in", "to"}
 COUNCIL_KIND = re.compile(r"\b(county|city|borough|district|metropolitan|town) (council)$", re.I)
 QUOTES = "\"'“”‘’`"
+TITLES = {"secretary", "minister", "secretary of state"}
 
 
 @lru_cache(maxsize=1)
@@ -30,14 +31,35 @@ def _role_pattern() -> re.Pattern:
     return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(r) for r in roles) + r"))+$", re.I)
 
 
-@lru_cache(maxsize=8192)
-def clean_name(text: str) -> str | None:
-    """The organisation name in a span, or None when the span is not an organisation."""
+def _strip(text: str) -> str:
     name = re.sub(r"\s+", " ", text).strip(" \t.,;:!?-–—()[]" + QUOTES)
     name = re.sub(r"[’']s?$", "", name)
-    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    return re.sub(r"^(?:the|The|THE)\s+", "", name)
+
+
+@lru_cache(maxsize=8192)
+def clean_name(text: str) -> str | None:
+    """The organisation name in a span, or None when the span is not an organisation (or is a title:
+    "Business and Trade Secretary")."""
+    name = _strip(text)
+    role = _role_pattern().search(name)
+    if role and role.group(0).strip(" ,").lower() in TITLES:
+        return None
     name = _role_pattern().sub("", name).strip(" ,.-" + QUOTES)
     return name if _is_organisation(name) else None
+
+
+def generic_head(text: str) -> str | None:
+    """ "the Commission" -> "Commission": a capitalised generic noun that may refer back to a named body."""
+    name = _strip(text)
+    return name if " " not in name and name[:1].isupper() and name.lower() in lexicons.lowered("org_generic") \
+        else None
+
+
+def antecedent(head: str, names: list[str]) -> str | None:
+    """The one name among ``names`` that ``head`` ("Commission", "Department") can stand for, or None."""
+    matches = {n for n in names if head.lower() in (w.lower() for w in n.split()) and n.lower() != head.lower()}
+    return matches.pop() if len(matches) == 1 else None
 
 
 def _is_organisation(name: str) -> bool:
@@ -59,6 +81,23 @@ def is_common_word(name: str, text: str) -> bool:
     if " " in name or name.isupper() or not name[:1].isupper():
         return False
     return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text) is not None
+
+
+def names_a_thing(name: str, text: str) -> bool:
+    """An acronym the article defines as a law, plan or standard: "Government Buying Standards (GBS)"."""
+    if not name.isupper():
+        return False
+    match = re.search(rf"(\w+)\s*\(\s*{re.escape(name)}\s*\)", text)
+    return bool(match) and match.group(1) in lexicons.words("org_not_heads")
+
+
+def followed_by_place_or_title(after: str) -> bool:
+    """A name followed by ", Virginia" is a place ("Franklin, Massachusetts"); one followed by "Secretary"
+    or "Minister" is part of a title ("Business and Trade Secretary")."""
+    if re.match(r"\s+(?:Secretary|Minister)\b", after):
+        return True
+    match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)?)", after)
+    return bool(match) and match.group(1).lower() in lexicons.lowered("places")
 
 
 def _key(name: str) -> str:
@@ -111,3 +150,33 @@ def _link_target(key: str, clusters: dict[str, list[str]]) -> str | None:
         matches = [k for k in clusters if COUNCIL_KIND.search(k) and COUNCIL_KIND.sub("", k).strip() == stem]
         return matches[0] if len(matches) == 1 else None
     return None
+
+
+def _name_at(text: str, start: int, end: int) -> str | None:
+    """The organisation name of the span text[start:end] in its article, or None."""
+    name = clean_name(text[start:end])
+    if name is None or is_common_word(name, text) or names_a_thing(name, text):
+        return None
+    return None if followed_by_place_or_title(text[end:end + 40]) else name
+
+
+def resolve(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str] | None]:
+    """(name, canonical name) for each organisation span of one article, None where a span is not one.
+
+    A generic noun ("the Commission") stands for the one named body it can refer to, else it is dropped."""
+    names = [_name_at(text, s, e) for s, e in spans]
+    canonical = canonical_names([n for n in names if n])
+    out: list[tuple[str, str] | None] = []
+    for (start, end), name in zip(spans, names):
+        if name:
+            out.append((name, canonical[name]))
+            continue
+        head = generic_head(text[start:end])
+        target = antecedent(head, list(canonical)) if head else None
+        if target:
+            out.append((head, canonical[target]))
+        elif head in lexicons.words("institutions") and re.search(r"\bthe\s+$", text[max(0, start - 5):start]):
+            out.append((head, head))
+        else:
+            out.append(None)
+    return out
