@@ -22,6 +22,9 @@ install: $(VENV)/.installed
 extract: install
 	$(PY) -m pipeline extract $(ARTICLES) --out $(OUT) $(EXTRACT_ARGS)
 
+report: install
+	$(PY) -m pipeline report $(OUT)
+
 test: install
 	$(PY) -m pytest
 

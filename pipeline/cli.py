@@ -41,6 +41,8 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", type=Path)
     ev.add_argument("output", type=Path)
     ev.add_argument("--verbose", action="store_true", help="list every false positive and miss")
+    rep = sub.add_parser("report", help="write OUT_DIR/report.html, the tables as one self-contained page")
+    rep.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="an output folder written by extract")
     rules = sub.add_parser("rules", help="work with rule pattern files")
     rules_sub = rules.add_subparsers(dest="rules_command", required=True)
     check = rules_sub.add_parser("check", help="validate pattern files")
@@ -128,4 +130,16 @@ def cmd_rules(args) -> int:
     return USAGE_ERROR if bad else 0
 
 
-COMMANDS = {"extract": cmd_extract, "evaluate": cmd_evaluate, "rules": cmd_rules}
+def cmd_report(args) -> int:
+    from pipeline.report import write_report
+    if not (args.out_dir / "articles.parquet").is_file():
+        raise UsageError(f"{args.out_dir} has no tables: run `python -m pipeline extract ARTICLES --out "
+                         f"{args.out_dir}` first")
+    try:
+        print(write_report(args.out_dir))
+    except OSError as err:
+        raise UsageError(f"cannot write the report in {args.out_dir}: {err.strerror or err}") from None
+    return 0
+
+
+COMMANDS = {"extract": cmd_extract, "evaluate": cmd_evaluate, "rules": cmd_rules, "report": cmd_report}

@@ -131,16 +131,17 @@ def top_organisations(summary: list[dict], n: int = TOP_ORGS) -> str:
 def short_amount(amount: float) -> str:
     """An amount in a few digits.
 
-    >>> [short_amount(x) for x in (1.6e9, 2.37e8, 6e12, 999_700, 12_500, 7.5)]
-    ['1.6bn', '237m', '6tn', '1m', '12.5k', '7.5']
+    >>> [short_amount(x) for x in (1.6e9, 2.37e8, 6e12, 1.17e15, 999_700, 12_500, 7.5)]
+    ['1.6bn', '237m', '6tn', '1,170tn', '1m', '12.5k', '7.5']
     """
-    for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k")):
-        if abs(amount) >= size * 0.9995:
-            return f"{amount / size:.3g}{suffix}"
-    return f"{amount:.3g}"
+    size, suffix = next(((size, suffix) for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+                         if abs(amount) >= size * 0.9995), (1, ""))
+    value = amount / size
+    return f"{value:.3g}{suffix}" if abs(value) < 999.5 else f"{value:,.0f}{suffix}"
 
 
 def _n(count: int, noun: str) -> str:
+    """``count`` and ``noun``, plural unless one."""
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
@@ -154,7 +155,7 @@ def money_chart(money: list[dict]) -> str:
     if not totals:
         return '<p class="none">No money amounts.</p>'
     items = sorted(totals.items(), key=lambda kv: -kv[1])
-    left, span, step = 44, MONEY_WIDTH * 0.55, 34
+    left, span, step = 44, MONEY_WIDTH * 0.45, 34
     largest = max(items[0][1], 1)
     bars = []
     for i, (currency, total) in enumerate(items):
@@ -177,7 +178,7 @@ def timeline(dates: list[dict], mentions: dict[tuple, dict]) -> str:
     lo, hi = spans[0][0], max(end for _, end, _ in spans)
     if (hi - lo).days < 30:
         lo, hi = date.fromordinal(lo.toordinal() - 15), date.fromordinal(hi.toordinal() + 15)
-    left, width, row_h = 20, WIDTH - 40, 14
+    left, width, row_h = 36, WIDTH - 72, 14
 
     def x(day: date) -> float:
         return left + width * (day - lo).days / (hi - lo).days
@@ -213,8 +214,9 @@ def _row(row_ends: list[float], x0: float, x1: float, max_rows: int = 16) -> int
 def _date_mark(x0: float, x1: float, y: float, row: dict, mention: dict | None) -> str:
     """One date: a dot at its start (and a line to its end), linking to its article."""
     kind = "rel" if row["relative"] else "abs"
-    text = f'"{mention["text"]}" → ' if mention else ""
-    tip = f'{text}{row["start"]}…{row["end"]} ({row["article_id"]})'
+    said = f'"{mention["text"]}" → ' if mention else ""
+    span = row["start"] if row["start"] == row["end"] else f'{row["start"]} to {row["end"]}'
+    tip = f'{said}{row["value"]} ({span}) in {row["article_id"]}'
     line = f'<line class="{kind}" x1="{x0:.1f}" x2="{x1:.1f}" y1="{y}" y2="{y}"/>' if x1 - x0 > 1 else ""
     return (f'<a href="#{anchor(row["article_id"])}">{line}<circle class="{kind}" cx="{x0:.1f}" cy="{y}" r="4.5">'
             f'<title>{esc(tip)}</title></circle></a>')
