@@ -1,18 +1,21 @@
 """Benchmark our extraction against the bare spaCy NER model on the same files, both measured the same way.
 
-Each run is a subprocess: wall time, and the peak of the summed RSS of its whole process tree (/proc polled).
-Runs alternate (bare, extract, bare, extract, ...); a row reports the best wall time of its rounds and the
-highest peak memory. ``python -m pipeline.bench --bare FOLDER --workers N`` is the internal bare-NER run.
+Each run is a subprocess: wall time, CPU time (user + system, children included) and the peak of the summed
+RSS of its whole process tree (/proc polled). Runs alternate (bare, extract, bare, extract, ...); a row reports
+the run with the best wall time of its rounds, and the highest peak memory of them.
+``python -m pipeline.bench --bare FOLDER --workers N`` is the internal bare-NER run.
 """
 from __future__ import annotations
 
 import argparse
 import os
+import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
+from collections import defaultdict
 from itertools import cycle
 from pathlib import Path
 
@@ -37,16 +40,16 @@ def run_bench(corpus: Path = SEEDS, words_target: int | None = None, workers: in
         commands = {"bare NER": [sys.executable, "-m", "pipeline.bench", "--bare", str(folder)],
                     "extract": [sys.executable, "-m", "pipeline", "extract", str(folder),
                                 "--out", str(Path(tmp) / "out"), "--quiet"]}
-        runs: dict[str, list[tuple[float, float]]] = {name: [] for name in commands}
+        runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
         for _ in range(rounds):
             for name, command in commands.items():
                 runs[name].append(measure(command + ["--workers", str(workers)]))
-    bare = min(s for s, _ in runs["bare NER"])
+    bare = min(runs["bare NER"])[0]
     label = f"{corpus.name} ×{words_target:,} words" if words_target else corpus.name
-    return [{"corpus": label, "run": name, "articles": len(texts), "words": words,
-             "seconds": min(s for s, _ in done), "words_per_s": words / min(s for s, _ in done),
-             "peak_rss_mb": max(m for _, m in done), "ratio": min(s for s, _ in done) / bare,
-             "rounds": [s for s, _ in done]} for name, done in runs.items()]
+    return [{"corpus": label, "run": name, "articles": len(texts), "words": words, "seconds": min(done)[0],
+             "cpu_seconds": min(done)[1], "words_per_s": words / min(done)[0],
+             "peak_rss_mb": max(m for _, _, m in done), "ratio": min(done)[0] / bare,
+             "rounds": [s for s, _, _ in done]} for name, done in runs.items()]
 
 
 def sized_copy(corpus: Path, words_target: int, dest: Path) -> Path:
@@ -64,8 +67,9 @@ def sized_copy(corpus: Path, words_target: int, dest: Path) -> Path:
         words += size
 
 
-def measure(command: list[str]) -> tuple[float, float]:
-    """(wall seconds, peak MB of the summed RSS of the process tree) of one run; fails if the run does."""
+def measure(command: list[str]) -> tuple[float, float, float]:
+    """(wall seconds, CPU seconds, peak MB of the summed RSS of the process tree) of one run; fails if it does."""
+    cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
@@ -76,12 +80,17 @@ def measure(command: list[str]) -> tuple[float, float]:
     stderr = proc.stderr.read().decode(errors="replace")
     if proc.returncode:
         raise RuntimeError(f"{' '.join(command)} failed ({proc.returncode}): {stderr[-2000:]}")
-    return seconds, peak / 2**20
+    return seconds, _children_cpu() - cpu_before, peak / 2**20
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def tree_rss(root: int) -> int:
     """Bytes of RSS summed over ``root`` and all its descendants, from /proc/*/stat."""
-    parent, rss = {}, {}
+    children, rss = defaultdict(list), {}
     for entry in os.scandir("/proc"):
         if entry.name.isdigit():
             try:
@@ -90,22 +99,23 @@ def tree_rss(root: int) -> int:
             except OSError:
                 continue  # the process ended meanwhile
             pid = int(entry.name)
-            parent[pid], rss[pid] = int(fields[1]), int(fields[21]) * PAGE
-    tree, todo = set(), [root]
+            children[int(fields[1])].append(pid)
+            rss[pid] = int(fields[21]) * PAGE
+    total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        tree.add(pid)
-        todo += [child for child, ppid in parent.items() if ppid == pid and child not in tree]
-    return sum(rss.get(pid, 0) for pid in tree)
+        total += rss.get(pid, 0)
+        todo += children[pid]
+    return total
 
 
 def format_table(rows: list[dict]) -> str:
     """A Markdown table of the rows; seconds are the best of the rounds, ratio is to the bare NER run."""
-    lines = ["| corpus | run | articles | words | seconds (best) | words/s | peak RSS MB | ratio | rounds (s) |",
-             "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = ["| corpus | run | articles | words | seconds (best) | CPU s | words/s | peak RSS MB | ratio "
+             "| rounds (s) |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:
         lines.append(f"| {r['corpus']} | {r['run']} | {r['articles']:,} | {r['words']:,} | {r['seconds']:.1f} | "
-                     f"{r['words_per_s']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['ratio']:.2f} | "
+                     f"{r['cpu_seconds']:.1f} | {r['words_per_s']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['ratio']:.2f} | "
                      f"{', '.join(f'{s:.1f}' for s in r['rounds'])} |")
     return "\n".join(lines)
 

@@ -29,17 +29,23 @@ def dask_results(jobs: list[run.Job], model: str | None, extra_rules: tuple[str,
     """Rows batch by batch, in input order, like ``run.local_results``.
 
     On a local cluster of ``workers`` single-threaded processes, or on the cluster at ``scheduler``.
-    At most ``IN_FLIGHT`` batches per worker are submitted ahead, so memory stays flat on big corpora."""
+    At most ``IN_FLIGHT`` batches per worker are submitted ahead, so memory stays flat on big corpora.
+    Fails at once, before anything runs, when Dask is not installed."""
     try:
-        from distributed import Client, LocalCluster
+        import distributed
     except ImportError:
         raise RuntimeError("--engine dask needs Dask: pip install '.[dask]'") from None
+    return _results(distributed, jobs, model, extra_rules, scheduler, workers)
+
+
+def _results(distributed, jobs, model, extra_rules, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
+    """The cluster and client are closed when the rows are all out, on an error, or when the caller stops."""
     if scheduler:
-        with Client(scheduler) as client:
+        with distributed.Client(scheduler) as client:
             yield from _ordered(client, jobs, model, extra_rules)
         return
-    with LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
-            Client(cluster) as client:
+    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
         yield from _ordered(client, jobs, model, extra_rules)
 
 

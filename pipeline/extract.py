@@ -5,6 +5,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import date
 from typing import Iterable
 
@@ -15,6 +16,7 @@ from pipeline.mentions import Mention, find_mentions
 from pipeline.normalize import dates, duration, money, orgs, percent
 
 BEFORE = 40  # characters before a value in which its qualifier is looked for
+BATCH_PIECES = 8  # pieces the model reads at once: memory grows with the characters in a batch
 
 
 @dataclass
@@ -26,12 +28,18 @@ class Context:
 
 
 def pieces(text: str, limit: int) -> list[tuple[int, str]]:
-    """The text cut into (offset, piece) of at most ``limit`` characters, on paragraph breaks where possible."""
+    r"""The text cut into (offset, piece) of at most ``limit`` characters: on a paragraph break where there is
+    one in the second half of the window, else a line break, a sentence end or a space.
+
+    >>> pieces("one two.\n\nthree four", 12)
+    [(0, 'one two.\n\n'), (10, 'three four')]
+    """
     out, start = [], 0
     while len(text) - start > limit:
         window = text[start:start + limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        cut = cut + 1 if cut > limit // 2 else limit
+        cuts = (window.rfind(sep, limit // 2) for sep in ("\n\n", "\n", ". ", " "))
+        cut = next((c + 1 for c in cuts if c >= 0), limit)
+        cut += window[cut:cut + 1] == "\n"
         out.append((start, text[start:start + cut]))
         start += cut
     out.append((start, text[start:]))
@@ -52,7 +60,7 @@ def process(nlp: Language, batch: list[tuple[Article, date | None, str]], limit:
             for offset, piece in pieces(a.text, limit)]
     found: dict[int, list[Mention]] = {i: [] for i in range(len(batch))}
     sentences: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(batch))}
-    docs = nlp.pipe((piece for _, _, piece in jobs), batch_size=64)
+    docs = nlp.pipe((piece for _, _, piece in jobs), batch_size=BATCH_PIECES)
     for (i, offset, _), doc in zip(jobs, docs):
         found[i] += find_mentions(doc, offset)
         if doc.has_annotation("SENT_START"):
@@ -78,11 +86,11 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
                  reference: date | None) -> dict[str, list[dict]]:
     """The mentions table, one typed table per label and the organisation summary, for one article."""
     text = article.text
-    found = propagate_orgs(text, found, sentences)
+    found = propagate_orgs(text, split_conjoined(text, found), sentences)
     explicit = [money.currency_in(text[m.start:m.end]) for m in found if m.label == "MONEY"]
     context = Context(reference, dates.day_first_evidence(text), money.article_currency(explicit, text))
     org_mentions = [m for m in found if m.label == "ORG"]
-    resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [(m.start, m.end) for m in org_mentions])))
+    resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [_org_span(m) for m in org_mentions])))
     found = [m for m in found if m.label != "ORG" or resolved[id(m)]]
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
                                                       "durations", "dates", "organisation_summary")}
@@ -118,27 +126,50 @@ def normalise(m: Mention, span_text: str, before: str, context: Context) -> tupl
     return "dates", value._asdict(), value.value
 
 
+def _org_span(m: Mention) -> tuple[int, int, bool]:
+    """(start, end, found by a rule) of an organisation mention, as ``orgs.resolve`` takes it."""
+    return m.start, m.end, m.source.startswith("rule:")
+
+
+def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
+    """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere."""
+    @lru_cache(maxsize=None)
+    def named_elsewhere(name: str) -> bool:
+        return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)) > 1
+    out = []
+    for m in found:
+        span = text[m.start:m.end]
+        match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
+        if match and named_elsewhere(span[:match.start()]):
+            out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
+            out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
+        else:
+            out.append(m)
+    return out
+
+
 def propagate_orgs(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> list[Mention]:
     """Every other whole-word occurrence of an organisation's name is that organisation too."""
-    spans = [(m.start, m.end) for m in found if m.label == "ORG"]
-    names = {text[s:e] for (s, e), r in zip(spans, orgs.resolve(text, spans)) if r and r[0] == orgs.clean_name(text[s:e])}
+    orgs_found = [m for m in found if m.label == "ORG"]
+    resolved = orgs.resolve(text, [_org_span(m) for m in orgs_found])
+    names = {text[m.start:m.end] for m, r in zip(orgs_found, resolved)
+             if r and r[0] == orgs.clean_name(text[m.start:m.end])}
+    candidates = sorted({match.span() for name in names
+                         for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)},
+                        key=lambda se: (se[0], -se[1]))
     taken = sorted((m.start, m.end) for m in found)
     starts = [s for s, _ in sentences]
-    added = []
-    for name in sorted(names, key=len, reverse=True):
-        for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text):
-            s, e = match.span()
-            if _free(taken, s, e):
-                k = bisect.bisect_right(starts, s) - 1
-                sentence = text[sentences[k][0]:sentences[k][1]] if k >= 0 else name
-                added.append(Mention("ORG", s, e, "propagated", sentence))
-                bisect.insort(taken, (s, e))
+    added, k, last_end = [], 0, -1
+    for start, end in candidates:
+        while k < len(taken) and taken[k][1] <= start:
+            k += 1
+        if start < last_end or (k < len(taken) and taken[k][0] < end):
+            continue
+        i = bisect.bisect_right(starts, start) - 1
+        sentence = text[sentences[i][0]:sentences[i][1]] if i >= 0 else text[start:end]
+        added.append(Mention("ORG", start, end, "propagated", sentence))
+        last_end = end
     return sorted(found + added, key=lambda m: m.start)
-
-
-def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    k = bisect.bisect_left(taken, (start, start))
-    return all(not (s < end and start < e) for s, e in taken[max(0, k - 1):k + 1])
 
 
 def summary(article_id: str, mentions: Iterable[dict]) -> list[dict]:

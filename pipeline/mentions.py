@@ -5,19 +5,23 @@ Ranges ("£20-30m", "21%-26%", "2010-2012") become two mentions that know each o
 """
 from __future__ import annotations
 
+import bisect
 import re
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
 from spacy.tokens import Doc, Span
 
 from pipeline import lexicons
+from pipeline.normalize import money
 from pipeline.normalize.duration import parse_duration
 from pipeline.rules import SPANS_KEY
 
 MODEL_LABELS = {"ORG": "ORG", "MONEY": "MONEY", "PERCENT": "PERCENT", "DATE": "DATE"}
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
 VALUE_LABELS = {"MONEY", "PERCENT", "DURATION", "DATE"}
+MAX_SENTENCE = 2000  # characters of a sentence kept with each mention
 
 
 @dataclass
@@ -49,9 +53,20 @@ def trim(span: Span) -> Span | None:
         return token.lower_ in words or (token.is_punct and token.text not in "%$£€")
     while start < end and loose(doc[start]):
         start += 1
+    if span.label_ == "ORG" and not span.id_.startswith("org_department"):
+        end = _before_comma(doc, start, end)
     while end > start and loose(doc[end - 1]):
         end -= 1
     return Span(doc, start, end, label=span.label_, span_id=span.id_) if end > start else None
+
+
+def _before_comma(doc: Doc, start: int, end: int) -> int:
+    """An organisation name ends at its first comma, unless a legal suffix follows ("Acme, Inc.")."""
+    suffixes = lexicons.words("org_suffixes")
+    for i in range(start + 1, end):
+        if doc[i].text == "," and (i + 1 >= len(doc) or doc[i + 1].text not in suffixes):
+            return i
+    return end
 
 
 SET_WORDS = re.compile(r"^(every|each|per|daily|weekly|monthly|quarterly|annually|yearly|nightly)\b")
@@ -61,46 +76,68 @@ DATE_ANCHOR = re.compile(r"\d|\b(today|yesterday|tomorrow|tonight|now|ago|last|n
                          r"aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)")
 
 
-def _model_label(ent: Span) -> str | None:
-    """Our label for a model entity, or None: MONEY holding a percentage is PERCENT; a DATE that is a length
-    of time is DURATION; DATEs that repeat ("every week") or name no point in time ("a quarter") are dropped."""
+def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
+    """Our label for a model entity, or None: MONEY holding a percentage is PERCENT, MONEY with neither a
+    currency nor a scale word is a number; an ORG the model calls a person or place elsewhere is dropped;
+    a DATE that is a length of time is DURATION; DATEs that repeat ("every week"), name no point in time
+    ("a quarter") or are bare numbers ("65", "6.302-1") are dropped."""
     label = MODEL_LABELS.get(ent.label_)
     text = ent.text.lower()
-    if label == "MONEY" and re.search(r"%|per ?cent", text):
-        return "PERCENT"
+    if label == "MONEY":
+        if re.search(r"%|per ?cent", text):
+            return "PERCENT"
+        has_scale = any(t.lower_ in lexicons.mapping("scales") for t in ent)
+        return label if has_scale or any(t.is_currency for t in ent) or money.currency_in(ent.text) else None
+    if label == "ORG":
+        votes = elsewhere.get(ent.text, Counter())
+        return None if votes["PERSON"] + votes["GPE"] + votes["LOC"] > votes["ORG"] else label
     if label != "DATE":
         return label
     if SET_WORDS.match(text):
         return None
     if parse_duration(text)[2] and not re.search(r"\b(ago|this|earlier|later)\b|\d{4}", text):
         return "DURATION" if parse_duration(text)[0] or VAGUE_WORDS.search(text) else None
-    if re.fullmatch(r"[\d\s-]+", text) and not re.fullmatch(r"\d{4}", text):  # ages, counts, phone numbers
+    if re.fullmatch(r"[\d\s.,/-]+", text) and not re.fullmatch(r"\d{4}", text):  # ages, counts, codes
         return None
     return label if DATE_ANCHOR.search(text) else None
 
 
-def _overlaps(span: Span, taken: list[Span]) -> list[Span]:
-    return [t for t in taken if t.start < span.end and span.start < t.end]
+class Taken:
+    """Chosen spans, kept disjoint and sorted, with overlap look-ups in logarithmic time."""
+
+    def __init__(self):
+        self.spans: list[Span] = []
+        self.starts: list[int] = []
+        self.ends: list[int] = []
+
+    def overlapping(self, span: Span) -> tuple[int, int]:
+        """The index range of chosen spans that overlap ``span``."""
+        return bisect.bisect_right(self.ends, span.start), bisect.bisect_left(self.starts, span.end)
+
+    def replace(self, i: int, j: int, span: Span) -> None:
+        self.spans[i:j], self.starts[i:j], self.ends[i:j] = [span], [span.start], [span.end]
 
 
 def select_spans(doc: Doc) -> list[Span]:
     """The non-overlapping spans of a Doc, rule spans before model entities, each trimmed."""
     rule_spans = [s for s in (trim(s) for s in doc.spans.get(SPANS_KEY, [])) if s is not None]
-    taken: list[Span] = []
+    taken = Taken()
     for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start)):
-        if not _overlaps(span, taken):
-            taken.append(span)
+        i, j = taken.overlapping(span)
+        if i == j:
+            taken.replace(i, j, span)
+    elsewhere: dict[str, Counter] = {}
     for ent in doc.ents:
-        label = _model_label(ent)
+        elsewhere.setdefault(ent.text, Counter())[ent.label_] += 1
+    for ent in doc.ents:
+        label = _model_label(ent, elsewhere)
         span = trim(Span(doc, ent.start, ent.end, label=label, span_id="model")) if label else None
         if span is None:
             continue
-        clash = _overlaps(span, taken)
-        if not clash:
-            taken.append(span)
-        elif label == "ORG" and _extends_orgs(span, clash):
-            taken = [t for t in taken if t not in clash] + [span]
-    return sorted((s for s in taken if s.label_ != "IGNORE"), key=lambda s: s.start)
+        i, j = taken.overlapping(span)
+        if i == j or (label == "ORG" and _extends_orgs(span, taken.spans[i:j])):
+            taken.replace(i, j, span)
+    return [s for s in taken.spans if s.label_ != "IGNORE"]
 
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:
@@ -125,7 +162,8 @@ def split_range(span: Span) -> list[tuple[Span, Span | None]]:
 
 
 def _has_number(span: Span) -> bool:
-    return any(t.like_num for t in span)
+    """A number other than a scale word: "£1.6-billion" is one amount, not a range."""
+    return any(t.like_num and t.lower_ not in lexicons.mapping("scales") for t in span)
 
 
 def _is_year(span: Span) -> bool:
@@ -141,12 +179,22 @@ def is_rate(span: Span) -> bool:
         or before.lower_ in lexicons.mapping("scales") or before.is_currency
 
 
+def sentence_text(text: str, sentence: Span, span: Span) -> str:
+    """The sentence a span stands in (``text`` is the Doc's); a run-on "sentence" is cut to a window around it."""
+    start = sentence.start_char
+    if sentence.end_char - start > MAX_SENTENCE:
+        start = max(start, span.start_char - MAX_SENTENCE // 2)
+    return text[start:min(sentence.end_char, start + MAX_SENTENCE)]
+
+
 def find_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
     """The mentions of one Doc; ``offset`` is where the Doc's text starts in the article."""
-    mentions = []
+    mentions, text = [], doc.text
+    sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
+    sentence_starts = [s.start for s in sentences]
     for span in (s for s in select_spans(doc) if not is_rate(s)):
         source = "model" if span.id_ == "model" else f"rule:{span.id_}"
-        sentence = span.sent.text if doc.has_annotation("SENT_START") else span.text
+        sentence = sentence_text(text, sentences[bisect.bisect_right(sentence_starts, span.start) - 1], span)
         for part, other in split_range(span):
             mentions.append(Mention(span.label_, offset + part.start_char, offset + part.end_char, source,
                                     sentence, other.text if other is not None else None))

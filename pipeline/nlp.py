@@ -37,7 +37,6 @@ def build(model: str | None = None, extra_rules: tuple[str, ...] = ()) -> Langua
     rule_config["pattern_files"] = list(rule_config["pattern_files"]) + [str(Path(p).resolve()) for p in extra_rules]
     rule_config["base_dir"] = str(MODELS_DIR)
     nlp.add_pipe("contract_rules", config=rule_config, last=True)
-    nlp.max_length = max(nlp.max_length, int(config["pipeline"]["max_length"]) + 1)
     nlp.meta["extraction_model"] = name
     return nlp
 

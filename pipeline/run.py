@@ -58,20 +58,20 @@ def jobs_for(folder: Path, reference: date | None, manifest: Path | None) -> lis
 
 
 _NLP = None
-_LIMIT = 100_000
+_PIECE_CHARS = 20_000
 
 
 def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None) -> None:
     """Load the pipeline once per worker process (or take one already built)."""
-    global _NLP, _LIMIT
+    global _NLP, _PIECE_CHARS
     _NLP = nlp or nlp_builder.build(model, extra_rules)
-    _LIMIT = int(nlp_builder.load_config()["pipeline"]["max_length"])
+    _PIECE_CHARS = int(nlp_builder.load_config()["pipeline"]["piece_chars"])
 
 
 def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
     """Rows for a batch of jobs, in the worker that loaded the pipeline."""
     items = [(articles.read_article(Path(j.path), Path(j.root)), j.reference, j.reference_source) for j in batch]
-    return extract.process(_NLP, items, _LIMIT)
+    return extract.process(_NLP, items, _PIECE_CHARS)
 
 
 def batches(jobs: list[Job], size: int = BATCH) -> Iterator[list[Job]]:

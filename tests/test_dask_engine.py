@@ -61,4 +61,4 @@ def test_missing_dask_is_a_clear_error(jobs, monkeypatch):
 
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(RuntimeError, match=r"--engine dask needs Dask: pip install '\.\[dask\]'"):
-        next(dask_results(jobs, None, ()))
+        dask_results(jobs, None, ())

@@ -32,9 +32,18 @@ def _role_pattern() -> re.Pattern:
 
 
 def _strip(text: str) -> str:
-    name = re.sub(r"\s+", " ", text).strip(" \t.,;:!?-–—()[]" + QUOTES)
+    """Without surrounding punctuation, a leading "the", a possessive, an unclosed "(ABC" or a place
+    after a comma or "of" ("Thales of Italy", "Acme, New York")."""
+    name = re.sub(r"\s+", " ", text)
+    name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]" + QUOTES)
     name = re.sub(r"[’']s?$", "", name)
-    return re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
+    match = re.fullmatch(r"(.+?)(?:,\s*| of )(.+)", name)
+    if match and match[2].lower() in lexicons.lowered("places") and match[1].lower() not in lexicons.lowered(
+            "org_generic"):
+        return match[1]
+    return name
 
 
 @lru_cache(maxsize=8192)
@@ -71,8 +80,12 @@ def _is_organisation(name: str) -> bool:
         return False
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
-    if name.split()[-1] in lexicons.words("org_not_heads"):
+    words = name.split()
+    if words[-1] in lexicons.words("org_not_heads") or any(
+            w in lexicons.words("org_not_heads") and nxt in ("for", "of") for w, nxt in zip(words, words[1:])):
         return False
+    if len(words) == 1 and re.search(r"\d", name) and ("-" in name or len(name) > 6):
+        return False  # codes: "HC-130J", "W58RGZ-11-G-0011"
     return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
 
 
@@ -91,13 +104,21 @@ def names_a_thing(name: str, text: str) -> bool:
     return bool(match) and match.group(1) in lexicons.words("org_not_heads")
 
 
-def followed_by_place_or_title(after: str) -> bool:
-    """A name followed by ", Virginia" is a place ("Franklin, Massachusetts"); one followed by "Secretary"
-    or "Minister" is part of a title ("Business and Trade Secretary")."""
-    if re.match(r"\s+(?:Secretary|Minister)\b", after):
-        return True
-    match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)?)", after)
-    return bool(match) and match.group(1).lower() in lexicons.lowered("places")
+def in_a_title(before: str, after: str) -> bool:
+    """Part of a job title: "Business and Trade Secretary", "Minister for Defence Procurement"."""
+    return bool(re.match(r"\s+(?:Secretary|Minister|Commissioner)\b", after) or re.search(
+        r"\b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)(?: of State)? (?:for|of)\s+$",
+        before))
+
+
+def is_place(name: str, after: str) -> bool:
+    """A name followed by ", <state or country>" that has no organisation word is a town ("Franklin,
+    Massachusetts"); "Naval Sea Systems Command, Washington" stays an organisation."""
+    match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)*)", after)
+    if not match or match.group(1).lower() not in lexicons.lowered("places"):
+        return False
+    heads = lexicons.lowered("org_heads") | lexicons.lowered("org_suffixes")
+    return not any(w.lower().strip(".,") in heads for w in name.split())
 
 
 def _key(name: str) -> str:
@@ -152,22 +173,37 @@ def _link_target(key: str, clusters: dict[str, list[str]]) -> str | None:
     return None
 
 
-def _name_at(text: str, start: int, end: int) -> str | None:
-    """The organisation name of the span text[start:end] in its article, or None."""
-    name = clean_name(text[start:end])
-    if name is None or is_common_word(name, text) or names_a_thing(name, text):
-        return None
-    return None if followed_by_place_or_title(text[end:end + 40]) else name
+def is_common_phrase(name: str, text: str) -> bool:
+    """A name all of whose words the article also writes in lower case ("Customer Service")."""
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS]
+    return len(words) > 1 and all(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text) for w in words)
 
 
-def resolve(text: str, spans: list[tuple[int, int]]) -> list[tuple[str, str] | None]:
-    """(name, canonical name) for each organisation span of one article, None where a span is not one.
+def _article_checks(text: str):
+    """Text-wide checks on a name, done once per distinct name of an article."""
+    @lru_cache(maxsize=None)
+    def rejects(name: str, trusted: bool) -> bool:
+        return is_common_word(name, text) or names_a_thing(name, text) or (
+            not trusted and is_common_phrase(name, text))
+    return rejects
 
-    A generic noun ("the Commission") stands for the one named body it can refer to, else it is dropped."""
-    names = [_name_at(text, s, e) for s, e in spans]
+
+def resolve(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[str, str] | None]:
+    """(name, canonical name) for each organisation span (start, end, trusted) of one article, None where a
+    span is not one; a ``trusted`` span (found by a rule) may be made of common words.
+    A generic noun ("the Commission") stands for the one named body it can refer to."""
+    rejects = _article_checks(text)
+    names = []
+    for start, end, trusted in spans:
+        name = clean_name(text[start:end])
+        if name is not None and (rejects(name, trusted) or in_a_title(text[max(0, start - 40):start],
+                                                                       text[end:end + 20])
+                                 or is_place(name, text[end:end + 40])):
+            name = None
+        names.append(name)
     canonical = canonical_names([n for n in names if n])
     out: list[tuple[str, str] | None] = []
-    for (start, end), name in zip(spans, names):
+    for (start, end, _), name in zip(spans, names):
         if name:
             out.append((name, canonical[name]))
             continue
