@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import os
+import stat
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -45,7 +46,10 @@ def read_article(path: Path, folder: Path) -> Article:
     """Read and decode one file: UTF-8 (a BOM is dropped), then cp1252, then Latin-1; never raises."""
     article = Article(article_id(path, folder), str(path))
     try:
-        if path.stat().st_size > MAX_BYTES:
+        info = path.stat()
+        if not stat.S_ISREG(info.st_mode):
+            return _failed(article, "not a regular file (a pipe, device or folder named .txt)")
+        if info.st_size > MAX_BYTES:
             return _failed(article, f"file is larger than {MAX_BYTES // 2**20} MiB")
         data = path.read_bytes()
     except OSError as err:

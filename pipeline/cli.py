@@ -36,6 +36,12 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--model", help="installed spaCy pipeline name or path (default: models/config.cfg)")
     ex.add_argument("--rules", type=Path, action="append", default=[], help="extra pattern file (repeatable)")
     ex.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    ex.add_argument("--incremental", action="store_true",
+                    help="reuse the previous output's rows for unchanged articles; process only new or changed ones")
+    ex.add_argument("--engine", choices=("local", "dask"), default="local",
+                    help="local worker processes, or Dask (pip install '.[dask]')")
+    ex.add_argument("--scheduler", help="with --engine dask: the address of a running Dask scheduler "
+                                        "(default: a local cluster of --workers processes)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ev = sub.add_parser("evaluate", help="score an output folder against gold files (SPEC section 4)")
     ev.add_argument("gold", type=Path)
@@ -78,8 +84,9 @@ def cmd_extract(args) -> int:
         bar = _progress(total, args.quiet)
         summary = extract_folder(args.articles, args.out, reference=args.reference_date, manifest=args.manifest,
                                  model=args.model, extra_rules=tuple(map(str, args.rules)),
-                                 workers=max(1, args.workers), progress=bar.update if bar else None)
-    except (ModelError, RuleError, ValueError) as err:
+                                 workers=max(1, args.workers), engine=args.engine, scheduler=args.scheduler,
+                                 incremental=args.incremental, progress=bar.update if bar else None)
+    except (ModelError, RuleError, ValueError, RuntimeError) as err:
         raise UsageError(str(err)) from None
     if bar:
         bar.close()

@@ -2,6 +2,8 @@
 rows to the writer, and swap the finished tables into place."""
 from __future__ import annotations
 
+import hashlib
+import json
 import multiprocessing
 import os
 import time
@@ -11,10 +13,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import articles, extract, nlp as nlp_builder
+import pandas as pd
+
+from pipeline import __version__, articles, extract, nlp as nlp_builder, schema
+from pipeline.lexicons import MODELS_DIR
 from pipeline.writer import TableWriter
 
 BATCH = 8  # articles a worker takes at a time
+RUN_META = "run.json"  # written beside the tables: what made them
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class Summary:
     statuses: Counter = field(default_factory=Counter)
     labels: Counter = field(default_factory=Counter)
     seconds: float = 0.0
+    reused: int = 0
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         self.statuses.update(r["status"] for r in rows["articles"])
@@ -39,7 +46,8 @@ class Summary:
     def line(self) -> str:
         s = self.statuses
         labels = ", ".join(f"{k} {self.labels[k]}" for k in ("ORG", "MONEY", "PERCENT", "DURATION", "DATE"))
-        return (f"{sum(s.values())} articles: {s['ok']} ok, {s['empty']} empty, {s['error']} error; "
+        reused = f" ({self.reused} reused)" if self.reused else ""
+        return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error; "
                 f"mentions: {labels}; {self.seconds:.1f} s")
 
 
@@ -92,25 +100,90 @@ def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules:
         yield from pool.imap(process_jobs, batches(jobs))
 
 
+def fingerprint(nlp, extra_rules: tuple[str, ...]) -> str:
+    """What the rows depend on besides the articles: our version, the model, and every rule and lexicon file."""
+    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')}".encode())
+    for path in sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+def reusable(out_dir: Path, print_: str, jobs: list[Job]) -> dict[str, dict[str, list[dict]]]:
+    """{path: rows} from the previous output for the jobs whose file and given reference date are unchanged,
+    when that output was made by the same pipeline (``print_``)."""
+    meta = out_dir / RUN_META
+    if not meta.is_file() or json.loads(meta.read_text()).get("fingerprint") != print_:
+        return {}
+    tables = {t: pd.read_parquet(out_dir / f"{t}.parquet") for t in schema.TABLES}
+    previous = {r["article_id"]: r for r in tables["articles"].to_dict("records")}
+    keep = {}
+    for job in jobs:
+        aid = articles.article_id(Path(job.path), Path(job.root))
+        old = previous.get(aid)
+        if old and old["status"] != "error" and _same_input(old, job):
+            keep[aid] = job.path
+    grouped = {t: df[df.article_id.isin(keep)].groupby("article_id", sort=False) for t, df in tables.items()}
+    return {path: {t: _records(g, aid) for t, g in grouped.items()} for aid, path in keep.items()}
+
+
+def _same_input(old: dict, job: Job) -> bool:
+    """The file's bytes and the reference date it was given are those of the previous run."""
+    given = old["reference_date_source"] in ("manifest", "flag")
+    same_reference = (old["reference_date"] == job.reference.isoformat() and old["reference_date_source"]
+                      == job.reference_source) if given else job.reference is None
+    try:
+        return same_reference and hashlib.sha256(Path(job.path).read_bytes()).hexdigest() == old["sha256"]
+    except OSError:
+        return False
+
+
+def _records(groups, article_id: str) -> list[dict]:
+    """An article's rows of one table, as dicts with Python values (None for missing)."""
+    if article_id not in groups.groups:
+        return []
+    frame = groups.get_group(article_id)
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
 def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None, manifest: Path | None = None,
                    model: str | None = None, extra_rules: tuple[str, ...] = (), workers: int | None = None,
+                   engine: str = "local", scheduler: str | None = None, incremental: bool = False,
                    progress: Callable[[int], None] | None = None) -> Summary:
-    """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end."""
+    """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end.
+    ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are unchanged."""
     started = time.perf_counter()
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
     jobs = jobs_for(folder, reference, manifest)
-    summary = Summary()
+    print_ = fingerprint(nlp, extra_rules)
+    kept = reusable(out_dir, print_, jobs) if incremental else {}
+    todo = [j for j in jobs if j.path not in kept]
+    workers = workers or os.cpu_count() or 1
+    if engine == "dask":
+        from pipeline.dask_engine import dask_results
+        batches_out = dask_results(todo, model, extra_rules, scheduler, workers)
+    else:
+        batches_out = local_results(todo, workers, model, extra_rules, nlp)
+    computed = (rows for batch in batches_out for rows in batch)
+    summary = Summary(reused=len(kept))
     writer = TableWriter(out_dir)
     try:
-        for batch_rows in local_results(jobs, workers or os.cpu_count() or 1, model, extra_rules, nlp):
-            for rows in batch_rows:
-                writer.write(rows)
-                summary.add(rows)
+        for job in jobs:
+            rows = _with_path(kept[job.path], job) if job.path in kept else next(computed)
+            writer.write(rows)
+            summary.add(rows)
             if progress:
-                progress(len(batch_rows))
+                progress(1)
+        writer.write_meta(RUN_META, {"fingerprint": print_, "version": __version__,
+                                     "model": nlp.meta.get("name"), "articles": len(jobs)})
         writer.commit()
     except BaseException:
         writer.abort()
         raise
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _with_path(rows: dict[str, list[dict]], job: Job) -> dict[str, list[dict]]:
+    """Reused rows, with the file's path as given in this run."""
+    return {**rows, "articles": [{**r, "path": job.path} for r in rows["articles"]]}

@@ -3,7 +3,9 @@ output folder only when every table is complete: a killed run leaves the previou
 from __future__ import annotations
 
 import ctypes
+import json
 import os
+import re
 import shutil
 import tempfile
 from pathlib import Path
@@ -22,7 +24,9 @@ class TableWriter:
     def __init__(self, out_dir: Path):
         self.out_dir = Path(out_dir)
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
-        self.work_dir = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-", dir=self.out_dir.parent))
+        remove_stale(self.out_dir)
+        self.work_dir = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-{os.getpid()}-",
+                                              dir=self.out_dir.parent))
         self._parquet = {t: pq.ParquetWriter(self.work_dir / f"{t}.parquet", schema.arrow_schema(t))
                          for t in schema.TABLES}
         self._csv = {t: pacsv.CSVWriter(self.work_dir / f"{t}.csv", schema.arrow_schema(t)) for t in schema.TABLES}
@@ -34,6 +38,10 @@ class TableWriter:
                 arrow = schema.to_arrow(table, table_rows)
                 self._parquet[table].write_table(arrow)
                 self._csv[table].write_table(arrow)
+
+    def write_meta(self, name: str, meta: dict) -> None:
+        """A small JSON file beside the tables (what made them)."""
+        (self.work_dir / name).write_text(json.dumps(meta, indent=1) + "\n")
 
     def commit(self) -> None:
         """Close every table and put the finished folder where the output belongs, atomically."""
@@ -53,6 +61,24 @@ class TableWriter:
         for writer in [*self._parquet.values(), *self._csv.values()]:
             writer.close()
         self._parquet, self._csv = {}, {}
+
+
+def remove_stale(out_dir: Path) -> None:
+    """Remove the temporary folders of earlier runs on ``out_dir`` that were killed (their process is gone)."""
+    for path in out_dir.parent.glob(f".{out_dir.name}.*-*"):
+        match = re.fullmatch(rf"\.{re.escape(out_dir.name)}\.(?:tmp|old)-(\d+)(?:-.*)?", path.name)
+        if match and path.is_dir() and not _alive(int(match.group(1))):
+            shutil.rmtree(path, ignore_errors=True)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def swap_into_place(new: Path, target: Path) -> None:
