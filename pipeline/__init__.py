@@ -1,2 +1,14 @@
 """Contract-news extraction: organisations, money, percentages, durations and dates as tables."""
 __version__ = "0.1.0"
+
+
+def load(out_dir):
+    """Every table of an output folder as typed pandas DataFrames (see ``pipeline.api.load``)."""
+    from pipeline.api import load as _load
+    return _load(out_dir)
+
+
+def extract_text(text, reference_date=None, model=None):
+    """The tables for one string (see ``pipeline.api.extract_text``)."""
+    from pipeline.api import extract_text as _extract_text
+    return _extract_text(text, reference_date, model)

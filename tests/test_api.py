@@ -1,0 +1,45 @@
+"""The notebook API: typed tables from a folder or from one string, and the README's example runs as written."""
+import re
+
+import pandas as pd
+
+import pipeline
+from conftest import ROOT
+from pipeline.run import extract_folder
+from pipeline.schema import TABLES, columns
+
+
+def test_extract_text_gives_every_table_typed():
+    tables = pipeline.extract_text("Capita wins £40m Home Office deal. The five-year contract starts next April.",
+                                   reference_date="2011-11-01")
+    assert set(tables) == set(TABLES) and all(list(tables[t].columns) == columns(t) for t in TABLES)
+    money = tables["money"]
+    assert money.amount.tolist() == [40e6] and money.currency.dtype == "category"
+    assert str(money.amount.dtype) == "Float64" and str(money.currency_inferred.dtype) == "boolean"
+    dates = tables["dates"]
+    assert dates.value.tolist() == ["2012-04"] and str(dates.start.dtype).startswith("datetime64")
+    assert tables["durations"].iso.tolist() == ["P5Y"]
+
+
+def test_empty_text_is_an_empty_article():
+    tables = pipeline.extract_text("   ")
+    assert tables["articles"].status.tolist() == ["empty"] and tables["mentions"].empty
+
+
+def test_load_matches_the_files(tmp_path):
+    extract_folder(ROOT / "seeds", tmp_path / "out", workers=1)
+    tables = pipeline.load(tmp_path / "out")
+    raw = pd.read_parquet(tmp_path / "out" / "money.parquet")
+    assert tables["money"].amount.astype(float).tolist() == raw.amount.tolist()
+    assert str(tables["mentions"].label.dtype) == "category"
+
+
+def test_readme_notebook_example_runs(tmp_path, monkeypatch):
+    readme = (ROOT / "README.md").read_text()
+    code = re.search(r"### In a notebook\n\n```python\n(.*?)```", readme, re.S).group(1)
+    extract_folder(ROOT / "seeds", tmp_path / "output", workers=1)
+    monkeypatch.chdir(tmp_path)
+    scope: dict = {}
+    exec(code, scope)
+    one = scope["one"]
+    assert one["money"].amount.tolist() == [40e6] and one["dates"].value.tolist() == ["2012-04"]
