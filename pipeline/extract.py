@@ -15,7 +15,7 @@ from pipeline.articles import Article
 from pipeline.mentions import Mention, find_mentions
 from pipeline.normalize import dates, duration, money, orgs, percent
 
-BEFORE = 40  # characters before a value in which its qualifier is looked for
+BEFORE = 60  # characters around a value in which its qualifier and tense are looked for
 BATCH_PIECES = 8  # pieces the model reads at once: memory grows with the characters in a batch
 
 
@@ -101,7 +101,8 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
             name, canonical = resolved[id(m)]
             table, values, normalized = "organisations", {"name": name, "canonical": canonical}, canonical
         else:
-            table, values, normalized = normalise(m, span_text, text[max(0, m.start - BEFORE):m.start], context)
+            table, values, normalized = normalise(m, span_text, text[max(0, m.start - BEFORE):m.start],
+                                                  text[m.end:m.end + BEFORE], context)
         tables[table].append({**key, "text": span_text, **values})
         tables["mentions"].append({**key, "label": m.label, "text": span_text, "start": m.start, "end": m.end,
                                    "sentence": m.sentence, "source": m.source, "normalized": normalized})
@@ -109,7 +110,8 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     return tables
 
 
-def normalise(m: Mention, span_text: str, before: str, context: Context) -> tuple[str, dict, str | None]:
+def normalise(m: Mention, span_text: str, before: str, after: str,
+              context: Context) -> tuple[str, dict, str | None]:
     """(table, normalised columns, normalised string) of one value mention."""
     if m.label == "MONEY":
         value = money.normalize_money(span_text, before, m.partner, context.currency)
@@ -122,7 +124,8 @@ def normalise(m: Mention, span_text: str, before: str, context: Context) -> tupl
         value = duration.normalize_duration(span_text, before)
         return "durations", {"iso": value.iso, "value": value.value, "unit": value.unit,
                              "qualifier": value.qualifier}, value.normalized
-    value = dates.parse_date(span_text, context.reference, context.day_first, m.partner)
+    future = dates.speaks_of_future(before, after)
+    value = dates.parse_date(span_text, context.reference, context.day_first, m.partner, future)
     return "dates", value._asdict(), value.value
 
 

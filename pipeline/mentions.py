@@ -96,8 +96,10 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     if SET_WORDS.match(text):
         return None
     if parse_duration(text)[2] and not re.search(r"\b(ago|this|earlier|later)\b|\d{4}", text):
-        return "DURATION" if parse_duration(text)[0] or VAGUE_WORDS.search(text) else None
-    if re.fullmatch(r"[\d\s.,/-]+", text) and not re.fullmatch(r"\d{4}", text):  # ages, counts, codes
+        counted = parse_duration(text)[0] and re.search(r"\d|\b(a|an|one|two|three|four|five|six|seven|eight|nine|"
+                                                        r"ten|eleven|twelve|twenty|thirty|half|dozen)\b", text)
+        return "DURATION" if counted or VAGUE_WORDS.search(text) else None
+    if re.fullmatch(r"[\d\s.,/-]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):  # ages, counts, codes
         return None
     return label if DATE_ANCHOR.search(text) else None
 

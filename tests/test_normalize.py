@@ -158,3 +158,26 @@ def test_dateline(text, expected):
 ])
 def test_qualifier(before, qualifier):
     assert qualifier_before(before) == qualifier
+
+
+@pytest.mark.parametrize("text,future,value", [
+    ("14 December", False, "2010-12-14"), ("14 December", True, "2011-12-14"),
+    ("March", False, "2011-03"), ("March", True, "2012-03"), ("November", True, "2011-11"),
+    ("third quarter", False, "2011-Q3"), ("first quarter", True, "2012-Q1"),
+    ("Friday", False, "2011-10-28"), ("Friday", True, "2011-11-04"),
+])
+def test_dates_without_a_year_follow_the_tense(text, future, value):
+    assert parse_date(text, REF, future=future).value == value
+
+
+@pytest.mark.parametrize("before,after,future", [
+    ("The contract will run until ", ".", True),
+    ("The new arrangements take effect from ", ".", True),
+    ("On ", ", BT will take over the service.", True),
+    ("BT said on ", " it had won the deal.", False),
+    ("On ", ", the fund signed three deals that will help 300 firms and", False),
+    ("Sales rose. He will retire. In ", " profits fell.", False),
+])
+def test_tense(before, after, future):
+    from pipeline.normalize.dates import speaks_of_future
+    assert speaks_of_future(before, after) is future

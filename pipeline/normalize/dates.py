@@ -111,20 +111,24 @@ def _safe(build, *args, **kwargs) -> DateValue | None:
 
 
 @lru_cache(maxsize=8192)
-def parse_date(text: str, reference: date | None, day_first: bool = True, partner: str | None = None) -> DateValue:
-    """Normalise one date mention against the article's ``reference`` date (None when unknown);
-    ``partner`` is the other end of a range ("1957-58": "58" takes its century from "1957")."""
+def parse_date(text: str, reference: date | None, day_first: bool = True, partner: str | None = None,
+               future: bool = False) -> DateValue:
+    """Normalise one date mention against the article's ``reference`` date (None when unknown).
+
+    ``partner`` is the other end of a range ("1957-58": "58" takes its century from "1957"). A date without
+    a year ("14 December", "March", "Q3", "Tuesday") is the latest one on or before the reference date,
+    or the first one on or after it when its sentence speaks of the ``future``."""
     t = _clean(text)
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
     for rule in (_absolute, _relative):
-        result = rule(t, reference, day_first)
+        result = rule(t, reference, day_first, future)
         if result is not None:
             return result
     return _fallback(t, day_first)
 
 
-def _absolute(t: str, ref: date | None, day_first: bool) -> DateValue | None:
+def _absolute(t: str, ref: date | None, day_first: bool, future: bool) -> DateValue | None:
     """Dates that need no reference: 2014-03-31, 14.03.2012, December 2005, Q3 2012, 2011."""
     months = _months()
     month_names = "|".join(sorted(months, key=len, reverse=True))
@@ -139,27 +143,37 @@ def _absolute(t: str, ref: date | None, day_first: bool) -> DateValue | None:
         return year(int(m[1]))
     if m := re.fullmatch(rf"(?:q([1-4])|(?!last quarter$)([a-z0-9]+) quarter)(?: of)?(?: (?:fy)?{YEAR})?", t) or \
             re.fullmatch(rf"{YEAR} q([1-4])", t):
-        return _quarter(m, ref)
+        return _quarter(m, ref, future)
     if m := re.fullmatch(rf"({month_names})\.? (?:of )?{YEAR}", t):
         return month(int(m[2]), months[m[1]])
     if m := re.fullmatch(rf"(?:[a-z]+ )?(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({month_names})\.?(?: {YEAR})?", t) or \
             re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: {YEAR})?", t):
-        return _day_month(m, months, ref)
+        return _day_month(m, months, ref, future)
     return None
 
 
-def _quarter(m: re.Match, ref: date | None) -> DateValue | None:
+def _year_of(ref: date, first: tuple[int, int], last: tuple[int, int], future: bool) -> int:
+    """The year of a (month, day) period given without one: the latest that began on or before ``ref``,
+    or, for the ``future``, the first that ends on or after it."""
+    today = (ref.month, ref.day)
+    if future:
+        return ref.year if last >= today else ref.year + 1
+    return ref.year if first <= today else ref.year - 1
+
+
+def _quarter(m: re.Match, ref: date | None, future: bool) -> DateValue | None:
     groups = [g for g in m.groups() if g]
     y = next((int(g) for g in groups if re.fullmatch(YEAR, g)), None)
     q = next((int(g) if g.isdigit() else ORDINALS.get(g) for g in groups if not re.fullmatch(YEAR, g)), None)
     if q is None or not 1 <= q <= 4:
         return None
     if y is None:
-        return quarter(ref.year, q, True) if ref else NONE._replace(relative=True)
+        return quarter(_year_of(ref, (3 * q - 2, 1), (3 * q, 31), future), q, True) if ref \
+            else NONE._replace(relative=True)
     return quarter(y, q)
 
 
-def _day_month(m: re.Match, months: dict[str, int], ref: date | None) -> DateValue | None:
+def _day_month(m: re.Match, months: dict[str, int], ref: date | None, future: bool) -> DateValue | None:
     parts = [g for g in m.groups() if g]
     name = next(p for p in parts if p in months)
     numbers = [int(p) for p in parts if p.isdigit()]
@@ -168,11 +182,12 @@ def _day_month(m: re.Match, months: dict[str, int], ref: date | None) -> DateVal
     if y is None:
         if ref is None:
             return NONE._replace(relative=True)
-        return _safe(lambda: day(date(ref.year, months[name], d), True))
+        mo = months[name]
+        return _safe(lambda: day(date(_year_of(ref, (mo, d), (mo, d), future), mo, d), True))
     return _safe(lambda: day(date(y, months[name], d)))
 
 
-def _relative(t: str, ref: date | None, day_first: bool) -> DateValue | None:
+def _relative(t: str, ref: date | None, day_first: bool, future: bool) -> DateValue | None:
     """Dates that need the reference date: today, last week, next year, last April, Tuesday, 3 years ago."""
     months, weekdays = _months(), _weekdays()
     month_names = "|".join(sorted(months, key=len, reverse=True))
@@ -189,16 +204,16 @@ def _relative(t: str, ref: date | None, day_first: bool) -> DateValue | None:
         if m := re.fullmatch(pattern, t):
             if ref is None:
                 return NONE._replace(relative=True)
-            return _safe(build, m, ref)
+            return _safe(build, m, ref, future)
     return None
 
 
-def _deictic(m: re.Match, ref: date) -> DateValue:
+def _deictic(m: re.Match, ref: date, future: bool) -> DateValue:
     shift = {"yesterday": -1, "tomorrow": 1}.get(m[1], 0)
     return day(ref + timedelta(days=shift), True)
 
 
-def _unit(m: re.Match, ref: date) -> DateValue:
+def _unit(m: re.Match, ref: date, future: bool) -> DateValue:
     step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}.get(m[1], 0)
     unit = m[2]
     if unit == "week":
@@ -212,31 +227,32 @@ def _unit(m: re.Match, ref: date) -> DateValue:
     return year(ref.year + step, True)
 
 
-def _bare_month(m: re.Match, ref: date) -> DateValue:
-    """A month without a year: "next March" is the next one, "this March" this year's, and a bare or
-    "last" March the latest one before the reference date (news mostly reports what happened)."""
+def _bare_month(m: re.Match, ref: date, future: bool) -> DateValue:
+    """A month without a year: "next March" is the next one, "last March" the one before this month,
+    "this March" this year's; a bare "March" follows the sentence's tense (see ``parse_date``)."""
     mo = _months()[m[2]]
-    y = ref.year
     if m[1] == "next":
-        y += mo <= ref.month
+        y = ref.year + (mo <= ref.month)
     elif m[1] == "last":
-        y -= mo >= ref.month
-    elif m[1] != "this":
-        y -= mo > ref.month
+        y = ref.year - (mo >= ref.month)
+    elif m[1] == "this":
+        y = ref.year
+    else:
+        y = _year_of(ref, (mo, 1), (mo, 31), future)
     return month(y, mo, True)
 
 
-def _weekday(m: re.Match, ref: date) -> DateValue:
+def _weekday(m: re.Match, ref: date, future: bool) -> DateValue:
+    """ "Tuesday": the latest one (or, for the future, the next one); "last"/"next Tuesday" skip today."""
     target = _weekdays()[m[2]]
-    delta = (ref.isoweekday() - target) % 7
-    if m[1] == "next":
-        return day(ref + timedelta(days=(target - ref.isoweekday()) % 7 or 7), True)
-    if m[1] == "last" and delta == 0:
-        delta = 7
-    return day(ref - timedelta(days=delta), True)
+    ahead = (target - ref.isoweekday()) % 7
+    if m[1] == "next" or (future and m[1] != "last"):
+        return day(ref + timedelta(days=ahead or (7 if m[1] == "next" else 0)), True)
+    back = (ref.isoweekday() - target) % 7
+    return day(ref - timedelta(days=back or (7 if m[1] == "last" else 0)), True)
 
 
-def _ago(m: re.Match, ref: date) -> DateValue | None:
+def _ago(m: re.Match, ref: date, future: bool) -> DateValue | None:
     n = parse_number(m[1])
     if n is None or not float(n).is_integer():
         return None
@@ -271,6 +287,19 @@ def _fallback(t: str, day_first: bool) -> DateValue:
     if data.date_obj is None or data.period != "day" or not re.search(rf"\b{YEAR}\b", t):
         return _unresolved(t)
     return _safe(day, data.date_obj.date()) or _unresolved(t)
+
+
+FUTURE = re.compile(r"\b(?:will|shall|won't|'ll|due to|expected to|plans? to|planned|scheduled|set to|"
+                    r"going to|is to|are to|intends? to|aims? to)\b", re.I)
+FUTURE_BEFORE = re.compile(r"\b(?:from|until|till|by|starting|beginning|effective|before|next)\s+(?:the\s+)?$", re.I)
+
+
+def speaks_of_future(before: str, after: str) -> bool:
+    """Whether the words around a date look ahead ("will run from 1 April", "from March, BT will ..."):
+    a future tense within its clause, or "from"/"until"/"by" just before it."""
+    clause = re.split(r"[.;:!?]\s|,\s+(?:and|but|which|who|while)\b", before)[-1] + " " + \
+        re.split(r"[.;:!?]\s", after)[0][:25]
+    return bool(FUTURE.search(clause) or FUTURE_BEFORE.search(before[-25:]))
 
 
 def day_first_evidence(text: str) -> bool:

@@ -54,7 +54,7 @@ def _amounts(text: str) -> tuple[dict[str, float], bool]:
     for word in re.findall(r"[\w.]+", text.lower()):
         if word in units:
             unit, factor = units[word]
-            number = parse_number(" ".join(buffer)) if buffer else (None if word.endswith("s") else 1.0)
+            number = _count(buffer, plural=word.endswith("s"))
             vague |= number is None
             amounts[unit] = amounts.get(unit, 0.0) + (number or 0.0) * float(factor)
             buffer, last = [], unit
@@ -64,6 +64,15 @@ def _amounts(text: str) -> tuple[dict[str, float], bool]:
         elif word not in ("and", "long", "lasting"):
             buffer.append(word)
     return amounts, vague
+
+
+def _count(words: list[str], plural: bool) -> float | None:
+    """The number in the words before a unit ("four and a", "the next" -> none), 1 for a lone singular unit."""
+    if any(re.fullmatch(r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth", w) for w in words):
+        return None  # "the 21st century", "its tenth year": a position, not a length
+    numbers = [w for w in words if parse_number(w) is not None or w in ("and", "a", "an")]
+    number = parse_number(" ".join(numbers)) if numbers else None
+    return number if number is not None else (None if plural else 1.0)
 
 
 def _carry(amounts: dict[str, float]) -> dict[str, float]:
@@ -82,7 +91,7 @@ def _carry(amounts: dict[str, float]) -> dict[str, float]:
 
 def _iso(amounts: dict[str, float]) -> str:
     def fmt(x: float) -> str:
-        return f"{x:g}"
+        return f"{x:.6f}".rstrip("0").rstrip(".")
     date = "".join(f"{fmt(amounts[u])}{p}" for u, p in DATE_PART.items() if amounts.get(u))
     time = "".join(f"{fmt(amounts[u])}{p}" for u, p in TIME_PART.items() if amounts.get(u))
     return "P" + date + (f"T{time}" if time else "")

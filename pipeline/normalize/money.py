@@ -169,6 +169,6 @@ def normalize_money(text: str, before: str = "", partner: str | None = None,
                     article_default: str | None = None) -> Money:
     """A money mention with its qualifier (from the words ``before`` it) and inferred currency."""
     amount, currency = parse_money(text, partner)
-    inferred = currency_in(text) is None
+    inferred = parse_money(text)[1] is None
     currency = currency or article_default
     return Money(amount, currency, bool(inferred and currency), qualifier_before(before))
