@@ -22,6 +22,9 @@ install: $(VENV)/.installed
 extract: install
 	$(PY) -m pipeline extract $(ARTICLES) --out $(OUT) $(EXTRACT_ARGS)
 
+bench: install
+	$(PY) -m pipeline bench $(CORPUS) $(if $(WORKERS),--workers $(WORKERS))
+
 report: install
 	$(PY) -m pipeline report $(OUT)
 

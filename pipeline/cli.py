@@ -47,6 +47,12 @@ def parser() -> argparse.ArgumentParser:
     ev.add_argument("gold", type=Path)
     ev.add_argument("output", type=Path)
     ev.add_argument("--verbose", action="store_true", help="list every false positive and miss")
+    bench = sub.add_parser("bench", help="time our extraction against the bare spaCy NER model on the same files")
+    bench.add_argument("corpus", type=Path, nargs="?", help="folder of .txt articles (default: seeds/ repeated "
+                                                             "to about 100,000 words)")
+    bench.add_argument("--words", type=int, help="cycle the corpus to about this many words")
+    bench.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes of both runs")
+    bench.add_argument("--rounds", type=int, default=2, help="alternating rounds of each run (best is reported)")
     rep = sub.add_parser("report", help="write OUT_DIR/report.html, the tables as one self-contained page")
     rep.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="an output folder written by extract")
     rules = sub.add_parser("rules", help="work with rule pattern files")
@@ -137,6 +143,20 @@ def cmd_rules(args) -> int:
     return USAGE_ERROR if bad else 0
 
 
+def cmd_bench(args) -> int:
+    from pipeline.bench import DEFAULT_WORDS, SEEDS, format_table, run_bench
+    corpus = args.corpus or SEEDS
+    if not corpus.is_dir():
+        raise UsageError(f"corpus {corpus} is not a folder")
+    words = args.words or (None if args.corpus else DEFAULT_WORDS)
+    try:
+        rows = run_bench(corpus, words, max(1, args.workers), max(1, args.rounds))
+    except ValueError as err:
+        raise UsageError(str(err)) from None
+    print(format_table(rows))
+    return 0
+
+
 def cmd_report(args) -> int:
     from pipeline.report import write_report
     if not (args.out_dir / "articles.parquet").is_file():
@@ -149,4 +169,5 @@ def cmd_report(args) -> int:
     return 0
 
 
-COMMANDS = {"extract": cmd_extract, "evaluate": cmd_evaluate, "rules": cmd_rules, "report": cmd_report}
+COMMANDS = {"extract": cmd_extract, "evaluate": cmd_evaluate, "rules": cmd_rules, "report": cmd_report,
+            "bench": cmd_bench}

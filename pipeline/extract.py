@@ -5,7 +5,7 @@ import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from datetime import date
 from typing import Iterable
 
@@ -21,10 +21,18 @@ BATCH_PIECES = 8  # pieces the model reads at once: memory grows with the charac
 
 @dataclass
 class Context:
-    """What one article tells us about reading its values."""
+    """What one article tells us about reading its values (each worked out once, when first needed)."""
+    text: str
     reference: date | None
-    day_first: bool
-    currency: str | None
+    explicit_currencies: list[str | None]
+
+    @cached_property
+    def day_first(self) -> bool:
+        return dates.day_first_evidence(self.text)
+
+    @cached_property
+    def currency(self) -> str | None:
+        return money.article_currency(self.explicit_currencies, self.text)
 
 
 def pieces(text: str, limit: int) -> list[tuple[int, str]]:
@@ -88,7 +96,7 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     text = article.text
     found = propagate_orgs(text, split_conjoined(text, found), sentences)
     explicit = [money.currency_in(text[m.start:m.end]) for m in found if m.label == "MONEY"]
-    context = Context(reference, dates.day_first_evidence(text), money.article_currency(explicit, text))
+    context = Context(text, reference, explicit)
     org_mentions = [m for m in found if m.label == "ORG"]
     resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [_org_span(m) for m in org_mentions])))
     found = [m for m in found if m.label != "ORG" or resolved[id(m)]]
@@ -114,7 +122,8 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
               context: Context) -> tuple[str, dict, str | None]:
     """(table, normalised columns, normalised string) of one value mention."""
     if m.label == "MONEY":
-        value = money.normalize_money(span_text, before, m.partner, context.currency)
+        needs_default = money.parse_money(span_text, m.partner)[1] is None
+        value = money.normalize_money(span_text, before, m.partner, context.currency if needs_default else None)
         return "money", {"amount": value.amount, "currency": value.currency,
                          "currency_inferred": value.currency_inferred, "qualifier": value.qualifier}, value.normalized
     if m.label == "PERCENT":

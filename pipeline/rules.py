@@ -115,6 +115,8 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012"), amount_parts("A400M")
     (['m', '.'], ['1990s'], ['14.03.2012'], ['A400M'])
     """
+    if text.isalpha() or len(text) < 2:
+        return [text]
     if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):
         return [text[:-1], "."]
     code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d[\d,.]*)", text)
