@@ -107,7 +107,7 @@ def _safe(build, *args, **kwargs) -> DateValue | None:
         result = build(*args, **kwargs)
     except (ValueError, OverflowError):
         return None
-    return result if MIN_YEAR <= int(result.value[:4]) <= MAX_YEAR else None
+    return result if result is not None and MIN_YEAR <= int(result.value[:4]) <= MAX_YEAR else None
 
 
 @lru_cache(maxsize=8192)
