@@ -1,38 +1,55 @@
-"""Accuracy on hand-labelled real articles (tests/gold): the pipeline must not fall below what it reaches.
+"""Accuracy on hand-labelled real articles: the pipeline must not fall below what it reaches.
 
-Thresholds are set a little under the measured scores (see README, "Accuracy"), so that a change that
-loses accuracy fails here; raise them when accuracy improves.
+tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout
+(17 articles) was labelled separately, by someone who did not see the pipeline, to check that the rules
+generalise. Thresholds sit a little under the measured scores (README, "Accuracy"): a change that loses
+accuracy fails here; raise them when accuracy improves.
 """
+import json
+
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, run_cli
 from pipeline.evaluate import evaluate
 from pipeline.run import extract_folder
 
-GOLD = ROOT / "tests" / "gold"
-MIN_F1 = {"organisations": 0.85, "money": 0.95, "percentages": 0.95, "durations": 0.90, "dates": 0.95,
-          "overall": 0.93}
+MIN_F1 = {
+    "gold": {"organisations": 0.88, "money": 0.97, "percentages": 0.97, "durations": 0.93, "dates": 0.97,
+             "overall": 0.95},
+    "holdout": {"organisations": 0.83, "money": 0.97, "percentages": 0.97, "durations": 0.95, "dates": 0.95,
+                "overall": 0.92},
+}
 
 
 @pytest.fixture(scope="module")
-def scores(tmp_path_factory):
-    out = tmp_path_factory.mktemp("gold") / "out"
-    extract_folder(GOLD / "articles", out, workers=1)
-    return evaluate(GOLD / "expected", out)
+def outputs(tmp_path_factory):
+    outs = {}
+    for name in MIN_F1:
+        outs[name] = tmp_path_factory.mktemp(name) / "out"
+        extract_folder(ROOT / "tests" / name / "articles", outs[name], workers=2)
+    return outs
 
 
-@pytest.mark.parametrize("label", MIN_F1)
-def test_f1_on_gold_articles(scores, label):
-    precision, recall, f1 = scores[label].prf
-    assert f1 >= MIN_F1[label], f"{label}: P={precision:.3f} R={recall:.3f} F1={f1:.3f}"
+@pytest.mark.parametrize("name,label", [(n, label) for n, labels in MIN_F1.items() for label in labels])
+def test_f1(outputs, name, label):
+    precision, recall, f1 = evaluate(ROOT / "tests" / name / "expected", outputs[name])[label].prf
+    assert f1 >= MIN_F1[name][label], f"{name} {label}: P={precision:.3f} R={recall:.3f} F1={f1:.3f}"
 
 
-def test_gold_files_are_consistent():
+def test_evaluate_command(outputs):
+    result = run_cli("evaluate", ROOT / "tests" / "gold" / "expected", outputs["gold"])
+    assert result.returncode == 0
+    lines = result.stdout.splitlines()
+    assert lines[0].split() == ["label", "tp", "fp", "fn", "P", "R", "F1"] and lines[-1].startswith("overall")
+
+
+@pytest.mark.parametrize("name", MIN_F1)
+def test_gold_files_are_consistent(name):
     """Every gold text occurs in its article, so a miss is the pipeline's, not the gold file's."""
-    import json
-    for path in sorted((GOLD / "expected").glob("*.json")):
+    folder = ROOT / "tests" / name
+    for path in sorted((folder / "expected").glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
-        text = (GOLD / "articles" / gold["article"]).read_text(encoding="utf-8")
+        text = (folder / "articles" / gold["article"]).read_text(encoding="utf-8")
         for table in ("money", "percentages", "durations", "dates"):
             for entry in gold.get(table, []):
                 assert entry["text"] in text, (path.name, entry["text"])
