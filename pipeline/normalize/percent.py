@@ -8,6 +8,8 @@
 4.5
 >>> parse_percent("26%", partner="21")
 26.0
+>>> parse_percent("minus five percent")
+-5.0
 >>> parse_percent("per cent") is None
 True
 """
@@ -21,7 +23,8 @@ from pipeline.normalize.money import NUMBER
 from pipeline.normalize.numbers import parse_number
 from pipeline.normalize.qualifiers import qualifier_before
 
-SIGN = re.compile(r"\s*(?:-\s*)?(?:%|％|per[\s-]?cent|percent|pct\.?|pc)\b", re.I)
+SIGN = re.compile(r"\s*(?:-\s*)?(?:%|％|per[\s-]?cents?|percents?|percentage|pct\.?|pc)\b", re.I)
+NEGATIVE = re.compile(r"^\s*(?:minus|negative|-|−)\s*", re.I)
 
 
 @dataclass(frozen=True)
@@ -37,13 +40,14 @@ class Percent:
 @lru_cache(maxsize=4096)
 def parse_percent(text: str, partner: str | None = None) -> float | None:
     """The value of a percentage span (``partner``, the other end of a range, is not needed)."""
+    negative = NEGATIVE.match(text)
+    text = text[negative.end():] if negative else text
     sign = SIGN.search(text)
     number_text = text[: sign.start()] if sign else text
     match = NUMBER.search(number_text)
-    if match:
-        return parse_number(match.group(0))
     words = re.sub(r"^\W+|\W+$", "", number_text)
-    return parse_number(words) if words else None
+    value = parse_number(match.group(0)) if match else (parse_number(words) if words else None)
+    return -value if negative and value is not None else value
 
 
 def normalize_percent(text: str, before: str = "", partner: str | None = None) -> Percent:
