@@ -32,19 +32,23 @@ PAGE = os.sysconf("SC_PAGE_SIZE")
 
 def run_bench(corpus: Path = SEEDS, words_target: int | None = None, workers: int = 2,
               rounds: int = ROUNDS) -> list[dict]:
-    """Rows for the bare NER run and our extraction over ``corpus`` (cycled to ``words_target`` words if given)."""
+    """Rows for the bare NER runs (the model as ``nlp.pipe`` runs it, and with ``n_process=workers``) and our
+    extraction on ``workers`` processes, over ``corpus`` (cycled to ``words_target`` words if given).
+    The ratio is to the bare run on one process."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         folder = sized_copy(corpus, words_target, Path(tmp) / "corpus") if words_target else corpus
         texts = [articles.read_article(p, folder).text for p in articles.discover(folder)]
         words = sum(len(t.split()) for t in texts)
-        commands = {"bare NER": [sys.executable, "-m", "pipeline.bench", "--bare", str(folder)],
-                    "extract": [sys.executable, "-m", "pipeline", "extract", str(folder),
-                                "--out", str(Path(tmp) / "out"), "--quiet"]}
+        bare_command = [sys.executable, "-m", "pipeline.bench", "--bare", str(folder), "--workers"]
+        commands = {"bare NER, 1 process": bare_command + ["1"],
+                    f"bare NER, {workers} processes": bare_command + [str(workers)],
+                    "extract": [sys.executable, "-m", "pipeline", "extract", str(folder), "--out",
+                                str(Path(tmp) / "out"), "--quiet", "--workers", str(workers)]}
         runs: dict[str, list[tuple[float, float, float]]] = {name: [] for name in commands}
         for _ in range(rounds):
             for name, command in commands.items():
-                runs[name].append(measure(command + ["--workers", str(workers)]))
-    bare = min(runs["bare NER"])[0]
+                runs[name].append(measure(command))
+    bare = min(runs["bare NER, 1 process"])[0]
     label = f"{corpus.name} ×{words_target:,} words" if words_target else corpus.name
     return [{"corpus": label, "run": name, "articles": len(texts), "words": words, "seconds": min(done)[0],
              "cpu_seconds": min(done)[1], "words_per_s": words / min(done)[0],
@@ -110,7 +114,8 @@ def tree_rss(root: int) -> int:
 
 
 def format_table(rows: list[dict]) -> str:
-    """A Markdown table of the rows; seconds are the best of the rounds, ratio is to the bare NER run."""
+    """A Markdown table of the rows; seconds are the best of the rounds, ratio is to the bare NER run on one
+    process."""
     lines = ["| corpus | run | articles | words | seconds (best) | CPU s | words/s | peak RSS MB | ratio "
              "| rounds (s) |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
     for r in rows:

@@ -181,12 +181,11 @@ def is_rate(span: Span) -> bool:
         or before.lower_ in lexicons.mapping("scales") or before.is_currency
 
 
-def sentence_text(text: str, sentence: Span, span: Span) -> str:
-    """The sentence a span stands in (``text`` is the Doc's); a run-on "sentence" is cut to a window around it."""
-    start = sentence.start_char
-    if sentence.end_char - start > MAX_SENTENCE:
-        start = max(start, span.start_char - MAX_SENTENCE // 2)
-    return text[start:min(sentence.end_char, start + MAX_SENTENCE)]
+def sentence_window(text: str, start: int, end: int, at: int) -> str:
+    """text[start:end], the sentence around offset ``at``; a run-on "sentence" is cut to a window around it."""
+    if end - start > MAX_SENTENCE:
+        start = max(start, at - MAX_SENTENCE // 2)
+    return text[start:min(end, start + MAX_SENTENCE)]
 
 
 def find_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
@@ -196,7 +195,8 @@ def find_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
     sentence_starts = [s.start for s in sentences]
     for span in (s for s in select_spans(doc) if not is_rate(s)):
         source = "model" if span.id_ == "model" else f"rule:{span.id_}"
-        sentence = sentence_text(text, sentences[bisect.bisect_right(sentence_starts, span.start) - 1], span)
+        sentence = sentences[bisect.bisect_right(sentence_starts, span.start) - 1]
+        sentence = sentence_window(text, sentence.start_char, sentence.end_char, span.start_char)
         for part, other in split_range(span):
             mentions.append(Mention(span.label_, offset + part.start_char, offset + part.end_char, source,
                                     sentence, other.text if other is not None else None))

@@ -19,7 +19,8 @@ from pipeline import __version__, articles, extract, nlp as nlp_builder, schema
 from pipeline.lexicons import MODELS_DIR
 from pipeline.writer import TableWriter
 
-BATCH = 8  # articles a worker takes at a time
+BATCH = 16  # articles a worker takes at a time
+TASKS_PER_WORKER = 10  # batches before a worker process is replaced: spaCy's string store only grows
 RUN_META = "run.json"  # written beside the tables: what made them
 
 
@@ -96,7 +97,7 @@ def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules:
     if workers <= 1 or len(jobs) <= BATCH:
         yield from map(process_jobs, batches(jobs))
         return
-    with multiprocessing.get_context("fork").Pool(workers) as pool:
+    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=TASKS_PER_WORKER) as pool:
         yield from pool.imap(process_jobs, batches(jobs))
 
 

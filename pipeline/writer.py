@@ -16,6 +16,7 @@ import pyarrow.parquet as pq
 from pipeline import schema
 
 RENAME_EXCHANGE = 2
+ROW_GROUP = 20_000  # rows buffered per table before they are written: memory stays flat, files stay compact
 
 
 class TableWriter:
@@ -30,14 +31,21 @@ class TableWriter:
         self._parquet = {t: pq.ParquetWriter(self.work_dir / f"{t}.parquet", schema.arrow_schema(t))
                          for t in schema.TABLES}
         self._csv = {t: pacsv.CSVWriter(self.work_dir / f"{t}.csv", schema.arrow_schema(t)) for t in schema.TABLES}
+        self._buffer: dict[str, list[dict]] = {t: [] for t in schema.TABLES}
 
     def write(self, rows: dict[str, list[dict]]) -> None:
-        """Append rows ({table: [row, ...]}) to their tables."""
+        """Append rows ({table: [row, ...]}) to their tables; they are written a row group at a time."""
         for table, table_rows in rows.items():
-            if table_rows:
-                arrow = schema.to_arrow(table, table_rows)
-                self._parquet[table].write_table(arrow)
-                self._csv[table].write_table(arrow)
+            self._buffer[table] += table_rows
+            if len(self._buffer[table]) >= ROW_GROUP:
+                self._flush(table)
+
+    def _flush(self, table: str) -> None:
+        if self._buffer[table]:
+            arrow = schema.to_arrow(table, self._buffer[table])
+            self._parquet[table].write_table(arrow)
+            self._csv[table].write_table(arrow)
+            self._buffer[table] = []
 
     def write_meta(self, name: str, meta: dict) -> None:
         """A small JSON file beside the tables (what made them)."""
@@ -45,6 +53,8 @@ class TableWriter:
 
     def commit(self) -> None:
         """Close every table and put the finished folder where the output belongs, atomically."""
+        for table in schema.TABLES:
+            self._flush(table)
         self._close()
         for path in self.work_dir.iterdir():
             with open(path, "rb") as f:
