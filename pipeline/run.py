@@ -83,9 +83,9 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
     return extract.process(_NLP, items, _PIECE_CHARS)
 
 
-def batches(jobs: list[Job], size: int = BATCH) -> Iterator[list[Job]]:
-    for i in range(0, len(jobs), size):
-        yield jobs[i:i + size]
+def batches(jobs: list[Job]) -> Iterator[list[Job]]:
+    for i in range(0, len(jobs), BATCH):
+        yield jobs[i:i + BATCH]
 
 
 def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules: tuple[str, ...],

@@ -37,7 +37,8 @@ def jobs(tmp_path):
     return run.jobs_for(tmp_path, None, None)
 
 
-def test_dask_rows_equal_local_rows(jobs):
+def test_dask_rows_equal_local_rows(jobs, monkeypatch):
+    monkeypatch.setattr(run, "BATCH", 4)  # several batches, so that their order is tested
     pytest.importorskip("distributed", reason="Dask is an optional dependency: pip install '.[dask]'")
     from pipeline.dask_engine import dask_results
 
