@@ -75,7 +75,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_extract(args) -> int:
-    from pipeline.articles import read_manifest
     from pipeline.nlp import ModelError
     from pipeline.rules import RuleError
     from pipeline.run import extract_folder, jobs_for

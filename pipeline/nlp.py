@@ -37,7 +37,6 @@ def build(model: str | None = None, extra_rules: tuple[str, ...] = ()) -> Langua
     rule_config["pattern_files"] = list(rule_config["pattern_files"]) + [str(Path(p).resolve()) for p in extra_rules]
     rule_config["base_dir"] = str(MODELS_DIR)
     nlp.add_pipe("contract_rules", config=rule_config, last=True)
-    nlp.meta["extraction_model"] = name
     return nlp
 
 
@@ -58,8 +57,8 @@ def _keep_only(nlp: Language, keep: set[str]) -> None:
         if name in keep:
             nlp.enable_pipe(name)
     has_sentences = "senter" in nlp.pipe_names or "parser" in nlp.pipe_names
-    if not ("senter" in nlp.pipe_names) and "parser" in nlp.pipe_names:
-        keep = keep | {"parser"}
+    if "senter" not in nlp.pipe_names and "parser" in nlp.pipe_names:
+        keep = keep | {"parser"}  # this model splits sentences with its parser
     needed = set(keep)
     for name, pipe in nlp.pipeline:
         listeners = getattr(pipe, "listening_components", [])

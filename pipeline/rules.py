@@ -120,13 +120,10 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):
         return [text[:-1], "."]
     code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d[\d,.]*)", text)
-    if code and code.group(1).lower() in lexicons.mapping("currencies") | _codes():
+    if code and any(code.group(1).lower() in lexicons.mapping(name) for name in ("currencies", "currency_codes")):
         return [code.group(1), code.group(2)]
     if not SYMBOL_START.match(text) or KEEP_WHOLE.match(text):
         return [text]
     parts = re.findall(r"\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)
     return parts if "".join(parts) == text else [text]
 
-
-def _codes() -> dict[str, str]:
-    return {k: v for k, v in lexicons.mapping("currency_codes").items()}

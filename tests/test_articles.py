@@ -1,6 +1,5 @@
 """Reading and decoding input files: every file gets one article, whatever its bytes."""
 import os
-from pathlib import Path
 
 import pytest
 

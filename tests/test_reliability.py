@@ -9,11 +9,9 @@ import time
 from pathlib import Path
 
 import pandas as pd
-import pytest
 
 from conftest import ROOT, read_tables, run_cli
 from pipeline.articles import read_article
-from pipeline.schema import TABLES
 
 GOLD_ARTICLES = ROOT / "tests" / "gold" / "articles"
 

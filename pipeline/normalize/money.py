@@ -43,6 +43,7 @@ class Money:
     def normalized(self) -> str | None:
         if self.amount is None:
             return None
+        # XXX is ISO 4217's code for "no currency"
         return f"{self.currency or 'XXX'} {self.amount:.2f}".rstrip("0").rstrip(".")
 
 
