@@ -90,7 +90,8 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
         return label if has_scale or any(t.is_currency for t in ent) or money.currency_in(ent.text) else None
     if label == "ORG":
         votes = elsewhere.get(ent.text, Counter())
-        return None if votes["PERSON"] + votes["GPE"] + votes["LOC"] > votes["ORG"] else label
+        person_first = any(ent.text.startswith(name + " ") for name, v in elsewhere.items() if v["PERSON"])
+        return None if person_first or votes["PERSON"] + votes["GPE"] + votes["LOC"] > votes["ORG"] else label
     if label != "DATE":
         return label
     if SET_WORDS.match(text):

@@ -22,7 +22,8 @@ def test_clean_name(span, name):
 @pytest.mark.parametrize("span", [
     "ICT", "IT", "AI", "Government", "the Council", "Department", "Lancashire", "UK", "CEO",
     "Planning and Infrastructure Bill", "Temporary Crisis Framework", "Aberdeen Proving Ground", "2011", "",
-    "the government",
+    "the government", "European Commissioner", "GSA Administrator", "Business and Trade Secretary",
+    "Services Ltd", "HC-130J", "W58RGZ-11-G-0011", "Firm-Fixed-Price",
 ])
 def test_not_an_organisation(span):
     assert clean_name(span) is None

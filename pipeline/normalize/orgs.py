@@ -22,7 +22,8 @@ GROUP_WORDS = {"group", "holdings", "company", "co", "corporation", "corp"}
 LINK_WORDS = {"and", "of", "for", "the", "&", "on", "in", "to"}
 COUNCIL_KIND = re.compile(r"\b(county|city|borough|district|metropolitan|town) (council)$", re.I)
 QUOTES = "\"'“”‘’`"
-TITLES = {"secretary", "minister", "secretary of state"}
+TITLES = {"secretary", "minister", "secretary of state", "commissioner", "administrator", "ambassador", "governor",
+          "mayor", "chancellor"}  # a name ending in one of these is a title: "European Commissioner"
 
 
 @lru_cache(maxsize=1)
@@ -76,7 +77,8 @@ def _is_organisation(name: str) -> bool:
     if not name or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
         return False
     lower = name.lower()
-    if lower in lexicons.lowered("org_generic") or lower in lexicons.lowered("places"):
+    if lower in lexicons.lowered("org_generic") or lower in lexicons.lowered("places") or \
+            _key(name) in lexicons.lowered("org_generic"):  # "Services Ltd"
         return False
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
