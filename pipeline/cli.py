@@ -93,6 +93,9 @@ def cmd_extract(args) -> int:
                                  incremental=args.incremental, progress=bar.update if bar else None)
     except (ModelError, RuleError, ValueError, RuntimeError) as err:
         raise UsageError(str(err)) from None
+    except OSError as err:  # the disk, the file system or a Dask scheduler that cannot be reached
+        hint = f"; is the Dask scheduler at {args.scheduler} running?" if args.scheduler else ""
+        raise UsageError(f"{err.strerror or err}{hint}") from None
     if bar:
         bar.close()
     print(f"{summary.line()}; tables in {args.out}", file=sys.stderr if args.quiet else sys.stdout)

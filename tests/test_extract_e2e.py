@@ -108,6 +108,8 @@ def test_same_rows_on_one_worker(run, corpus, tmp_path):
     (["extract", "seeds", "--model", "no_such_model_xyz"], "not installed"),
     (["extract", "seeds", "--out", "/proc/forbidden/out"], "output"),
     (["extract", "seeds", "--reference-date", "yesterday"], "ISO date"),
+    (["extract", "seeds", "--manifest", "no/such/manifest.csv"], "manifest"),
+    (["report", "no/such/output"], "has no tables"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, message, tmp_path):
     result = run_cli(*args, cwd=ROOT)
