@@ -6,6 +6,7 @@ error (one line on stderr says what to do), 1 an internal failure.
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import os
 import sys
 from datetime import date
@@ -84,6 +85,8 @@ def cmd_extract(args) -> int:
     _check_writable(args.out)
     if args.manifest and not args.manifest.is_file():
         raise UsageError(f"manifest {args.manifest} does not exist")
+    if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
+        raise UsageError("--engine dask needs Dask: pip install '.[dask]'")
     try:
         total = len(jobs_for(args.articles, args.reference_date, args.manifest))
         bar = _progress(total, args.quiet)
@@ -91,7 +94,7 @@ def cmd_extract(args) -> int:
                                  model=args.model, extra_rules=tuple(map(str, args.rules)),
                                  workers=max(1, args.workers), engine=args.engine, scheduler=args.scheduler,
                                  incremental=args.incremental, progress=bar.update if bar else None)
-    except (ModelError, RuleError, ValueError, RuntimeError) as err:
+    except (ModelError, RuleError, ValueError) as err:
         raise UsageError(str(err)) from None
     except OSError as err:  # the disk, the file system or a Dask scheduler that cannot be reached
         hint = f"; is the Dask scheduler at {args.scheduler} running?" if args.scheduler else ""

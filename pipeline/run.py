@@ -160,7 +160,9 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
     kept = reusable(out_dir, print_, jobs) if incremental else {}
     todo = [j for j in jobs if j.path not in kept]
     workers = workers or os.cpu_count() or 1
-    if engine == "dask":
+    if not todo:
+        batches_out = (batch for batch in ())
+    elif engine == "dask":
         from pipeline.dask_engine import dask_results
         batches_out = dask_results(todo, model, extra_rules, scheduler, workers)
     else:
@@ -181,6 +183,8 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
     except BaseException:
         writer.abort()
         raise
+    finally:
+        batches_out.close()  # stops the worker pool or the Dask cluster now, also on an error
     summary.seconds = time.perf_counter() - started
     return summary
 

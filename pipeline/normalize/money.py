@@ -158,11 +158,15 @@ def article_currency(explicit: list[str | None], text: str) -> str | None:
     return currency_in(text) or _country_currency(text)
 
 
+@lru_cache(maxsize=1)
+def _country_pattern() -> re.Pattern:
+    forms = sorted(lexicons.words("country_currency"), key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+
+
 def _country_currency(text: str) -> str | None:
     places = lexicons.table("country_currency")
-    forms = sorted((lexicons.words("country_currency")), key=len, reverse=True)
-    found = Counter(places[m.group(0).lower()][0] for m in re.finditer(
-        r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])", text))
+    found = Counter(places[m.group(0).lower()][0] for m in _country_pattern().finditer(text))
     return found.most_common(1)[0][0] if found else None
 
 
