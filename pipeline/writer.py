@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 from pipeline import schema
 
 RENAME_EXCHANGE = 2
-ROW_GROUP = 20_000  # rows buffered per table before they are written: memory stays flat, files stay compact
+ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
 
 
 class TableWriter:
