@@ -104,6 +104,12 @@ def article_row(article: Article, reference: date | None, source: str) -> dict:
             "encoding": article.encoding, "status": article.status, "error": article.error}
 
 
+def error_rows(article: Article, reference: date | None, source: str, why: str) -> dict[str, list[dict]]:
+    """The rows of an article that failed: its ``articles`` row, status error, saying why."""
+    article.status, article.error = "error", why
+    return {"articles": [article_row(article, reference, source)]}
+
+
 def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[int, int]],
                  reference: date | None) -> dict[str, list[dict]]:
     """The mentions table, one typed table per label and the organisation summary, for one article."""

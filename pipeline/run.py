@@ -2,12 +2,16 @@
 rows to the writer, and swap the finished tables into place."""
 from __future__ import annotations
 
+import ctypes
 import hashlib
 import json
 import multiprocessing
 import os
+import signal
 import time
-from collections import Counter
+from collections import Counter, deque
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -20,7 +24,9 @@ from pipeline.lexicons import MODELS_DIR
 from pipeline.writer import TableWriter
 
 BATCH = 16  # articles a worker takes at a time
-TASKS_PER_WORKER = 10  # batches before a worker process is replaced: spaCy's string store only grows
+IN_FLIGHT = 4  # batches submitted ahead, per worker
+FORK = multiprocessing.get_context("fork")
+PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
 RUN_META = "run.json"  # written beside the tables: what made them
 
 
@@ -78,9 +84,20 @@ def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None) -> No
 
 
 def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
-    """Rows for a batch of jobs, in the worker that loaded the pipeline."""
+    """Rows for a batch of jobs, in the worker that loaded the pipeline. If extraction fails, the articles are
+    redone one by one, so that only the one it fails on gets an error row."""
     items = [(articles.read_article(Path(j.path), Path(j.root)), j.reference, j.reference_source) for j in batch]
-    return extract.process(_NLP, items, _PIECE_CHARS)
+    try:
+        return extract.process(_NLP, items, _PIECE_CHARS)
+    except Exception:
+        return [_process_one(item) for item in items]
+
+
+def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, list[dict]]:
+    try:
+        return extract.process(_NLP, [item], _PIECE_CHARS)[0]
+    except Exception as err:  # a bug met on this article: say so in its row and go on with the others
+        return extract.error_rows(*item, f"extraction failed: {type(err).__name__}: {err}")
 
 
 def batches(jobs: list[Job]) -> Iterator[list[Job]]:
@@ -92,13 +109,70 @@ def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules:
                   nlp=None) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, from ``workers`` processes (in this process when 1).
 
-    Workers are forked after the pipeline is loaded here, so each starts with it already in memory."""
+    Workers are forked after the pipeline is loaded here, so each starts with it already in memory, and they
+    live for the whole run: a worker forked later from this process, whose heap has grown, starts larger.
+    If a worker process dies (killed, out of memory, crashed), the batch it may have held is redone article by
+    article, each in a process of its own, and the pool is restarted for the rest."""
     init_worker(model, extra_rules, nlp)
-    if workers <= 1 or len(jobs) <= BATCH:
-        yield from map(process_jobs, batches(jobs))
+    todo = list(batches(jobs))
+    if workers <= 1 or len(todo) <= 1:
+        yield from map(process_jobs, todo)
         return
-    with multiprocessing.get_context("fork").Pool(workers, maxtasksperchild=TASKS_PER_WORKER) as pool:
-        yield from pool.imap(process_jobs, batches(jobs))
+    done = 0
+    while done < len(todo):
+        for rows in _pooled(todo[done:], workers):
+            done += 1
+            yield rows
+        if done < len(todo):
+            yield [_alone(job) for job in todo[done]]
+            done += 1
+
+
+def _pooled(todo: list[list[Job]], workers: int) -> Iterator[list[dict[str, list[dict]]]]:
+    """Rows of the batches in order, from a pool of forked workers with a bounded number of batches submitted
+    ahead; ends early, without an error, when a worker process dies."""
+    pool = ProcessPoolExecutor(workers, mp_context=FORK, initializer=_worker_start)
+    pending: deque = deque()
+    try:
+        for batch in todo:
+            pending.append(pool.submit(process_jobs, batch))
+            if len(pending) >= IN_FLIGHT * workers:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    except BrokenProcessPool:
+        return
+    finally:
+        _stop(pool)
+
+
+def _alone(job: Job) -> dict[str, list[dict]]:
+    """An article's rows from a worker process of its own; an error row if that process dies too."""
+    pool = ProcessPoolExecutor(1, mp_context=FORK, initializer=_worker_start)
+    try:
+        return pool.submit(process_jobs, [job]).result()[0]
+    except BrokenProcessPool:
+        article = articles.read_article(Path(job.path), Path(job.root))
+        return extract.error_rows(article, job.reference, job.reference_source,
+                                  "the worker process died on this article (killed, out of memory or crashed)")
+    finally:
+        _stop(pool)
+
+
+def _worker_start() -> None:
+    """In a worker: SIGTERM ends it at once, and it ends with the process that started it (Linux)."""
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    try:
+        ctypes.CDLL(None).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):
+        pass  # no prctl: not Linux
+
+
+def _stop(pool: ProcessPoolExecutor) -> None:
+    """Stop the pool's workers at once (also mid-batch, on an error or Ctrl-C) and release it."""
+    for process in list((pool._processes or {}).values()):
+        process.terminate()
+    pool.shutdown(cancel_futures=True)
 
 
 def fingerprint(nlp, extra_rules: tuple[str, ...]) -> str:

@@ -9,6 +9,7 @@ import time
 from pathlib import Path
 
 import pandas as pd
+import pytest
 
 from conftest import ROOT, read_tables, run_cli
 from pipeline.articles import read_article
@@ -122,3 +123,84 @@ def test_permission_denied_is_an_error_row(tmp_path, monkeypatch):
     monkeypatch.setattr(Path, "read_bytes", denied)
     article = read_article(path, tmp_path)
     assert article.status == "error" and article.error == "cannot read file: Permission denied"
+
+
+def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFrame, Path, Path]:
+    """A run over the gold articles plus one whose text makes ``harm`` happen during extraction, and a run
+    without it; returns the poisoned run's articles table and both output folders."""
+    from pipeline import extract, run
+    clean = copy_gold(tmp_path / "clean")
+    poisoned = copy_gold(tmp_path / "poisoned")
+    (poisoned / "poison.txt").write_text("POISON: BT paid £5m.\n")
+    real = extract.process
+
+    def process(nlp, batch, limit):
+        if any("POISON" in article.text for article, _, _ in batch):
+            harm()
+        return real(nlp, batch, limit)
+    monkeypatch.setattr(extract, "process", process)  # forked workers inherit it
+    run.extract_folder(clean, tmp_path / "clean_out", workers=workers)
+    run.extract_folder(poisoned, tmp_path / "poisoned_out", workers=workers)
+    table = read_tables(tmp_path / "poisoned_out")["articles"].set_index("article_id")
+    return table, tmp_path / "clean_out", tmp_path / "poisoned_out"
+
+
+def _without(out: Path, article_id: str) -> dict[str, pd.DataFrame]:
+    return {t: f[f.article_id != article_id].reset_index(drop=True).drop(columns=["path"], errors="ignore")
+            for t, f in read_tables(out).items()}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_an_error_on_one_article_is_its_error_row_only(tmp_path, monkeypatch, workers):
+    def fail():
+        raise RuntimeError("a bug met on this text")
+    table, clean, poisoned = _poisoned_run(tmp_path, monkeypatch, fail, workers)
+    assert table.loc["poison", "error"] == "extraction failed: RuntimeError: a bug met on this text"
+    assert (table.drop(index="poison").status == "ok").all() and len(table) == 23
+    for name, frame in _without(clean, "poison").items():
+        pd.testing.assert_frame_equal(frame, _without(poisoned, "poison")[name], obj=name)
+
+
+def test_a_worker_process_that_dies_loses_only_its_article(tmp_path, monkeypatch):
+    parent = os.getpid()
+
+    def die():
+        if os.getpid() != parent:  # as the out-of-memory killer would end a worker
+            os.kill(os.getpid(), signal.SIGKILL)
+    table, clean, poisoned = _poisoned_run(tmp_path, monkeypatch, die, workers=2)
+    assert table.loc["poison", "status"] == "error" and "worker process died" in table.loc["poison", "error"]
+    assert (table.drop(index="poison").status == "ok").all() and len(table) == 23
+    for name, frame in _without(clean, "poison").items():
+        pd.testing.assert_frame_equal(frame, _without(poisoned, "poison")[name], obj=name)
+
+
+def test_a_terminated_run_cleans_up_and_stops_its_workers(tmp_path):
+    articles = copy_gold(tmp_path / "articles")
+    for n in range(60):
+        shutil.copy(articles / "govuk_frank_adverts.txt", articles / f"copy_{n}.txt")
+    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", articles, "--out", tmp_path / "out",
+                             "--workers", "2", "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    workers = []
+    while len(workers) < 2 and proc.poll() is None:
+        workers = _children_of(proc.pid)
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=30) == 1 and "interrupted" in proc.stderr.read()
+    assert len(workers) == 2 and not any(map(_running, workers))
+    assert not list(tmp_path.glob(".out*")) and not (tmp_path / "out").exists()
+
+
+def _children_of(pid: int) -> list[int]:
+    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _stat(int(p.name))[1:2] == [str(pid)]]
+
+
+def _running(pid: int) -> bool:
+    return _stat(pid)[:1] not in ([], ["Z"])
+
+
+def _stat(pid: int) -> list[str]:
+    """State, parent pid, ... of a process from /proc; empty when it is gone."""
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return []
