@@ -3,8 +3,6 @@ rows to the writer, and swap the finished tables into place."""
 from __future__ import annotations
 
 import ctypes
-import hashlib
-import json
 import multiprocessing
 import os
 import signal
@@ -17,17 +15,14 @@ from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
-import pandas as pd
-
-from pipeline import __version__, articles, extract, nlp as nlp_builder, schema
-from pipeline.lexicons import MODELS_DIR
+from pipeline import __version__, articles, extract, nlp as nlp_builder
+from pipeline.incremental import RUN_META, PreviousRows, fingerprint
 from pipeline.writer import TableWriter
 
 BATCH = 16  # articles a worker takes at a time
 IN_FLIGHT = 4  # batches submitted ahead, per worker
 FORK = multiprocessing.get_context("fork")
 PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
-RUN_META = "run.json"  # written beside the tables: what made them
 
 
 @dataclass(frozen=True)
@@ -175,52 +170,6 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(cancel_futures=True)
 
 
-def fingerprint(nlp, extra_rules: tuple[str, ...]) -> str:
-    """What the rows depend on besides the articles: our version, the model, and every rule and lexicon file."""
-    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')}".encode())
-    for path in sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
-        if path.is_file():
-            digest.update(path.name.encode() + path.read_bytes())
-    return digest.hexdigest()
-
-
-def reusable(out_dir: Path, print_: str, jobs: list[Job]) -> dict[str, dict[str, list[dict]]]:
-    """{path: rows} from the previous output for the jobs whose file and given reference date are unchanged,
-    when that output was made by the same pipeline (``print_``)."""
-    meta = out_dir / RUN_META
-    if not meta.is_file() or json.loads(meta.read_text()).get("fingerprint") != print_:
-        return {}
-    tables = {t: pd.read_parquet(out_dir / f"{t}.parquet") for t in schema.TABLES}
-    previous = {r["article_id"]: r for r in tables["articles"].to_dict("records")}
-    keep = {}
-    for job in jobs:
-        aid = articles.article_id(Path(job.path), Path(job.root))
-        old = previous.get(aid)
-        if old and old["status"] != "error" and _same_input(old, job):
-            keep[aid] = job.path
-    grouped = {t: df[df.article_id.isin(keep)].groupby("article_id", sort=False) for t, df in tables.items()}
-    return {path: {t: _records(g, aid) for t, g in grouped.items()} for aid, path in keep.items()}
-
-
-def _same_input(old: dict, job: Job) -> bool:
-    """The file's bytes and the reference date it was given are those of the previous run."""
-    given = old["reference_date_source"] in ("manifest", "flag")
-    same_reference = (old["reference_date"] == job.reference.isoformat() and old["reference_date_source"]
-                      == job.reference_source) if given else job.reference is None
-    try:
-        return same_reference and hashlib.sha256(Path(job.path).read_bytes()).hexdigest() == old["sha256"]
-    except OSError:
-        return False
-
-
-def _records(groups, article_id: str) -> list[dict]:
-    """An article's rows of one table, as dicts with Python values (None for missing)."""
-    if article_id not in groups.groups:
-        return []
-    frame = groups.get_group(article_id)
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
-
-
 def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None, manifest: Path | None = None,
                    model: str | None = None, extra_rules: tuple[str, ...] = (), workers: int | None = None,
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
@@ -231,7 +180,8 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
     jobs = jobs_for(folder, reference, manifest)
     print_ = fingerprint(nlp, extra_rules)
-    kept = reusable(out_dir, print_, jobs) if incremental else {}
+    previous = PreviousRows(out_dir, print_, jobs) if incremental else None
+    kept = previous.reusable if previous else set()
     todo = [j for j in jobs if j.path not in kept]
     workers = workers or os.cpu_count() or 1
     if not todo:
@@ -246,13 +196,13 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
     writer = TableWriter(out_dir)
     try:
         for job in jobs:
-            rows = _with_path(kept[job.path], job) if job.path in kept else next(computed)
+            rows = previous.rows(job) if job.path in kept else next(computed)
             writer.write(rows)
             summary.add(rows)
             if progress:
                 progress(1)
-        writer.write_meta(RUN_META, {"fingerprint": print_, "version": __version__,
-                                     "model": nlp.meta.get("name"), "articles": len(jobs)})
+        writer.write_meta(RUN_META, {"fingerprint": print_, "version": __version__, "model": nlp.meta.get("name"),
+                                     "articles": len(jobs)})
         writer.commit()
     except BaseException:
         writer.abort()
@@ -261,8 +211,3 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
         batches_out.close()  # stops the worker pool or the Dask cluster now, also on an error
     summary.seconds = time.perf_counter() - started
     return summary
-
-
-def _with_path(rows: dict[str, list[dict]], job: Job) -> dict[str, list[dict]]:
-    """Reused rows, with the file's path as given in this run."""
-    return {**rows, "articles": [{**r, "path": job.path} for r in rows["articles"]]}

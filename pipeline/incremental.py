@@ -1,0 +1,81 @@
+"""``--incremental``: which articles the previous output already holds unchanged, and their rows from it.
+
+Rows are read back a record batch at a time, in step with the run (both follow the articles' order), so
+reusing a big output costs neither a full load into memory nor a search per article."""
+from __future__ import annotations
+
+import hashlib
+import json
+from itertools import groupby
+from operator import itemgetter
+from pathlib import Path
+from typing import Iterator
+
+import pyarrow.parquet as pq
+
+from pipeline import __version__, articles, schema
+from pipeline.lexicons import MODELS_DIR
+
+RUN_META = "run.json"  # written beside the tables: what made them
+READ_BATCH = 4_096  # rows read back at a time
+
+
+def fingerprint(nlp, extra_rules: tuple[str, ...]) -> str:
+    """What the rows depend on besides the articles: our version, the model, and every rule and lexicon file."""
+    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')}".encode())
+    for path in sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
+        if path.is_file():
+            digest.update(path.name.encode() + path.read_bytes())
+    return digest.hexdigest()
+
+
+class PreviousRows:
+    """The previous output, when the same pipeline (``print_``) made it: ``reusable`` holds the paths of the
+    jobs whose file and given reference date are unchanged, and ``rows`` gives such an article's rows; it must
+    be asked for them in the order of the jobs."""
+
+    def __init__(self, out_dir: Path, print_: str, jobs: list) -> None:
+        self.reusable: set[str] = set()
+        meta = out_dir / RUN_META
+        if not meta.is_file() or json.loads(meta.read_text()).get("fingerprint") != print_:
+            return
+        previous = pq.read_table(out_dir / "articles.parquet", columns=["article_id", "sha256", "status",
+                                 "reference_date", "reference_date_source"], use_threads=False).to_pylist()
+        self._order = {row["article_id"]: n for n, row in enumerate(previous)}
+        by_id = {row["article_id"]: row for row in previous}
+        for job in jobs:
+            old = by_id.get(articles.article_id(Path(job.path), Path(job.root)))
+            if old and old["status"] != "error" and _same_input(old, job):
+                self.reusable.add(job.path)
+        self._groups = {t: _article_groups(out_dir / f"{t}.parquet") for t in schema.TABLES}
+        self._ahead: dict[str, tuple[str, list[dict]] | None] = {t: next(g, None) for t, g in self._groups.items()}
+
+    def rows(self, job) -> dict[str, list[dict]]:
+        """The previous rows of a reusable job's article, with the file's path as given in this run."""
+        article_id = articles.article_id(Path(job.path), Path(job.root))
+        place = self._order[article_id]
+        rows = {}
+        for table, groups in self._groups.items():
+            while self._ahead[table] and self._order[self._ahead[table][0]] < place:
+                self._ahead[table] = next(groups, None)  # an article not reused this time
+            ahead = self._ahead[table]
+            rows[table] = ahead[1] if ahead and ahead[0] == article_id else []
+        rows["articles"] = [{**r, "path": job.path} for r in rows["articles"]]
+        return rows
+
+
+def _article_groups(path: Path) -> Iterator[tuple[str, list[dict]]]:
+    """(article_id, rows) for each article of a table file, in file order, read a record batch at a time."""
+    rows = (row for batch in pq.ParquetFile(path).iter_batches(READ_BATCH, use_threads=False) for row in batch.to_pylist())
+    return ((article_id, list(group)) for article_id, group in groupby(rows, key=itemgetter("article_id")))
+
+
+def _same_input(old: dict, job) -> bool:
+    """The file's bytes and the reference date it was given are those of the previous run."""
+    given = old["reference_date_source"] in ("manifest", "flag")
+    same_reference = (old["reference_date"] == job.reference.isoformat() and old["reference_date_source"]
+                      == job.reference_source) if given else job.reference is None
+    try:
+        return same_reference and hashlib.sha256(Path(job.path).read_bytes()).hexdigest() == old["sha256"]
+    except OSError:
+        return False
