@@ -54,8 +54,22 @@ def _ordered(client, jobs, model, extra_rules) -> Iterator[list[dict[str, list[d
     window = IN_FLIGHT * max(1, sum(client.nthreads().values()))
     pending: deque = deque()
     for batch in run.batches(jobs):
-        pending.append(client.submit(process_on_worker, batch, model, extra_rules, pure=False))
+        pending.append((batch, client.submit(process_on_worker, batch, model, extra_rules, pure=False)))
         if len(pending) >= window:
-            yield pending.popleft().result()
+            yield _rows(client, *pending.popleft(), model, extra_rules)
     while pending:
-        yield pending.popleft().result()
+        yield _rows(client, *pending.popleft(), model, extra_rules)
+
+
+def _rows(client, batch, future, model, extra_rules) -> list[dict[str, list[dict]]]:
+    """A batch's rows. When its task killed the workers it ran on (Dask retries it a few times first), its
+    articles are redone one by one, and an article that kills a worker again gets an error row."""
+    from distributed import KilledWorker
+    try:
+        return future.result()
+    except KilledWorker:
+        if len(batch) == 1:
+            return [run.died_rows(batch[0])]
+        return [rows for job in batch for rows in  # one at a time, so that no other task shares the blame
+                _rows(client, [job], client.submit(process_on_worker, [job], model, extra_rules, pure=False),
+                      model, extra_rules)]

@@ -147,11 +147,16 @@ def _alone(job: Job) -> dict[str, list[dict]]:
     try:
         return pool.submit(process_jobs, [job]).result()[0]
     except BrokenProcessPool:
-        article = articles.read_article(Path(job.path), Path(job.root))
-        return extract.error_rows(article, job.reference, job.reference_source,
-                                  "the worker process died on this article (killed, out of memory or crashed)")
+        return died_rows(job)
     finally:
         _stop(pool)
+
+
+def died_rows(job: Job) -> dict[str, list[dict]]:
+    """The error row of an article whose worker process died each time it was tried."""
+    article = articles.read_article(Path(job.path), Path(job.root))
+    return extract.error_rows(article, job.reference, job.reference_source,
+                              "the worker process died on this article (killed, out of memory or crashed)")
 
 
 def _worker_start() -> None:

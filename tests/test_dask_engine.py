@@ -1,4 +1,6 @@
 """The Dask engine yields exactly the rows of the local engine, batch by batch, in the same order."""
+import os
+import signal
 import sys
 
 import pytest
@@ -63,3 +65,43 @@ def test_missing_dask_is_a_clear_error(jobs, monkeypatch):
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(RuntimeError, match=r"--engine dask needs Dask: pip install '\.\[dask\]'"):
         dask_results(jobs, None, ())
+
+
+def test_a_dask_worker_that_dies_loses_only_its_article(jobs, tmp_path, monkeypatch):
+    distributed = pytest.importorskip("distributed", reason="Dask is an optional dependency")
+    import dask
+
+    from pipeline.dask_engine import dask_results
+
+    monkeypatch.setattr(run, "BATCH", 4)
+    (tmp_path / "poison.txt").write_text("POISON: Acme paid £5m.", encoding="utf-8")
+    jobs = run.jobs_for(tmp_path, None, None)
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        client.register_plugin(die_on_poison(distributed))  # also on the workers that replace the killed ones
+        rows = [r for batch in dask_results(jobs, None, (), scheduler=cluster.scheduler_address) for r in batch]
+    local = [r for batch in run.local_results(jobs, 1, None, ()) for r in batch]
+    assert [r["articles"][0]["article_id"] for r in rows] == [j.path.rsplit("/", 1)[1][:-4] for j in jobs]
+    for mine, theirs in zip(local, rows):
+        if mine["articles"][0]["article_id"] == "poison":
+            assert "worker process died" in theirs["articles"][0]["error"]
+        else:
+            assert mine == theirs
+
+
+
+def die_on_poison(distributed):
+    """A Dask worker plugin: the worker process is killed (as by the out-of-memory killer) on an article that
+    contains "POISON"."""
+    class DieOnPoison(distributed.WorkerPlugin):
+        def setup(self, worker):
+            from pipeline import extract
+            real = extract.process
+
+            def process(nlp, batch, limit):
+                if any("POISON" in article.text for article, _, _ in batch):
+                    os.kill(os.getpid(), signal.SIGKILL)
+                return real(nlp, batch, limit)
+            extract.process = process
+    return DieOnPoison()
