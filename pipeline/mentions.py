@@ -125,7 +125,7 @@ def select_spans(doc: Doc) -> list[Span]:
     """The non-overlapping spans of a Doc, rule spans before model entities, each trimmed."""
     rule_spans = [s for s in (trim(s) for s in doc.spans.get(SPANS_KEY, [])) if s is not None]
     taken = Taken()
-    for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start)):
+    for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start, s.label_ != "IGNORE")):
         i, j = taken.overlapping(span)
         if i == j:
             taken.replace(i, j, span)

@@ -170,7 +170,7 @@ def _worker_start() -> None:
 
 def _stop(pool: ProcessPoolExecutor) -> None:
     """Stop the pool's workers at once (also mid-batch, on an error or Ctrl-C) and release it."""
-    for process in list((pool._processes or {}).values()):
+    for process in list((pool._processes or {}).values()):  # no public way to do this before Python 3.14
         process.terminate()
     pool.shutdown(cancel_futures=True)
 

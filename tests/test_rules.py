@@ -48,3 +48,25 @@ def test_user_rules_file_adds_a_pattern(tmp_path):
     assert run_cli("extract", articles, "--out", out, "--rules", rules, "--quiet").returncode == 0
     mentions = read_tables(out)["mentions"]
     assert mentions.query("label == 'ORG'").source.tolist() == ["rule:org_user_example"]
+
+
+# Phrases from real news and what the rules must make of them: (text, [(label, mention text, normalized)]).
+MONEY_CASES = [
+    ("Egypt won 4-0 on Wednesday.", []),
+    ("The film won two awards and won first prize.", []),
+    ("The Bucks 98-95 win was their fifth.", []),
+    ("It has earmarked 100 trillion won for the plan.", [("MONEY", "100 trillion won", "KRW 100000000000000")]),
+    ("Umbro profits were lifted by Euro 2004.", []),
+    ("Qantas made a record Australian dollars 648m profit.", [("MONEY", "Australian dollars 648m", "AUD 648000000")]),
+    ("The bid was worth Hong Kong dollars 5bn.", [("MONEY", "Hong Kong dollars 5bn", "HKD 5000000000")]),
+    ("Oil prices may fall to $30-35 a barrel.", [("MONEY", "$30", "USD 30"), ("MONEY", "35", "USD 35")]),
+    ("It paid US$ 3m and £5m.", [("MONEY", "US$ 3m", "USD 3000000"), ("MONEY", "£5m", "GBP 5000000")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", MONEY_CASES)
+def test_money_rules_on_news_phrases(text, expected):
+    import pipeline
+    mentions = pipeline.extract_text(text)["mentions"]
+    found = [(m.label, m.text, m.normalized) for m in mentions.itertuples() if m.label == "MONEY"]
+    assert found == [e for e in expected if e[0] == "MONEY"]
