@@ -71,16 +71,15 @@ def _before_comma(doc: Doc, start: int, end: int) -> int:
 
 SET_WORDS = re.compile(r"^(every|each|per|daily|weekly|monthly|quarterly|annually|yearly|nightly)\b")
 VAGUE_WORDS = re.compile(r"\b(several|few|many|some|couple|recent|past|last|next|coming|number of)\b")
-DATE_ANCHOR = re.compile(r"\d|\b(today|yesterday|tomorrow|tonight|now|ago|last|next|this|past|previous|earlier|"
-                         r"later|current|recent|spring|summer|autumn|fall|winter|jan|feb|mar|apr|may|jun|jul|"
-                         r"aug|sep|oct|nov|dec|mon|tue|wed|thu|fri|sat|sun)")
+YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 90s
 
 
 def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     """Our label for a model entity, or None: MONEY holding a percentage is PERCENT, MONEY with neither a
     currency nor a scale word is a number; an ORG the model calls a person or place elsewhere is dropped;
     a DATE that is a length of time is DURATION; DATEs that repeat ("every week"), name no point in time
-    ("a quarter") or are bare numbers ("65", "6.302-1") are dropped."""
+    ("a quarter"), are bare numbers ("65", "6.302-1") or name no time ("the age of 87", "the last eight") are
+    dropped."""
     label = MODEL_LABELS.get(ent.label_)
     text = ent.text.lower()
     if label == "MONEY":
@@ -102,7 +101,18 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
         return "DURATION" if counted or VAGUE_WORDS.search(text) else None
     if re.fullmatch(r"[\d\s.,/-]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):  # ages, counts, codes
         return None
-    return label if DATE_ANCHOR.search(text) else None
+    return label if _names_a_time(ent) else None
+
+
+def _names_a_time(ent: Span) -> bool:
+    """A year or decade, a month, weekday, time unit or word of time ("tonight"), or a relative word with a
+    word that is not a number ("this season", not "the last eight")."""
+    kinds = lexicons.mapping("date_words")
+    words = lexicons.lowered("months") | lexicons.lowered("weekdays") | lexicons.lowered("duration_units")
+    if any(kinds.get(t.lower_) == "time" or t.lower_ in words or t.lower_.rstrip("s") in words
+           or YEAR_NUMBER.search(t.text) for t in ent):
+        return True
+    return any(kinds.get(t.lower_) == "relative" for t in ent) and not any(t.like_num for t in ent)
 
 
 class Taken:

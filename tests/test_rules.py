@@ -70,3 +70,22 @@ def test_money_rules_on_news_phrases(text, expected):
     mentions = pipeline.extract_text(text)["mentions"]
     found = [(m.label, m.text, m.normalized) for m in mentions.itertuples() if m.label == "MONEY"]
     assert found == [e for e in expected if e[0] == "MONEY"]
+
+
+# Dates the model may find, and what we keep: (text, our label or None).
+MODEL_DATE_CASES = [
+    ("the age of 87", None), ("last eight", None), ("last 16", None), ("60 to 65", None), ("12th", None),
+    ("Christmas period", None), ("65", None),
+    ("two seasons ago", "DATE"), ("this season", "DATE"), ("last Christmas", "DATE"), ("summer", "DATE"),
+    ("mid-2005", "DATE"), ("the 1990s", "DATE"), ("December", "DATE"), ("later in the year", "DATE"),
+    ("tonight", "DATE"), ("Mondays", "DATE"), ("2004", "DATE"),
+]
+
+
+@pytest.mark.parametrize("text,expected", MODEL_DATE_CASES)
+def test_model_dates_must_name_a_time(nlp, text, expected):
+    from spacy.tokens import Span
+
+    from pipeline.mentions import _model_label
+    doc = nlp.make_doc(text)
+    assert _model_label(Span(doc, 0, len(doc), label="DATE"), {}) == expected
