@@ -64,12 +64,20 @@ MONEY_CASES = [
 ]
 
 
-@pytest.mark.parametrize("text,expected", MONEY_CASES)
-def test_money_rules_on_news_phrases(text, expected):
+PERCENT_CASES = [
+    ("Growth will fall from 5% in 2004 to 4.25% next year.", [("PERCENT", "5%", "5%"), ("PERCENT", "4.25%", "4.25%")]),
+    ("Unemployment was 11.7%, up 0.3 percentage points.", [("PERCENT", "11.7%", "11.7%")]),
+    ("Sales will fall 8-9%.", [("PERCENT", "8", "8%"), ("PERCENT", "9%", "9%")]),
+    ("It rose 3 percent, then 4 per cent.", [("PERCENT", "3 percent", "3%"), ("PERCENT", "4 per cent", "4%")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", MONEY_CASES + PERCENT_CASES)
+def test_money_and_percent_rules_on_news_phrases(text, expected):
     import pipeline
     mentions = pipeline.extract_text(text)["mentions"]
-    found = [(m.label, m.text, m.normalized) for m in mentions.itertuples() if m.label == "MONEY"]
-    assert found == [e for e in expected if e[0] == "MONEY"]
+    found = [(m.label, m.text, m.normalized) for m in mentions.itertuples() if m.label in ("MONEY", "PERCENT")]
+    assert found == expected
 
 
 # Dates the model may find, and what we keep: (text, our label or None).
