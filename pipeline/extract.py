@@ -185,7 +185,7 @@ def propagate_orgs(text: str, found: list[Mention], sentences: list[tuple[int, i
     orgs_found = [m for m in found if m.label == "ORG"]
     resolved = orgs.resolve(text, [_org_span(m) for m in orgs_found])
     names = {text[m.start:m.end] for m, r in zip(orgs_found, resolved)  # not generic nouns ("the Council")
-             if r and r[0] == orgs.clean_name(text[m.start:m.end])}
+             if r and r[0] == orgs.clean_name(text[m.start:m.end]) and m.end - m.start > 1}
     candidates = sorted({match.span() for name in names
                          for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)},
                         key=lambda se: (se[0], -se[1]))

@@ -76,7 +76,8 @@ YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 
 
 def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     """Our label for a model entity, or None: MONEY holding a percentage is PERCENT, MONEY with neither a
-    currency nor a scale word is a number; an ORG the model calls a person or place elsewhere is dropped;
+    currency nor a scale word is a number; an ORG the model calls a person or place elsewhere, the surname of
+    a person named in full ("Federer" after "Roger Federer") or a titled name ("Mr Ebbers") is dropped;
     a DATE that is a length of time is DURATION; DATEs that repeat ("every week"), name no point in time
     ("a quarter"), are bare numbers ("65", "6.302-1") or name no time ("the age of 87", "the last eight") are
     dropped."""
@@ -90,7 +91,9 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     if label == "ORG":
         votes = elsewhere.get(ent.text, Counter())
         person_first = any(ent.text.startswith(name + " ") for name, v in elsewhere.items() if v["PERSON"])
-        return None if person_first or votes["PERSON"] + votes["GPE"] + votes["LOC"] > votes["ORG"] else label
+        if person_first or votes["SURNAME"] or ent[0].lower_.rstrip(".") in lexicons.lowered("honorifics"):
+            return None
+        return None if votes["PERSON"] + votes["GPE"] + votes["LOC"] > votes["ORG"] else label
     if label != "DATE":
         return label
     if SET_WORDS.match(text):
@@ -142,6 +145,10 @@ def select_spans(doc: Doc) -> list[Span]:
     elsewhere: dict[str, Counter] = {}
     for ent in doc.ents:
         elsewhere.setdefault(ent.text, Counter())[ent.label_] += 1
+    for name, votes in list(elsewhere.items()):  # "Roger Federer": "Federer" alone is that person
+        first, _, rest = name.partition(" ")
+        if rest and votes["PERSON"] > votes["ORG"] + votes["GPE"] and first not in lexicons.words("places"):
+            elsewhere.setdefault(rest, Counter())["SURNAME"] += votes["PERSON"]
     for ent in doc.ents:
         label = _model_label(ent, elsewhere)
         span = trim(Span(doc, ent.start, ent.end, label=label, span_id="model")) if label else None

@@ -97,3 +97,29 @@ def test_model_dates_must_name_a_time(nlp, text, expected):
     from pipeline.mentions import _model_label
     doc = nlp.make_doc(text)
     assert _model_label(Span(doc, 0, len(doc), label="DATE"), {}) == expected
+
+
+# What the model calls an organisation, and what we keep, given the rest of its entities:
+# (text, [(entity, model label)], [kept organisation names]).
+MODEL_ORG_CASES = [
+    ("Roger Federer beat Safin. Federer said it was hard.", [("Roger Federer", "PERSON"), ("Federer", "ORG")], []),
+    ("Mr Ebbers denies fraud at WorldCom.", [("Mr Ebbers", "ORG"), ("WorldCom", "ORG")], ["WorldCom"]),
+    ("Manchester United fans and Manchester United shares: United rose.",
+     [("Manchester United", "PERSON"), ("Manchester United", "ORG"), ("United", "ORG")], ["Manchester United", "United"]),
+    ("Shares in Sony rose; Sony Music grew.", [("Sony", "ORG"), ("Sony Music", "ORG")], ["Sony", "Sony Music"]),
+]
+
+
+@pytest.mark.parametrize("text,ents,expected", MODEL_ORG_CASES)
+def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expected):
+    from spacy.tokens import Span
+
+    from pipeline.mentions import select_spans
+    doc = nlp.make_doc(text)
+    spans, at = [], 0
+    for name, label in ents:
+        start = text.index(name, at)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+        at = start + len(name)
+    doc.ents = spans
+    assert [s.text for s in select_spans(doc) if s.label_ == "ORG"] == expected
