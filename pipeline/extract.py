@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 
 from spacy.language import Language
 
+from pipeline import lexicons
 from pipeline.articles import Article
 from pipeline.mentions import Mention, find_mentions, sentence_window
 from pipeline.normalize import dates, duration, money, orgs, percent
@@ -119,7 +120,8 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     context = Context(text, reference, explicit)
     org_mentions = [m for m in found if m.label == "ORG"]
     resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [_org_span(m) for m in org_mentions])))
-    found = [m for m in found if m.label != "ORG" or resolved[id(m)]]
+    found = [m for m in found if (m.label != "ORG" or resolved[id(m)])  # vague money ("multi-million-pound")
+             and (m.label != "MONEY" or money.parse_money(text[m.start:m.end], m.partner)[0] is not None)]
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
                                                       "durations", "dates", "organisation_summary")}
     for mention_id, m in enumerate(found):
@@ -164,20 +166,28 @@ def _org_span(m: Mention) -> tuple[int, int, bool]:
 
 
 def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
-    """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere."""
+    """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
+    or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
     @lru_cache(maxsize=None)
-    def named_elsewhere(name: str) -> bool:
-        return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text)) > 1
+    def occurrences(name: str) -> int:
+        return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+    heads = lexicons.words("org_heads")
     out = []
     for m in found:
         span = text[m.start:m.end]
         match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
-        if match and named_elsewhere(span[:match.start()]):
+        if match and (occurrences(span[:match.start()]) > occurrences(span) or _headed(span[:match.start()], heads)
+                      and _headed(span[match.end():], heads)):
             out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
             out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
         else:
             out.append(m)
     return out
+
+
+def _headed(name: str, heads: tuple[str, ...]) -> bool:
+    words = name.split()
+    return len(words) > 1 and words[-1] in heads
 
 
 def propagate_orgs(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> list[Mention]:

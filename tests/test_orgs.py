@@ -14,6 +14,8 @@ from pipeline.normalize.orgs import canonical_names, clean_name, is_common_word
     ('"One Connect"', "One Connect"),
     ("BT Lancashire Services Limited", "BT Lancashire Services Limited"),
     ("QinetiQ", "QinetiQ"),
+    ("Health and Safety Executive", "Health and Safety Executive"),
+    ("Scottish Executive", "Scottish Executive"),
 ])
 def test_clean_name(span, name):
     assert clean_name(span) == name
@@ -23,7 +25,8 @@ def test_clean_name(span, name):
     "ICT", "IT", "AI", "Government", "the Council", "Department", "Lancashire", "UK", "CEO",
     "Planning and Infrastructure Bill", "Temporary Crisis Framework", "Aberdeen Proving Ground", "2011", "",
     "the government", "European Commissioner", "GSA Administrator", "Business and Trade Secretary",
-    "Services Ltd", "HC-130J", "W58RGZ-11-G-0011", "Firm-Fixed-Price",
+    "Services Ltd", "HC-130J", "W58RGZ-11-G-0011", "Firm-Fixed-Price", "Chief Executive", "the Chief Executive",
+    "Acting Chief Executive", "Interim Director",
 ])
 def test_not_an_organisation(span):
     assert clean_name(span) is None

@@ -61,6 +61,7 @@ MONEY_CASES = [
     ("The bid was worth Hong Kong dollars 5bn.", [("MONEY", "Hong Kong dollars 5bn", "HKD 5000000000")]),
     ("Oil prices may fall to $30-35 a barrel.", [("MONEY", "$30", "USD 30"), ("MONEY", "35", "USD 35")]),
     ("It paid US$ 3m and £5m.", [("MONEY", "US$ 3m", "USD 3000000"), ("MONEY", "£5m", "GBP 5000000")]),
+    ("The MOD has awarded a five-year, multi-million-pound deal.", []),
 ]
 
 
@@ -123,3 +124,23 @@ def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expect
         at = start + len(name)
     doc.ents = spans
     assert [s.text for s in select_spans(doc) if s.label_ == "ORG"] == expected
+
+
+# Organisations in running text: (text, the organisation names found, in order).
+ORG_TEXT_CASES = [
+    ("In Greece, the EIF signed agreements on 27 April with Alpha Bank and Piraeus Bank.",
+     ["EIF", "Alpha Bank", "Piraeus Bank"]),
+    ("Finally, on 11 May Raiffeisen Bank signed the agreement.", ["Raiffeisen Bank"]),
+    ("WASHINGTON, DC - The U.S. General Services Administration (GSA) announced the award.",
+     ["U.S. General Services Administration", "GSA"]),
+    ("Work on the Rolls-Royce Corporation engine plant continues.", ["Rolls-Royce Corporation"]),
+    ("The Health and Safety Executive said so. The Health and Safety Executive fined it.",
+     ["Health and Safety Executive", "Health and Safety Executive"]),
+    ("He works at Investors Bank and Trust in Boston.", ["Investors Bank and Trust"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", ORG_TEXT_CASES)
+def test_organisations_in_running_text(text, expected):
+    import pipeline
+    assert pipeline.extract_text(text)["organisations"].name.tolist() == expected

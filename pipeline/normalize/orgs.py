@@ -52,10 +52,14 @@ def clean_name(text: str) -> str | None:
     """The organisation name in a span, or None when the span is not an organisation (or is a title:
     "Business and Trade Secretary")."""
     name = _strip(text)
+    if name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
+        return None
     role = _role_pattern().search(name)
     if role and role.group(0).strip(" ,").lower() in TITLES:
         return None
     name = _role_pattern().sub("", name).strip(" ,.-" + QUOTES)
+    if role and name.lower() in lexicons.lowered("role_modifiers"):  # "Acting Chief Executive"
+        return None
     return name if _is_organisation(name) else None
 
 
