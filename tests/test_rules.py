@@ -144,3 +144,21 @@ ORG_TEXT_CASES = [
 def test_organisations_in_running_text(text, expected):
     import pipeline
     assert pipeline.extract_text(text)["organisations"].name.tolist() == expected
+
+
+# Years in running text: (text, the DATE mentions' texts). A year that is part of a name is no date.
+YEAR_CASES = [
+    ("The project is backed by the EU programme Horizon 2020.", []),
+    ("He presented Film 2005 and ran machines with Windows 2000.", []),
+    ('"Clearly 2004 was the hardest year," he said.', ["2004"]),
+    ("The plant opens in July 2021 and closes in March 2030.", ["July 2021", "March 2030"]),
+    ("Christmas 2019 was busy; Easter 2020 was not.", ["2019", "2020"]),
+    ("Sales rose in 2019.", ["2019"]),
+]
+
+
+@pytest.mark.parametrize("text,expected", YEAR_CASES)
+def test_years_in_names_are_not_dates(text, expected):
+    import pipeline
+    mentions = pipeline.extract_text(text)["mentions"]
+    assert mentions[mentions.label == "DATE"].text.tolist() == expected
