@@ -61,10 +61,12 @@ def trim(span: Span) -> Span | None:
 
 
 def _before_comma(doc: Doc, start: int, end: int) -> int:
-    """An organisation name ends at its first comma, unless a legal suffix follows ("Acme, Inc.")."""
+    """An organisation name ends at its first comma, unless a legal suffix ("Acme, Inc.") or, to the end of
+    the span, a regional designator ("Naval Facilities Engineering Command, Far East") follows."""
     suffixes = lexicons.words("org_suffixes")
     for i in range(start + 1, end):
-        if doc[i].text == "," and (i + 1 >= len(doc) or doc[i + 1].text not in suffixes):
+        if doc[i].text == "," and (i + 1 >= len(doc) or doc[i + 1].text not in suffixes) \
+                and doc[i + 1:end].text not in lexicons.words("org_regions"):
             return i
     return end
 

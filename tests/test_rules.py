@@ -137,6 +137,14 @@ ORG_TEXT_CASES = [
     ("The Health and Safety Executive said so. The Health and Safety Executive fined it.",
      ["Health and Safety Executive", "Health and Safety Executive"]),
     ("He works at Investors Bank and Trust in Boston.", ["Investors Bank and Trust"]),
+    ("Naval Facilities Engineering Command, Far East, Yokosuka, Japan, is the contracting activity.",
+     ["Naval Facilities Engineering Command, Far East"]),
+    ("Naval Facilities Engineering Command, Southwest, San Diego, California, is the contracting activity.",
+     ["Naval Facilities Engineering Command, Southwest"]),
+    ("Army Contracting Command, Redstone Arsenal, Alabama, is the contracting activity.",
+     ["Army Contracting Command"]),
+    ("Naval Information Warfare Systems Command, North Charleston, South Carolina, is the contracting activity.",
+     ["Naval Information Warfare Systems Command"]),
 ]
 
 

@@ -41,8 +41,8 @@ def _strip(text: str) -> str:
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
     match = re.fullmatch(r"(.+?)(?:,\s*| of )(.+)", name)
-    if match and match[2].lower() in lexicons.lowered("places") and match[1].lower() not in lexicons.lowered(
-            "org_generic"):
+    if match and match[2].lower() in lexicons.lowered("places") and match[2] not in lexicons.words("org_regions") \
+            and match[1].lower() not in lexicons.lowered("org_generic"):
         return match[1]
     return name
 
