@@ -11,6 +11,7 @@ from operator import itemgetter
 from pathlib import Path
 from typing import Iterator
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import __version__, articles, schema
@@ -36,6 +37,12 @@ class PreviousRows:
 
     def __init__(self, out_dir: Path, print_: str, jobs: list) -> None:
         self.reusable: set[str] = set()
+        try:
+            self._read(out_dir, print_, jobs)
+        except (OSError, ValueError, pa.ArrowException):  # a damaged or partial previous output: redo all
+            self.reusable = set()
+
+    def _read(self, out_dir: Path, print_: str, jobs: list) -> None:
         meta = out_dir / RUN_META
         if not meta.is_file() or json.loads(meta.read_text()).get("fingerprint") != print_:
             return

@@ -204,3 +204,13 @@ def _stat(pid: int) -> list[str]:
         return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
         return []
+
+
+def test_a_damaged_previous_output_is_redone_not_an_error(tmp_path):
+    articles = copy_gold(tmp_path / "articles", pattern="seed_*.txt")
+    out = tmp_path / "out"
+    assert run_cli("extract", articles, "--out", out, "--quiet").returncode == 0
+    (out / "money.parquet").write_bytes(b"not parquet")
+    again = run_cli("extract", articles, "--out", out, "--quiet", "--incremental")
+    assert again.returncode == 0 and "reused" not in again.stderr
+    assert len(read_tables(out)["money"]) > 0  # every table readable again
