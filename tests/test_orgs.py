@@ -26,7 +26,7 @@ def test_clean_name(span, name):
     "Planning and Infrastructure Bill", "Temporary Crisis Framework", "Aberdeen Proving Ground", "2011", "",
     "the government", "European Commissioner", "GSA Administrator", "Business and Trade Secretary",
     "Services Ltd", "HC-130J", "W58RGZ-11-G-0011", "Firm-Fixed-Price", "Chief Executive", "the Chief Executive",
-    "Acting Chief Executive", "Interim Director",
+    "Acting Chief Executive", "Interim Director", "GMT", "RFID", "R&B",
 ])
 def test_not_an_organisation(span):
     assert clean_name(span) is None
