@@ -120,24 +120,31 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     context = Context(text, reference, explicit)
     org_mentions = [m for m in found if m.label == "ORG"]
     resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [_org_span(m) for m in org_mentions])))
-    found = [m for m in found if (m.label != "ORG" or resolved[id(m)])  # vague money ("multi-million-pound")
-             and (m.label != "MONEY" or money.parse_money(text[m.start:m.end], m.partner)[0] is not None)]
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
                                                       "durations", "dates", "organisation_summary")}
-    for mention_id, m in enumerate(found):
+    for mention_id, (m, table, values, normalized) in enumerate(_normalised(text, found, resolved, context)):
         key = {"article_id": article.article_id, "mention_id": mention_id}
         span_text = text[m.start:m.end]
-        if m.label == "ORG":
-            name, canonical = resolved[id(m)]
-            table, values, normalized = "organisations", {"name": name, "canonical": canonical}, canonical
-        else:
-            table, values, normalized = normalise(m, span_text, text[max(0, m.start - BEFORE):m.start],
-                                                  text[m.end:m.end + BEFORE], context)
         tables[table].append({**key, "text": span_text, **values})
         tables["mentions"].append({**key, "label": m.label, "text": span_text, "start": m.start, "end": m.end,
                                    "sentence": m.sentence, "source": m.source, "normalized": normalized})
     tables["organisation_summary"] = summary(article.article_id, tables["mentions"])
     return tables
+
+
+def _normalised(text: str, found: list[Mention], resolved: dict, context: Context) -> Iterator[tuple]:
+    """(mention, table, normalised columns, normalised string) for the mentions kept: not an organisation
+    that resolved to no name, nor money without an amount ("multi-million-pound")."""
+    for m in found:
+        if m.label == "ORG":
+            if resolved[id(m)]:
+                name, canonical = resolved[id(m)]
+                yield m, "organisations", {"name": name, "canonical": canonical}, canonical
+            continue
+        table, values, normalized = normalise(m, text[m.start:m.end], text[max(0, m.start - BEFORE):m.start],
+                                              text[m.end:m.end + BEFORE], context)
+        if table != "money" or values["amount"] is not None:
+            yield m, table, values, normalized
 
 
 def normalise(m: Mention, span_text: str, before: str, after: str,
