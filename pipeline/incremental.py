@@ -73,7 +73,8 @@ class PreviousRows:
 
 def _article_groups(path: Path) -> Iterator[tuple[str, list[dict]]]:
     """(article_id, rows) for each article of a table file, in file order, read a record batch at a time."""
-    rows = (row for batch in pq.ParquetFile(path).iter_batches(READ_BATCH, use_threads=False) for row in batch.to_pylist())
+    batches = pq.ParquetFile(path).iter_batches(READ_BATCH, use_threads=False)
+    rows = (row for batch in batches for row in batch.to_pylist())
     return ((article_id, list(group)) for article_id, group in groupby(rows, key=itemgetter("article_id")))
 
 

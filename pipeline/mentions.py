@@ -112,12 +112,16 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
 def _names_a_time(ent: Span) -> bool:
     """A year or decade, a month, weekday, time unit or word of time ("tonight"), or a relative word with a
     word that is not a number ("this season", not "the last eight")."""
-    kinds = lexicons.mapping("date_words")
-    words = lexicons.lowered("months") | lexicons.lowered("weekdays") | lexicons.lowered("duration_units")
+    kinds, words = lexicons.mapping("date_words"), _calendar_words()
     if any(kinds.get(t.lower_) == "time" or t.lower_ in words or t.lower_.rstrip("s") in words
            or YEAR_NUMBER.search(t.text) for t in ent):
         return True
     return any(kinds.get(t.lower_) == "relative" for t in ent) and not any(t.like_num for t in ent)
+
+
+@lru_cache(maxsize=None)
+def _calendar_words() -> frozenset[str]:
+    return lexicons.lowered("months") | lexicons.lowered("weekdays") | lexicons.lowered("duration_units")
 
 
 class Taken:
@@ -149,7 +153,7 @@ def select_spans(doc: Doc) -> list[Span]:
         elsewhere.setdefault(ent.text, Counter())[ent.label_] += 1
     for name, votes in list(elsewhere.items()):  # "Roger Federer": "Federer" alone is that person
         first, _, rest = name.partition(" ")
-        if rest and votes["PERSON"] > votes["ORG"] + votes["GPE"] and first not in lexicons.words("places"):
+        if rest and votes["PERSON"] > votes["ORG"] + votes["GPE"] and first.lower() not in lexicons.lowered("places"):
             elsewhere.setdefault(rest, Counter())["SURNAME"] += votes["PERSON"]
     for ent in doc.ents:
         label = _model_label(ent, elsewhere)

@@ -113,8 +113,6 @@ MODEL_ORG_CASES = [
 
 @pytest.mark.parametrize("text,ents,expected", MODEL_ORG_CASES)
 def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expected):
-    from spacy.tokens import Span
-
     from pipeline.mentions import select_spans
     doc = nlp.make_doc(text)
     spans, at = [], 0
