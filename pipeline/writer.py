@@ -17,21 +17,75 @@ from pipeline import schema
 
 RENAME_EXCHANGE = 2
 ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
+RUN_META = "run.json"  # written beside the tables: what made them, and the mark of an output of ours
+TOOL, FORMAT = "contract-news-extraction", 2  # in RUN_META: whose output this is, and its layout's version
+REPORT = "report.html"
+OUR_FILES = frozenset({RUN_META, REPORT} | {f"{t}.{kind}" for t in schema.TABLES for kind in ("parquet", "csv")})
+
+
+class UnsafeOutput(ValueError):
+    """The output folder holds something this tool did not write, or is the input; the message says what."""
+
+
+def output_target(out_dir: Path, input_dir: Path) -> Path:
+    """The folder a run will replace (a link's target, so the link stays). Raises ``UnsafeOutput`` unless it
+    is missing, empty or a previous output of ours, and is not the input folder, one of its parents, or the
+    current folder or one of its parents."""
+    target, source, here = Path(out_dir).resolve(), Path(input_dir).resolve(), Path.cwd().resolve()
+    if target == source or target in source.parents:
+        raise UnsafeOutput(f"output folder {out_dir} is the input folder or contains it: choose another --out")
+    if target == here or target in here.parents:
+        raise UnsafeOutput(f"output folder {out_dir} is the current folder or contains it, and a run replaces "
+                           f"its output folder whole: name a folder of its own, e.g. --out output")
+    if target.exists() and not target.is_dir():
+        raise UnsafeOutput(f"output {out_dir} exists and is not a folder")
+    foreign = foreign_files(target)
+    if foreign:
+        shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
+        raise UnsafeOutput(f"refusing to write into {out_dir}: it is not an output of this tool (it holds "
+                           f"{shown}); choose a new or empty folder, nothing in it is deleted")
+    return target
+
+
+def foreign_files(folder: Path) -> list[str]:
+    """What in ``folder`` this tool did not write: all of it unless ``run.json`` marks it as ours."""
+    if not folder.is_dir():
+        return []
+    names = sorted(os.listdir(folder))
+    if names and not _ours(folder / RUN_META):
+        return names
+    return [n for n in names if n not in OUR_FILES or not (folder / n).is_file() or (folder / n).is_symlink()]
+
+
+def _ours(meta: Path) -> bool:
+    """``run.json`` written by this tool (or by its versions before the mark, which wrote a fingerprint)."""
+    try:
+        found = json.loads(meta.read_text())
+    except (OSError, ValueError):
+        return False
+    return isinstance(found, dict) and (found.get("tool") == TOOL or {"fingerprint", "version"} <= found.keys())
 
 
 class TableWriter:
     """Appends batches of rows to every table; ``commit`` swaps the finished folder into place."""
 
     def __init__(self, out_dir: Path):
+        """``out_dir`` is the folder to replace, as checked by ``output_target``."""
         self.out_dir = Path(out_dir)
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out_dir)
         self.work_dir = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-{os.getpid()}-",
                                               dir=self.out_dir.parent))
-        self._parquet = {t: pq.ParquetWriter(self.work_dir / f"{t}.parquet", schema.arrow_schema(t))
-                         for t in schema.TABLES}
-        self._csv = {t: pacsv.CSVWriter(self.work_dir / f"{t}.csv", schema.arrow_schema(t)) for t in schema.TABLES}
+        self._parquet: dict = {}
+        self._csv: dict = {}
         self._buffer: dict[str, list[dict]] = {t: [] for t in schema.TABLES}
+        try:
+            for t in schema.TABLES:
+                self._parquet[t] = pq.ParquetWriter(self.work_dir / f"{t}.parquet", schema.arrow_schema(t))
+                self._csv[t] = pacsv.CSVWriter(self.work_dir / f"{t}.csv", schema.arrow_schema(t))
+        except BaseException:
+            self.abort()
+            raise
 
     def write(self, rows: dict[str, list[dict]]) -> None:
         """Append rows ({table: [row, ...]}) to their tables; they are written a row group at a time."""
@@ -47,38 +101,70 @@ class TableWriter:
             self._csv[table].write_table(arrow)
             self._buffer[table] = []
 
-    def write_meta(self, name: str, meta: dict) -> None:
-        """A small JSON file beside the tables (what made them)."""
-        (self.work_dir / name).write_text(json.dumps(meta, indent=1) + "\n")
+    def write_meta(self, meta: dict) -> None:
+        """``run.json`` beside the tables: what made them, marked as an output of this tool."""
+        meta = {"tool": TOOL, "format": FORMAT, **meta}
+        (self.work_dir / RUN_META).write_text(json.dumps(meta, indent=1, default=str) + "\n")
 
     def commit(self) -> None:
-        """Close every table and put the finished folder where the output belongs, atomically."""
+        """Close every table and put the finished folder where the output belongs, atomically; refused if
+        something foreign appeared in the output folder during the run."""
         for table in schema.TABLES:
             self._flush(table)
-        self._close()
+        self._close(raise_errors=True)
         for path in self.work_dir.iterdir():
             with open(path, "rb") as f:
                 os.fsync(f.fileno())
         self.work_dir.chmod(0o755)
+        foreign = foreign_files(self.out_dir)
+        if foreign:
+            raise UnsafeOutput(f"{self.out_dir} changed during the run and now holds {', '.join(foreign[:5])}, "
+                               f"which this tool did not write; it was left as it was")
         swap_into_place(self.work_dir, self.out_dir)
 
     def abort(self) -> None:
-        """Drop the unfinished folder; the previous output stays as it was."""
-        self._close()
+        """Drop the unfinished folder, whatever failed (a full disk too); the previous output stays as it was."""
+        self._close(raise_errors=False)
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
-    def _close(self) -> None:
+    def _close(self, raise_errors: bool) -> None:
+        """Close every file; on a failure (a full disk) the writers are still released, so none closes again
+        when it is garbage collected."""
+        failure = None
         for writer in [*self._parquet.values(), *self._csv.values()]:
-            writer.close()
+            try:
+                writer.close()
+            except Exception as err:  # noqa: BLE001  (the first failure is raised once all are released)
+                failure = failure or err
+                if hasattr(writer, "is_open"):
+                    writer.is_open = False  # ParquetWriter.__del__ would close again and print a traceback
         self._parquet, self._csv = {}, {}
+        if failure and raise_errors:
+            raise failure
 
 
 def remove_stale(out_dir: Path) -> None:
-    """Remove the temporary folders of earlier runs on ``out_dir`` that were killed (their process is gone)."""
+    """Remove the temporary folders of earlier runs on ``out_dir`` that were killed (their process is gone),
+    if they hold nothing but our files."""
     for path in out_dir.parent.glob(f".{out_dir.name}.*-*"):
         match = re.fullmatch(rf"\.{re.escape(out_dir.name)}\.(?:tmp|old)-(\d+)(?:-.*)?", path.name)
-        if match and path.is_dir() and not _alive(int(match.group(1))):
-            shutil.rmtree(path, ignore_errors=True)
+        if match and path.is_dir() and not path.is_symlink() and not _alive(int(match.group(1))):
+            remove_output(path, marked=False)
+
+
+def remove_output(folder: Path, marked: bool = True) -> None:
+    """Delete a folder of ours: only the files this tool writes, then the folder if that left it empty;
+    anything else stays. An unmarked folder (a killed run's) may lack ``run.json``."""
+    if marked and not _ours(folder / RUN_META):
+        return
+    for name in OUR_FILES:
+        path = folder / name
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+    try:
+        folder.rmdir()
+    except OSError:
+        pass  # something foreign is in it: it stays
 
 
 def _alive(pid: int) -> bool:
@@ -97,12 +183,12 @@ def swap_into_place(new: Path, target: Path) -> None:
         os.rename(new, target)
         return
     if _exchange(new, target):
-        shutil.rmtree(new, ignore_errors=True)
+        remove_output(new, marked=False)
         return
     old = target.with_name(f".{target.name}.old-{os.getpid()}")
     os.rename(target, old)
     os.rename(new, target)
-    shutil.rmtree(old, ignore_errors=True)
+    remove_output(old, marked=False)
 
 
 def _exchange(a: Path, b: Path) -> bool:
