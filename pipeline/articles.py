@@ -29,41 +29,96 @@ class Article:
         return next((line.strip()[:300] for line in self.text.splitlines() if line.strip()), None)
 
 
-def discover(folder: Path) -> list[Path]:
-    """Every ``*.txt`` file under ``folder``, in a stable order; folder links are not followed (no loops)."""
-    found = []
-    for root, dirs, files in os.walk(folder, followlinks=False):
-        dirs.sort()
-        found += [Path(root) / f for f in files if f.endswith(".txt")]
-    return sorted(found, key=lambda p: p.relative_to(folder).as_posix())
+SUFFIXES = (".txt",)  # article files, whatever the case of the suffix ("NOTES.TXT")
+BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
+        (b"\xfe\xff", "utf-16"))  # longest first: a UTF-32 LE mark starts like a UTF-16 one
+
+
+class Unreadable(Exception):
+    """A file that cannot be read as an article; the message says why."""
+
+
+def is_article(name: str) -> bool:
+    return name.lower().endswith(SUFFIXES)
+
+
+def discover(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[Path, str | None]]:
+    """Every article file under ``folder`` in a stable order, as (path, problem): ``problem`` says why a path
+    cannot be an article (a folder that cannot be listed, a folder named like an article), else None.
+    Folder links are not followed (no loops); folders in ``skip`` (the output) are not entered."""
+    found: list[tuple[Path, str | None]] = []
+
+    def unlisted(err: OSError) -> None:
+        found.append((Path(err.filename), f"cannot list folder: {err.strerror or err}; its files were not read"))
+
+    skipped = {os.path.realpath(p) for p in skip}
+    for root, dirs, files in os.walk(folder, onerror=unlisted, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(root, d)) not in skipped)
+        found += [(Path(root) / d, "not a regular file (a folder named like an article)") for d in dirs
+                  if is_article(d)]
+        found += [(Path(root) / f, None) for f in files if is_article(f)]
+    return sorted(found, key=lambda item: item[0].relative_to(folder).as_posix())
+
+
+def files(folder: Path) -> list[Path]:
+    """The article files under ``folder`` that the walk found, without its problems."""
+    return [path for path, problem in discover(folder) if problem is None]
+
+
+def printable(path: str) -> str:
+    """A path as text that can be written anywhere: bytes that are not UTF-8 become ``\\xNN`` escapes."""
+    return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
 def article_id(path: Path, folder: Path) -> str:
-    return path.relative_to(folder).with_suffix("").as_posix()
+    relative = path.relative_to(folder)
+    if is_article(relative.name):
+        relative = relative.with_suffix("")
+    return printable(relative.as_posix())
 
 
-def read_article(path: Path, folder: Path) -> Article:
-    """Read and decode one file: UTF-8 (a BOM is dropped), then cp1252, then Latin-1; never raises."""
-    article = Article(article_id(path, folder), str(path))
+def read_bytes(path: Path) -> bytes:
+    """A regular file's bytes, checked on the open file itself (a pipe is never waited on, a device never
+    read); raises ``Unreadable`` with the reason."""
     try:
-        info = path.stat()
-        if not stat.S_ISREG(info.st_mode):
-            return _failed(article, "not a regular file (a pipe, device or folder named .txt)")
-        if info.st_size > MAX_BYTES:
-            return _failed(article, f"file is larger than {MAX_BYTES // 2**20} MiB")
-        data = path.read_bytes()
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_NOCTTY)
     except OSError as err:
-        return _failed(article, f"cannot read file: {err.strerror or err}")
+        raise Unreadable(f"cannot read file: {err.strerror or err}") from None
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise Unreadable("not a regular file (a pipe, device or folder named like an article)")
+        if info.st_size > MAX_BYTES:
+            raise Unreadable(f"file is larger than {MAX_BYTES // 2**20} MiB")
+        try:
+            return handle.read(MAX_BYTES + 1)
+        except OSError as err:
+            raise Unreadable(f"cannot read file: {err.strerror or err}") from None
+
+
+def read_article(path: Path, folder: Path, problem: str | None = None) -> Article:
+    """Read and decode one file: a UTF-16/32 byte-order mark, else UTF-8 (a BOM is dropped), then cp1252,
+    then Latin-1; never raises. ``problem`` (from ``discover``) makes it an error row without reading."""
+    article = Article(article_id(path, folder), printable(str(path)))
+    if problem:
+        return _failed(article, problem)
+    try:
+        data = read_bytes(path)
+    except Unreadable as err:
+        return _failed(article, str(err))
     article.sha256 = hashlib.sha256(data).hexdigest()
-    if b"\x00" in data:
+    encodings = [codec for mark, codec in BOMS if data.startswith(mark)][:1] or ENCODINGS
+    if b"\x00" in data and encodings == ENCODINGS:
         return _failed(article, "binary file (contains NUL bytes), not text")
-    for encoding in ENCODINGS:
+    for encoding in encodings:
         try:
             article.text = data.decode(encoding)
             article.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
             break
         except UnicodeDecodeError:
             continue
+    else:
+        return _failed(article, f"cannot decode the file as {encodings[0]} (its byte-order mark says so)")
     if not article.text.strip():
         article.status, article.error = "empty", "no text (empty or only white space)"
     return article

@@ -37,7 +37,7 @@ def run_bench(corpus: Path = SEEDS, words_target: int | None = None, workers: in
     The ratio is to the bare run on one process."""
     with tempfile.TemporaryDirectory(prefix="bench-") as tmp:
         folder = sized_copy(corpus, words_target, Path(tmp) / "corpus") if words_target else corpus
-        texts = [articles.read_article(p, folder).text for p in articles.discover(folder)]
+        texts = [articles.read_article(p, folder).text for p in articles.files(folder)]
         words = sum(len(t.split()) for t in texts)
         bare_command = [sys.executable, "-m", "pipeline.bench", "--bare", str(folder), "--workers"]
         commands = {"bare NER, 1 process": bare_command + ["1"],
@@ -58,7 +58,7 @@ def run_bench(corpus: Path = SEEDS, words_target: int | None = None, workers: in
 
 def sized_copy(corpus: Path, words_target: int, dest: Path) -> Path:
     """The corpus's files copied into ``dest`` under distinct names, cycled until about ``words_target`` words."""
-    files = articles.discover(corpus)
+    files = articles.files(corpus)
     sizes = [len(articles.read_article(p, corpus).text.split()) for p in files]
     if not sum(sizes):
         raise ValueError(f"no words in .txt files under {corpus}")
@@ -136,7 +136,7 @@ def bare_ner(folder: Path, workers: int) -> int:
     path = Path(model) if Path(model).is_dir() else get_package_path(model)
     others = [name for name in get_model_meta(path)["components"] if name != "ner"]
     nlp = spacy.load(model, exclude=others)
-    texts = [articles.read_article(p, folder).text for p in articles.discover(folder)]
+    texts = [articles.read_article(p, folder).text for p in articles.files(folder)]
     return sum(len(doc.ents) for doc in nlp.pipe(texts, n_process=workers, batch_size=BARE_BATCH))
 
 
