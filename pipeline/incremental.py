@@ -16,15 +16,18 @@ import pyarrow.parquet as pq
 
 from pipeline import __version__, articles, schema
 from pipeline.lexicons import MODELS_DIR
+from pipeline.writer import RUN_META
 
-RUN_META = "run.json"  # written beside the tables: what made them
 READ_BATCH = 4_096  # rows read back at a time
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def fingerprint(nlp, extra_rules: tuple[str, ...]) -> str:
-    """What the rows depend on besides the articles: our version, the model, and every rule and lexicon file."""
+    """What the rows depend on besides the articles: our version and source code, the model, and every rule
+    and lexicon file."""
     digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')}".encode())
-    for path in sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
+    code = sorted(PACKAGE_DIR.rglob("*.py"))
+    for path in code + sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
         if path.is_file():
             digest.update(path.name.encode() + path.read_bytes())
     return digest.hexdigest()
@@ -52,7 +55,7 @@ class PreviousRows:
         by_id = {row["article_id"]: row for row in previous}
         for job in jobs:
             old = by_id.get(articles.article_id(Path(job.path), Path(job.root)))
-            if old and old["status"] != "error" and _same_input(old, job):
+            if old and old["status"] != "error" and not job.problem and _same_input(old, job):
                 self.reusable.add(job.path)
         self._groups = {t: _article_groups(out_dir / f"{t}.parquet") for t in schema.TABLES}
         self._ahead: dict[str, tuple[str, list[dict]] | None] = {t: next(g, None) for t, g in self._groups.items()}
@@ -67,7 +70,7 @@ class PreviousRows:
                 self._ahead[table] = next(groups, None)  # an article not reused this time
             ahead = self._ahead[table]
             rows[table] = ahead[1] if ahead and ahead[0] == article_id else []
-        rows["articles"] = [{**r, "path": job.path} for r in rows["articles"]]
+        rows["articles"] = [{**r, "path": articles.printable(job.path)} for r in rows["articles"]]
         return rows
 
 
@@ -79,11 +82,14 @@ def _article_groups(path: Path) -> Iterator[tuple[str, list[dict]]]:
 
 
 def _same_input(old: dict, job) -> bool:
-    """The file's bytes and the reference date it was given are those of the previous run."""
-    given = old["reference_date_source"] in ("manifest", "flag")
-    same_reference = (old["reference_date"] == job.reference.isoformat() and old["reference_date_source"]
-                      == job.reference_source) if given else job.reference is None
+    """The file's bytes and the reference date it was given are those of the previous run; the file is read
+    with the same checks as a full run (no pipes, devices or files over the size limit)."""
+    if old["reference_date_source"] in ("manifest", "flag"):
+        given = job.reference.isoformat() if job.reference else None
+        same_reference = (old["reference_date"], old["reference_date_source"]) == (given, job.reference_source)
+    else:
+        same_reference = job.reference is None
     try:
-        return same_reference and hashlib.sha256(Path(job.path).read_bytes()).hexdigest() == old["sha256"]
-    except OSError:
+        return same_reference and hashlib.sha256(articles.read_bytes(Path(job.path))).hexdigest() == old["sha256"]
+    except articles.Unreadable:
         return False
