@@ -1,7 +1,8 @@
 """Command line: ``python -m pipeline extract|evaluate|bench|report|rules check``.
 
 Exit codes: 0 the run completed (per-file problems are in the articles table), 2 a usage or environment
-error (one line on stderr says what to do), 1 an internal failure.
+error (one line on stderr says what to do), 1 an internal failure, 130 interrupted (Ctrl-C), 143 stopped
+(SIGTERM).
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 USAGE_ERROR, INTERNAL_ERROR = 2, 1
+STOPPED = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal's number, as shells report it
 
 
 class UsageError(Exception):
@@ -27,6 +29,16 @@ def _date(text: str) -> date:
         raise argparse.ArgumentTypeError(f"{text!r} is not an ISO date (YYYY-MM-DD)") from None
 
 
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of at least 1")
+    return number
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
@@ -37,7 +49,10 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--manifest", type=Path, help="CSV article,published (default: ARTICLES/manifest.csv)")
     ex.add_argument("--model", help="installed spaCy pipeline name or path (default: models/config.cfg)")
     ex.add_argument("--rules", type=Path, action="append", default=[], help="extra pattern file (repeatable)")
-    ex.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes (default: all cores)")
+    ex.add_argument("--workers", type=_positive, default=os.cpu_count() or 1,
+                    help="worker processes (default: all cores)")
+    ex.add_argument("--article-timeout", type=float, default=None, metavar="SECONDS",
+                    help="time budget of one article, after which it gets an error row (default: 600; 0: none)")
     ex.add_argument("--incremental", action="store_true",
                     help="reuse the previous output's rows for unchanged articles; process only new or changed ones")
     ex.add_argument("--engine", choices=("local", "dask"), default="local",
@@ -53,7 +68,7 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("corpus", type=Path, nargs="?", help="folder of .txt articles (default: seeds/ repeated "
                                                              "to about 100,000 words)")
     bench.add_argument("--words", type=int, help="cycle the corpus to about this many words")
-    bench.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="worker processes of both runs")
+    bench.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes of both runs")
     bench.add_argument("--rounds", type=int, default=2, help="alternating rounds of each run (best is reported)")
     rep = sub.add_parser("report", help="write OUT_DIR/report.html, the tables as one self-contained page")
     rep.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="an output folder written by extract")
@@ -64,27 +79,36 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+class Stopped(KeyboardInterrupt):
+    """SIGINT or SIGTERM: the run stops and cleans up; the exit code says which signal."""
+
+    def __init__(self, signum: int):
+        super().__init__(signum)
+        self.signum = signum
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    signal.signal(signal.SIGTERM, _interrupt)  # a stopped run cleans up as on Ctrl-C
+    for signum in STOPPED:
+        signal.signal(signum, _interrupt)  # a stopped run cleans up: workers, temporary folder
     try:
         return COMMANDS[args.command](args)
     except UsageError as err:
         print(f"error: {err}", file=sys.stderr)
         return USAGE_ERROR
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as err:
         print("interrupted; the previous output was left as it was", file=sys.stderr)
-        return INTERNAL_ERROR
+        return STOPPED[getattr(err, "signum", signal.SIGINT)]
 
 
 def _interrupt(signum, frame) -> None:
-    raise KeyboardInterrupt
+    raise Stopped(signum)
 
 
 def cmd_extract(args) -> int:
     from pipeline.nlp import ModelError
     from pipeline.rules import RuleError
-    from pipeline.run import extract_folder, jobs_for
+    from pipeline.run import ARTICLE_TIMEOUT, extract_folder
 
     if not args.articles.is_dir():
         raise UsageError(f"input folder {args.articles} does not exist or is not a folder")
@@ -93,19 +117,19 @@ def cmd_extract(args) -> int:
         raise UsageError(f"manifest {args.manifest} does not exist")
     if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
         raise UsageError("--engine dask needs Dask: pip install '.[dask]'")
+    timeout = ARTICLE_TIMEOUT if args.article_timeout is None else (args.article_timeout or None)
+    bar = Progress(args.quiet)
     try:
-        total = len(jobs_for(args.articles, args.reference_date, args.manifest))
-        bar = _progress(total, args.quiet)
         summary = extract_folder(args.articles, args.out, reference=args.reference_date, manifest=args.manifest,
-                                 model=args.model, extra_rules=tuple(map(str, args.rules)),
-                                 workers=max(1, args.workers), engine=args.engine, scheduler=args.scheduler,
-                                 incremental=args.incremental, progress=bar.update if bar else None)
+                                 model=args.model, extra_rules=tuple(map(str, args.rules)), workers=args.workers,
+                                 engine=args.engine, scheduler=args.scheduler, incremental=args.incremental,
+                                 timeout=timeout, progress=bar.update)
     except (ModelError, RuleError, ValueError) as err:
         raise UsageError(str(err)) from None
     except OSError as err:  # the disk, the file system or a Dask scheduler that cannot be reached
         hint = f"; is the Dask scheduler at {args.scheduler} running?" if args.scheduler else ""
-        raise UsageError(f"{err.strerror or err}{hint}") from None
-    if bar:
+        raise UsageError(f"cannot write the tables in {args.out}: {err.strerror or err}{hint}") from None
+    finally:
         bar.close()
     print(f"{summary.line()}; tables in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
     return 0
@@ -124,12 +148,23 @@ def _check_writable(out: Path) -> None:
         raise UsageError(f"output folder {out} is not writable: choose another with --out")
 
 
-def _progress(total: int, quiet: bool):
-    """A tqdm bar (articles/s and ETA on stderr) for runs of more than a handful of files."""
-    if quiet or total <= 5:
-        return None
-    from tqdm import tqdm
-    return tqdm(total=total, unit="article", desc="extract", file=sys.stderr)
+class Progress:
+    """A tqdm bar (articles/s and ETA on stderr) for runs of more than a handful of files, made on the first
+    article, when the total is known."""
+
+    def __init__(self, quiet: bool):
+        self.quiet, self.bar = quiet, None
+
+    def update(self, done: int, total: int) -> None:
+        if self.bar is None and not self.quiet and total > 5:
+            from tqdm import tqdm
+            self.bar = tqdm(total=total, unit="article", desc="extract", file=sys.stderr)
+        if self.bar is not None:
+            self.bar.update(done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
 
 
 def cmd_evaluate(args) -> int:

@@ -3,6 +3,8 @@
 Dask is optional (``pip install '.[dask]'``): it is imported only here, when this engine is used."""
 from __future__ import annotations
 
+import logging
+import tempfile
 import threading
 from collections import deque
 from typing import Iterator
@@ -32,21 +34,26 @@ def dask_results(jobs: list[run.Job], model: str | None, extra_rules: tuple[str,
     At most ``IN_FLIGHT`` batches per worker are submitted ahead, so memory stays flat on big corpora.
     Fails at once, before anything runs, when Dask is not installed."""
     try:
+        import dask
         import distributed
     except ImportError:
         raise RuntimeError("--engine dask needs Dask: pip install '.[dask]'") from None
-    return _results(distributed, jobs, model, extra_rules, scheduler, workers)
+    return _results(dask, distributed, jobs, model, extra_rules, scheduler, workers)
 
 
-def _results(distributed, jobs, model, extra_rules, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
+def _results(dask, distributed, jobs, model, extra_rules, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
     """The cluster and client are closed when the rows are all out, on an error, or when the caller stops."""
     if scheduler:
         with distributed.Client(scheduler) as client:
             yield from _ordered(client, jobs, model, extra_rules)
         return
-    with distributed.LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                  dashboard_address=None) as cluster, distributed.Client(cluster) as client:
-        yield from _ordered(client, jobs, model, extra_rules)
+    with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch:
+        # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
+        # silenced, so a stopped run prints no tracebacks of the workers it stopped
+        with dask.config.set({"temporary-directory": scratch}), distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                local_directory=scratch, silence_logs=logging.CRITICAL) as cluster, distributed.Client(cluster) as client:
+            yield from _ordered(client, jobs, model, extra_rules)
 
 
 def _ordered(client, jobs, model, extra_rules) -> Iterator[list[dict[str, list[dict]]]]:

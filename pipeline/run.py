@@ -6,20 +6,23 @@ import ctypes
 import multiprocessing
 import os
 import signal
+import threading
 import time
 from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Callable, Iterator
 
 from pipeline import __version__, articles, extract, nlp as nlp_builder
-from pipeline.incremental import RUN_META, PreviousRows, fingerprint
-from pipeline.writer import TableWriter
+from pipeline.incremental import PreviousRows, fingerprint
+from pipeline.writer import TableWriter, output_target
 
 BATCH = 16  # articles a worker takes at a time
+ARTICLE_TIMEOUT = 600.0  # seconds an article may take (a 5 MB article takes about a minute) before an error row
 IN_FLIGHT = 4  # batches submitted ahead, per worker
 FORK = multiprocessing.get_context("fork")
 PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent ends
@@ -32,6 +35,10 @@ class Job:
     root: str
     reference: date | None
     reference_source: str
+    problem: str | None = None  # why the path cannot be read, known from the folder walk (an error row)
+
+    def article(self) -> articles.Article:
+        return articles.read_article(Path(self.path), Path(self.root), self.problem)
 
 
 @dataclass
@@ -40,59 +47,97 @@ class Summary:
     labels: Counter = field(default_factory=Counter)
     seconds: float = 0.0
     reused: int = 0
+    folder: str = ""
+    unlisted: int = 0  # folders the walk could not list: their files are unaccounted for
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         self.statuses.update(r["status"] for r in rows["articles"])
+        self.unlisted += sum(1 for r in rows["articles"] if (r["error"] or "").startswith("cannot list folder"))
         self.labels.update(r["label"] for r in rows.get("mentions", []))
 
     def line(self) -> str:
         s = self.statuses
+        if not s:
+            return f"no article files (*.txt) under {self.folder}; {self.seconds:.1f} s"
         labels = ", ".join(f"{k} {self.labels[k]}" for k in ("ORG", "MONEY", "PERCENT", "DURATION", "DATE"))
         reused = f" ({self.reused} reused)" if self.reused else ""
-        return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error; "
-                f"mentions: {labels}; {self.seconds:.1f} s")
+        unlisted = f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
+        return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error"
+                f"{unlisted}; mentions: {labels}; {self.seconds:.1f} s")
 
 
-def jobs_for(folder: Path, reference: date | None, manifest: Path | None) -> list[Job]:
-    """A job per ``*.txt`` file, with the manifest's date (else the flag's) as its given reference date."""
+def jobs_for(folder: Path, reference: date | None, manifest: Path | None, skip: tuple[Path, ...] = ()) -> list[Job]:
+    """A job per article file (and per path the walk could not read), with the manifest's date (else the
+    flag's) as its given reference date. Folders in ``skip`` (the output) are not searched."""
     manifest = manifest or (folder / "manifest.csv" if (folder / "manifest.csv").exists() else None)
     published = articles.read_manifest(manifest) if manifest else {}
     jobs = []
-    for path in articles.discover(folder):
+    for path, problem in articles.discover(folder, skip):
         aid = articles.article_id(path, folder)
         if aid in published:
-            jobs.append(Job(str(path), str(folder), published[aid], "manifest"))
+            jobs.append(Job(str(path), str(folder), published[aid], "manifest", problem))
         else:
-            jobs.append(Job(str(path), str(folder), reference, "flag" if reference else "none"))
+            jobs.append(Job(str(path), str(folder), reference, "flag" if reference else "none", problem))
     return jobs
 
 
 _NLP = None
 _PIECE_CHARS = 20_000
+_TIMEOUT: float | None = ARTICLE_TIMEOUT
 
 
-def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None) -> None:
+class TimedOut(BaseException):
+    """An article went over its time budget (a BaseException, so no library code swallows it)."""
+
+
+def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None,
+                timeout: float | None = ARTICLE_TIMEOUT) -> None:
     """Load the pipeline once per worker process (or take one already built)."""
-    global _NLP, _PIECE_CHARS
+    global _NLP, _PIECE_CHARS, _TIMEOUT
     _NLP = nlp or nlp_builder.build(model, extra_rules)
     _PIECE_CHARS = int(nlp_builder.load_config()["pipeline"]["piece_chars"])
+    _TIMEOUT = timeout
 
 
 def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
-    """Rows for a batch of jobs, in the worker that loaded the pipeline. If extraction fails, the articles are
-    redone one by one, so that only the one it fails on gets an error row."""
-    items = [(articles.read_article(Path(j.path), Path(j.root)), j.reference, j.reference_source) for j in batch]
+    """Rows for a batch of jobs, in the worker that loaded the pipeline. If extraction fails or goes over the
+    batch's time budget, the articles are redone one by one, so that only the one at fault gets an error row."""
+    items = [(j.article(), j.reference, j.reference_source) for j in batch]
     try:
-        return extract.process(_NLP, items, _PIECE_CHARS)
-    except Exception:
+        with time_limit(_TIMEOUT and _TIMEOUT * len(items)):
+            return extract.process(_NLP, items, _PIECE_CHARS)
+    except (Exception, TimedOut):
         return [_process_one(item) for item in items]
 
 
 def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, list[dict]]:
     try:
-        return extract.process(_NLP, [item], _PIECE_CHARS)[0]
+        with time_limit(_TIMEOUT):
+            return extract.process(_NLP, [item], _PIECE_CHARS)[0]
+    except TimedOut:
+        return extract.error_rows(*item, f"timed out: extraction took more than {_TIMEOUT:g} s (--article-timeout)")
     except Exception as err:  # a bug met on this article: say so in its row and go on with the others
         return extract.error_rows(*item, f"extraction failed: {type(err).__name__}: {err}")
+
+
+@contextmanager
+def time_limit(seconds: float | None) -> Iterator[None]:
+    """Raise ``TimedOut`` in the block after ``seconds`` (a real-time alarm). Only in a process's main thread,
+    where signals are delivered: in threaded workers (Dask) there is no budget."""
+    if not seconds or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum, frame):
+        raise TimedOut
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def batches(jobs: list[Job]) -> Iterator[list[Job]]:
@@ -101,14 +146,14 @@ def batches(jobs: list[Job]) -> Iterator[list[Job]]:
 
 
 def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules: tuple[str, ...],
-                  nlp=None) -> Iterator[list[dict[str, list[dict]]]]:
+                  nlp=None, timeout: float | None = ARTICLE_TIMEOUT) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, from ``workers`` processes (in this process when 1).
 
     Workers are forked after the pipeline is loaded here, so each starts with it already in memory, and they
     live for the whole run: a worker forked later from this process, whose heap has grown, starts larger.
     If a worker process dies (killed, out of memory, crashed), the batch it may have held is redone article by
     article, each in a process of its own, and the pool is restarted for the rest."""
-    init_worker(model, extra_rules, nlp)
+    init_worker(model, extra_rules, nlp, timeout)
     todo = list(batches(jobs))
     if workers <= 1 or len(todo) <= 1:
         yield from map(process_jobs, todo)
@@ -154,8 +199,7 @@ def _alone(job: Job) -> dict[str, list[dict]]:
 
 def died_rows(job: Job) -> dict[str, list[dict]]:
     """The error row of an article whose worker process died each time it was tried."""
-    article = articles.read_article(Path(job.path), Path(job.root))
-    return extract.error_rows(article, job.reference, job.reference_source,
+    return extract.error_rows(job.article(), job.reference, job.reference_source,
                               "the worker process died on this article (killed, out of memory or crashed)")
 
 
@@ -178,14 +222,18 @@ def _stop(pool: ProcessPoolExecutor) -> None:
 def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None, manifest: Path | None = None,
                    model: str | None = None, extra_rules: tuple[str, ...] = (), workers: int | None = None,
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
-                   progress: Callable[[int], None] | None = None) -> Summary:
-    """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end.
-    ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are unchanged."""
+                   timeout: float | None = ARTICLE_TIMEOUT,
+                   progress: Callable[[int, int], None] | None = None) -> Summary:
+    """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end,
+    and only if it is missing, empty or an output of ours (``writer.output_target``). ``incremental`` reuses the
+    previous rows of articles whose file, reference date and pipeline are unchanged; ``timeout`` is each
+    article's budget in seconds; ``progress(done, total)`` is called as articles are written."""
     started = time.perf_counter()
+    target = output_target(out_dir, folder)
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
-    jobs = jobs_for(folder, reference, manifest)
+    jobs = jobs_for(folder, reference, manifest, skip=(target,))
     print_ = fingerprint(nlp, extra_rules)
-    previous = PreviousRows(out_dir, print_, jobs) if incremental else None
+    previous = PreviousRows(target, print_, jobs) if incremental else None
     kept = previous.reusable if previous else set()
     todo = [j for j in jobs if j.path not in kept]
     workers = workers or os.cpu_count() or 1
@@ -195,19 +243,22 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
         from pipeline.dask_engine import dask_results
         batches_out = dask_results(todo, model, extra_rules, scheduler, workers)
     else:
-        batches_out = local_results(todo, workers, model, extra_rules, nlp)
+        batches_out = local_results(todo, workers, model, extra_rules, nlp, timeout)
     computed = (rows for batch in batches_out for rows in batch)
-    summary = Summary(reused=len(kept))
-    writer = TableWriter(out_dir)
+    summary = Summary(reused=len(kept), folder=str(folder))
+    writer = TableWriter(target)
     try:
         for job in jobs:
             rows = previous.rows(job) if job.path in kept else next(computed)
             writer.write(rows)
             summary.add(rows)
             if progress:
-                progress(1)
-        writer.write_meta(RUN_META, {"fingerprint": print_, "version": __version__, "model": nlp.meta.get("name"),
-                                     "articles": len(jobs)})
+                progress(1, len(jobs))
+        writer.write_meta({"fingerprint": print_, "version": __version__, "model": nlp.meta.get("name"),
+                           "model_version": nlp.meta.get("version"), "articles": len(jobs),
+                           "options": {"input": str(folder), "reference_date": reference, "manifest": manifest,
+                                       "rules": list(extra_rules), "workers": workers, "engine": engine,
+                                       "scheduler": scheduler, "incremental": incremental, "timeout": timeout}})
         writer.commit()
     except BaseException:
         writer.abort()

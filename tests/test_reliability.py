@@ -114,17 +114,6 @@ def test_a_pipe_named_txt_is_an_error_row_not_a_hang(tmp_path):
     assert article.status == "error" and "regular file" in article.error
 
 
-def test_permission_denied_is_an_error_row(tmp_path, monkeypatch):
-    path = tmp_path / "locked.txt"
-    path.write_text("BT wins")
-
-    def denied(self):
-        raise PermissionError(13, "Permission denied", str(self))
-    monkeypatch.setattr(Path, "read_bytes", denied)
-    article = read_article(path, tmp_path)
-    assert article.status == "error" and article.error == "cannot read file: Permission denied"
-
-
 def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFrame, Path, Path]:
     """A run over the gold articles plus one whose text makes ``harm`` happen during extraction, and a run
     without it; returns the poisoned run's articles table and both output folders."""
@@ -174,7 +163,8 @@ def test_a_worker_process_that_dies_loses_only_its_article(tmp_path, monkeypatch
         pd.testing.assert_frame_equal(frame, _without(poisoned, "poison")[name], obj=name)
 
 
-def test_a_terminated_run_cleans_up_and_stops_its_workers(tmp_path):
+@pytest.mark.parametrize("signum,code", [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
+def test_a_stopped_run_cleans_up_stops_its_workers_and_exits_with_the_signal_code(tmp_path, signum, code):
     articles = copy_gold(tmp_path / "articles")
     for n in range(60):
         shutil.copy(articles / "govuk_frank_adverts.txt", articles / f"copy_{n}.txt")
@@ -184,8 +174,8 @@ def test_a_terminated_run_cleans_up_and_stops_its_workers(tmp_path):
     while len(workers) < 2 and proc.poll() is None:
         workers = _children_of(proc.pid)
         time.sleep(0.05)
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=30) == 1 and "interrupted" in proc.stderr.read()
+    proc.send_signal(signum)
+    assert proc.wait(timeout=30) == code and "interrupted" in proc.stderr.read()
     assert len(workers) == 2 and not any(map(_running, workers))
     assert not list(tmp_path.glob(".out*")) and not (tmp_path / "out").exists()
 
