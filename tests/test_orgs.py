@@ -1,7 +1,7 @@
 """Organisation names: cleaning, rejection of what is not a body, and one canonical name per organisation."""
 import pytest
 
-from pipeline.normalize.orgs import canonical_names, clean_name, is_common_word
+from pipeline.organisations import canonical_names, clean_name, is_common_word
 
 
 @pytest.mark.parametrize("span,name", [

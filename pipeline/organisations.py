@@ -1,4 +1,5 @@
-"""Organisations: clean a name, reject what is not a body, and give one canonical name per organisation.
+"""The organisation stage, once per article: split conjoined names, clean each name and reject what is not a
+body, take every other occurrence of a name as that organisation, and give one canonical name per organisation.
 
 >>> clean_name("the Department for Work and Pensions's")
 'Department for Work and Pensions'
@@ -13,10 +14,13 @@
 """
 from __future__ import annotations
 
+import bisect
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from pipeline import lexicons
+from pipeline.mentions import Mention, sentence_window
 
 GROUP_WORDS = {"group", "holdings", "company", "co", "corporation", "corp"}
 LINK_WORDS = {"and", "of", "for", "the", "&", "on", "in", "to"}
@@ -194,31 +198,101 @@ def _article_checks(text: str):
     return rejects
 
 
-def resolve(text: str, spans: list[tuple[int, int, bool]]) -> list[tuple[str, str] | None]:
-    """(name, canonical name) for each organisation span (start, end, trusted) of one article, None where a
-    span is not one; a ``trusted`` span (found by a rule) may be made of common words.
-    A generic noun ("the Commission") stands for the one named body it can refer to."""
-    rejects = _article_checks(text)
-    names = []
-    for start, end, trusted in spans:
-        name = clean_name(text[start:end])
-        if name is not None and (rejects(name, trusted) or in_a_title(text[max(0, start - 40):start],
-                                                                       text[end:end + 20])
-                                 or is_place(name, text[end:end + 40])):
-            name = None
-        names.append(name)
-    canonical = canonical_names([n for n in names if n])
-    out: list[tuple[str, str] | None] = []
-    for (start, end, _), name in zip(spans, names):
-        if name:
-            out.append((name, canonical[name]))
-            continue
-        head = generic_head(text[start:end])
-        target = antecedent(head, list(canonical)) if head else None
-        if target:
-            out.append((head, canonical[target]))
-        elif head in lexicons.words("institutions") and re.search(r"\bthe\s+$", text[max(0, start - 5):start]):
-            out.append((head, head))
+def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | None:
+    """The organisation name of the span text[start:end], or None; ``trusted`` (found by a rule) spans may be
+    made of common words."""
+    name = clean_name(text[start:end])
+    if name is None or rejects(name, trusted) or in_a_title(text[max(0, start - 40):start], text[end:end + 20]) \
+            or is_place(name, text[end:end + 40]):
+        return None
+    return name
+
+
+def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
+    """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
+    or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
+    @lru_cache(maxsize=None)
+    def occurrences(name: str) -> int:
+        return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+    heads = lexicons.words("org_heads")
+    out = []
+    for m in found:
+        span = text[m.start:m.end]
+        match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
+        if match and (occurrences(span[:match.start()]) > occurrences(span) or _headed(span[:match.start()], heads)
+                      and _headed(span[match.end():], heads)):
+            out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
+            out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
         else:
-            out.append(None)
+            out.append(m)
     return out
+
+
+def _headed(name: str, heads: tuple[str, ...]) -> bool:
+    words = name.split()
+    return len(words) > 1 and words[-1] in heads
+
+
+def _propagated(text: str, names: set[str], found: list[Mention],
+                sentences: list[tuple[int, int]]) -> list[Mention]:
+    """The other whole-word occurrences of ``names`` that overlap no mention found."""
+    candidates = sorted({match.span() for name in names
+                         for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)},
+                        key=lambda se: (se[0], -se[1]))
+    taken = sorted((m.start, m.end) for m in found)
+    starts = [s for s, _ in sentences]
+    added, k, last_end = [], 0, -1
+    for start, end in candidates:
+        while k < len(taken) and taken[k][1] <= start:
+            k += 1
+        if start < last_end or (k < len(taken) and taken[k][0] < end):
+            continue
+        i = bisect.bisect_right(starts, start) - 1
+        sentence = sentence_window(text, *sentences[i], start) if i >= 0 else text[start:end]
+        added.append(Mention("ORG", start, end, "propagated", sentence))
+        last_end = end
+    return added
+
+
+@dataclass
+class Organisations:
+    """An article's mentions after the organisation stage."""
+    mentions: list[Mention]              # every mention, in text order; spans that are no organisation dropped
+    names: dict[int, tuple[str, str]]    # start of each organisation mention -> (name, canonical name)
+
+
+def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> Organisations:
+    """The organisation stage of one article: conjoined names split, each span's name cleaned (or the span
+    rejected), every other occurrence of a name taken as that organisation, one canonical name per
+    organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
+    rejects = _article_checks(text)
+    found = split_conjoined(text, found)
+    names = {id(m): _name_at(text, m.start, m.end, m.source.startswith("rule:"), rejects)
+             for m in found if m.label == "ORG"}
+    spread = {text[m.start:m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
+    added = _propagated(text, spread, found, sentences)
+    names.update((id(m), _name_at(text, m.start, m.end, False, rejects)) for m in added)
+    found = sorted(found + added, key=lambda m: m.start)
+    canonical = canonical_names([names[id(m)] for m in found if names.get(id(m))])
+    mentions, resolved = [], {}
+    for m in found:
+        if m.label == "ORG":
+            pair = _resolved(text, m, names[id(m)], canonical)
+            if pair is None:
+                continue
+            resolved[m.start] = pair
+        mentions.append(m)
+    return Organisations(mentions, resolved)
+
+
+def _resolved(text: str, m: Mention, name: str | None, canonical: dict[str, str]) -> tuple[str, str] | None:
+    """(name, canonical name) of one organisation mention, or None."""
+    if name:
+        return name, canonical[name]
+    head = generic_head(text[m.start:m.end])
+    target = antecedent(head, list(canonical)) if head else None
+    if target:
+        return head, canonical[target]
+    if head in lexicons.words("institutions") and re.search(r"\bthe\s+$", text[max(0, m.start - 5):m.start]):
+        return head, head
+    return None
