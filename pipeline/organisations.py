@@ -127,17 +127,32 @@ def is_place(name: str, after: str) -> bool:
     match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)*)", after)
     if not match or match.group(1).lower() not in lexicons.lowered("places"):
         return False
-    heads = lexicons.lowered("org_heads") | lexicons.lowered("org_suffixes")
-    return not any(w.lower().strip(".,") in heads for w in name.split())
+    heads = lexicons.lowered("org_heads")
+    return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
+
+
+def _bare_words(name: str, drop_group_words: bool) -> list[str]:
+    """The words of a name without its legal form (cleanco's list: "plc", "Pty Ltd", "& Co.") and, when asked,
+    group words: "BT Group plc" -> ["BT"]."""
+    words = name.split()
+    while len(words) > 1:
+        cut = lexicons.legal_tail(words) or int(drop_group_words and _plain(words[-1]) in GROUP_WORDS)
+        if not cut:
+            break
+        words = words[:-cut]
+    while len(words) > 1 and words[-1] in ("&", "and", ","):
+        words.pop()
+    return words
+
+
+def _plain(word: str) -> str:
+    return re.sub(r"[.,'’]", "", word.lower())
 
 
 def _key(name: str) -> str:
-    """A name without case, punctuation, legal suffixes or group words: "BT Group plc" -> "bt"."""
-    suffixes = lexicons.lowered("org_suffixes")
-    words = re.sub(r"[.,'’]", "", name.lower().replace("&", " and ")).split()
-    while len(words) > 1 and (words[-1] in suffixes or words[-1].rstrip(".") in suffixes or words[-1] in GROUP_WORDS):
-        words.pop()
-    return " ".join(words)
+    """A name without case, punctuation, legal form or group words: "BT Group plc" -> "bt"."""
+    words = " ".join(_bare_words(name, drop_group_words=True)).replace("&", " and ")
+    return " ".join(_plain(w) for w in words.split() if _plain(w))
 
 
 def _initials(name: str) -> str:
@@ -145,15 +160,9 @@ def _initials(name: str) -> str:
 
 
 def _display(names: list[str]) -> str:
-    """The canonical form of a cluster: its longest name, without a legal suffix."""
-    suffixes = lexicons.lowered("org_suffixes")
-
-    def bare(n: str) -> str:
-        words = n.split()
-        while len(words) > 1 and words[-1].lower() in suffixes:
-            words.pop()
-        return " ".join(words)
-    return max((bare(n) for n in names), key=lambda n: (len(n.split()) if not n.isupper() else 0, len(n)))
+    """The canonical form of a cluster: its longest name, without its legal form."""
+    bare = (" ".join(_bare_words(n, drop_group_words=False)).rstrip(",") for n in names)
+    return max(bare, key=lambda n: (len(n.split()) if not n.isupper() else 0, len(n)))
 
 
 def canonical_names(names: list[str]) -> dict[str, str]:
