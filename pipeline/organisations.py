@@ -18,6 +18,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Iterable
 
 from pipeline import lexicons
 from pipeline.mentions import Mention, sentence_window
@@ -305,3 +306,135 @@ def _resolved(text: str, m: Mention, name: str | None, canonical: dict[str, str]
     if head in lexicons.words("institutions") and re.search(r"\bthe\s+$", text[max(0, m.start - 5):m.start]):
         return head, head
     return None
+
+
+# One name per organisation across a run ------------------------------------------------------------------
+
+COUNTRY_PREFIXES = {"us", "u.s.", "uk", "u.k."}  # SPEC section 1: "US Federal Reserve" is "Federal Reserve"
+DOMINANCE = 2  # a short form joins the likeliest long name only if it is used in this many times more articles
+
+
+def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
+    """{canonical name: entity}: one name per organisation across a run, from (canonical name, mentions,
+    articles) triples (a name given twice has its counts added). Joined are names that differ only by case,
+    spacing, punctuation, legal form or group word ("WorldCom"/"Worldcom", "Time Warner"/"TimeWarner",
+    "Capita plc"/"Capita Group"), a "US"/"UK" prefix ("US Federal Reserve"/"Federal Reserve"), an acronym
+    ("IMF"/"International Monetary Fund") or a first word clipped to half or less ("Fed"/"Federal Reserve"); an acronym or
+    clipping that fits several organisations joins the one named in ``DOMINANCE`` times more articles than the
+    next, else none. The entity is the group's full name used in the most articles (then mentions, length,
+    alphabet). Pure and independent of input order; memory grows with the number of distinct names.
+
+    >>> entities([("Fed", 9, 6), ("Federal Reserve", 5, 4), ("US Federal Reserve", 1, 1), ("WorldCom", 3, 2),
+    ...           ("Worldcom", 1, 1), ("Federal Express", 1, 1)])["Fed"]
+    'Federal Reserve'
+    """
+    stats: dict[str, list[int]] = {}
+    for name, mentions, articles in names:
+        counts = stats.setdefault(name, [0, 0])
+        counts[0] += mentions
+        counts[1] += articles
+    groups = _Groups(sorted(stats))
+    by_key: dict[str, str] = {}
+    for name in groups.names:
+        key = _squeezed(name)
+        groups.union(by_key.setdefault(key, name), name)
+    prefixed: dict[str, list[str]] = {}  # "Federal Reserve" -> ["US Federal Reserve"]
+    for name in groups.names:
+        words = name.split()
+        if len(words) > 1 and words[0].lower() in COUNTRY_PREFIXES and _squeezed(" ".join(words[1:])) in by_key:
+            prefixed.setdefault(by_key[_squeezed(" ".join(words[1:]))], []).append(name)
+    for bare, variants in prefixed.items():
+        if len({_plain(v.split()[0]) for v in variants}) == 1:  # "US Treasury" and "UK Treasury" are two
+            for name in variants:
+                groups.union(bare, name)
+    long_forms = _LongForms(groups.names)
+    for name in (n for n in groups.names if " " not in n):
+        target = _dominant(long_forms(name), groups, stats)
+        if target is not None:
+            groups.union(target, name, short_form=name)
+    return {name: _entity_name(groups.members(name), groups.short_forms, stats) for name in groups.names}
+
+
+class _Groups:
+    """Union-find over names, remembering which names joined as a short form (acronym or clipping)."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.parent = {n: n for n in names}
+        self.short_forms: set[str] = set()
+        self._members: dict[str, list[str]] | None = None
+
+    def root(self, name: str) -> str:
+        while self.parent[name] != name:
+            self.parent[name] = self.parent[self.parent[name]]
+            name = self.parent[name]
+        return name
+
+    def union(self, a: str, b: str, short_form: str | None = None) -> None:
+        ra, rb = sorted((self.root(a), self.root(b)))
+        self.parent[rb] = ra
+        if short_form:
+            self.short_forms.add(short_form)
+
+    def members(self, name: str) -> list[str]:
+        if self._members is None:
+            self._members = {}
+            for n in self.names:
+                self._members.setdefault(self.root(n), []).append(n)
+        return self._members[self.root(name)]
+
+
+def _squeezed(name: str) -> str:
+    """A name's key without spaces or hyphens: "Time Warner Inc" and "TimeWarner" -> "timewarner"."""
+    return re.sub(r"[\s-]", "", _key(name))
+
+
+class _LongForms:
+    """The names a short form may abbreviate: it spells their initials ("IMF"), or clips their first word ("Fed"
+    of "Federal Reserve"); looked up in indexes, not by scanning every name."""
+
+    def __init__(self, names: list[str]):
+        self.by_initials: dict[str, list[str]] = {}
+        by_first: dict[str, list[str]] = {}
+        for name in (n for n in names if " " in n):
+            self.by_initials.setdefault(_initials(name), []).append(name)
+            by_first.setdefault(name.split()[0], []).append(name)
+        self.first_words = sorted(by_first)
+        self.by_first = by_first
+
+    def __call__(self, short: str) -> list[str]:
+        if re.fullmatch(r"[A-Z][A-Z&]{1,7}", short):  # "M&S" spells "Marks & Spencer", not "Morgan Stanley"
+            return [n for n in self.by_initials.get(short.replace("&", ""), [])
+                    if ("&" in short) == bool(re.search(r" (?:&|and) ", n))]
+        if len(short) < 3 or not short.istitle():
+            return []
+        i = bisect.bisect_right(self.first_words, short)  # first words that start with it, itself excluded
+        found = []
+        while i < len(self.first_words) and self.first_words[i].startswith(short):
+            if len(self.first_words[i]) >= 2 * len(short):  # a clipping, not a name that begins another
+                found += self.by_first[self.first_words[i]]  # ("Ford" is not "Fordham University")
+            i += 1
+        return found
+
+
+def _dominant(candidates: list[str], groups: _Groups, stats: dict[str, list[int]]) -> str | None:
+    """The candidate group named in ``DOMINANCE`` times more articles than any other, or None."""
+    articles: dict[str, int] = {}
+    for name in candidates:
+        root = groups.root(name)
+        articles[root] = articles.get(root, 0) + stats[name][1]
+    ranked = sorted(articles.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or (len(ranked) > 1 and ranked[0][1] < DOMINANCE * ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _entity_name(members: list[str], short_forms: set[str], stats: dict[str, list[int]]) -> str:
+    """The group's full name used in the most articles, then mentions, then the longest, then alphabetically."""
+    return min(members, key=lambda n: (n in short_forms, _has_country_prefix(n, members), -stats[n][1],
+                                       -stats[n][0], -len(n), n))
+
+
+def _has_country_prefix(name: str, members: list[str]) -> bool:
+    words = name.split()
+    return len(words) > 1 and words[0].lower() in COUNTRY_PREFIXES and " ".join(words[1:]) in members
