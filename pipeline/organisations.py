@@ -56,8 +56,8 @@ def _strip(text: str) -> str:
 def clean_name(text: str) -> str | None:
     """The organisation name in a span, or None when the span is not an organisation (or is a title:
     "Business and Trade Secretary")."""
-    name = _strip(text)
-    if name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
+    name = _before_person(_strip(text))
+    if name is None or name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
         return None
     role = _role_pattern().search(name)
     if role and role.group(0).strip(" ,").lower() in TITLES:
@@ -66,6 +66,20 @@ def clean_name(text: str) -> str | None:
     if role and name.lower() in lexicons.lowered("role_modifiers"):  # "Acting Chief Executive"
         return None
     return name if _is_organisation(name) else None
+
+
+def _before_person(name: str) -> str | None:
+    """A name glued by a job title to the person who holds it ends before the title: "BT Group CEO Jane Smith"
+    -> "BT Group"; None when nothing is left or the title comes first ("Group CEO Jane Smith")."""
+    words = name.split()
+    roles = lexicons.lowered("role_words")
+    for i, word in enumerate(words[:-1]):
+        person = words[i + 1:]
+        if word.lower() in roles and all(w[:1].isupper() and w.lower() not in roles for w in person) \
+                and words[i - 1:i] != ["the"]:
+            head = " ".join(words[:i])
+            return head if head and head.lower() not in lexicons.lowered("org_generic") else None
+    return name
 
 
 def generic_head(text: str) -> str | None:

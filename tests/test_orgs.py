@@ -17,6 +17,7 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
     ("QinetiQ", "QinetiQ"),
     ("Health and Safety Executive", "Health and Safety Executive"),
     ("Scottish Executive", "Scottish Executive"),
+    ("BT Group CEO Jane Smith", "BT Group"),
 ])
 def test_clean_name(span, name):
     assert clean_name(span) == name
@@ -27,10 +28,16 @@ def test_clean_name(span, name):
     "Planning and Infrastructure Bill", "Temporary Crisis Framework", "Aberdeen Proving Ground", "2011", "",
     "the government", "European Commissioner", "GSA Administrator", "Business and Trade Secretary",
     "Services Ltd", "HC-130J", "W58RGZ-11-G-0011", "Firm-Fixed-Price", "Chief Executive", "the Chief Executive",
-    "Acting Chief Executive", "Interim Director", "GMT", "RFID", "R&B",
+    "Acting Chief Executive", "Interim Director", "GMT", "RFID", "R&B", "Group CEO Jane Smith", "EBITDA", "P&L",
+    "SIM",
 ])
 def test_not_an_organisation(span):
     assert clean_name(span) is None
+
+
+def test_a_title_inside_a_name_cuts_only_before_a_person():
+    assert clean_name("Office of the Deputy Prime Minister") != "Office of the"
+    assert clean_name("Capita Chairman Martin Bolland") == "Capita"
 
 
 def test_common_words_are_not_organisations():
