@@ -227,9 +227,16 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
     made of common words."""
     name = clean_name(text[start:end])
     if name is None or rejects(name, trusted) or in_a_title(text[max(0, start - 40):start], text[end:end + 20]) \
-            or is_place(name, text[end:end + 40]):
+            or is_place(name, text[end:end + 40]) or _titled(name, text[max(0, start - 6):start]):
         return None
     return name
+
+
+def _titled(name: str, before: str) -> bool:
+    """A person's name: it starts with, or follows, an honorific ("Mr Balls")."""
+    honorifics = lexicons.lowered("honorifics")
+    previous = before.split()[-1:] or [""]
+    return name.split()[0].lower().rstrip(".") in honorifics or previous[0].lower().rstrip(".") in honorifics
 
 
 def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
@@ -255,6 +262,11 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
 def _headed(name: str, heads: tuple[str, ...]) -> bool:
     words = name.split()
     return len(words) > 1 and words[-1] in heads
+
+
+def _trusted(m: Mention) -> bool:
+    """Found by a rule that names a body by its form ("... Council", "... Ltd"), not by its context (a cue)."""
+    return m.source.startswith("rule:") and not m.source.startswith("rule:org_cue")
 
 
 def _propagated(text: str, names: set[str], found: list[Mention],
@@ -291,7 +303,7 @@ def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, 
     organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
     rejects = _article_checks(text)
     found = split_conjoined(text, found)
-    names = {id(m): _name_at(text, m.start, m.end, m.source.startswith("rule:"), rejects)
+    names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects)
              for m in found if m.label == "ORG"}
     spread = {text[m.start:m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
     added = _propagated(text, spread, found, sentences)

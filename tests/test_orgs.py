@@ -112,3 +112,16 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
     fits_two = [("Fed", 1, 1), ("Federal Reserve", 2, 2), ("Federal Express", 1, 1), ("Federal Express", 2, 2)]
     assert entities(fits_two)["Fed"] == "Fed"  # 2 articles against 3: neither dominates
     assert entities(fits_two[:-1])["Fed"] == "Federal Reserve"  # 2 against 1
+
+
+@pytest.mark.parametrize("text,names", [
+    ("Kestrel Systems won a £40m contract.", ["Kestrel Systems"]),
+    ("The deal was signed. Brightwater secured funding from banks.", ["Brightwater"]),
+    ("Halvard agreed to buy a rival for $2bn.", ["Halvard"]),
+    ("Mr Balls won the vote.", []),
+    ("Apple Inc. and Microsoft Corp. signed a deal with JPMorgan Chase & Co. on Monday.",
+     ["Apple Inc.", "Microsoft Corp.", "JPMorgan Chase & Co."]),
+])
+def test_organisations_in_context(text, names):
+    from pipeline.api import extract_text
+    assert list(extract_text(text, reference_date="2020-01-01")["organisations"]["text"]) == names
