@@ -58,8 +58,8 @@ def _form_key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
-    """Company legal forms from cleanco, one or more words ("ltd", "gmbh", "sa", "pty ltd", "& co"), without the
-    short ones that English news mostly writes for something else (``not_legal_forms``: "UK", "CA", "VAT")."""
+    """Company legal forms from cleanco, one or more words ("ltd", "gmbh", "sa", "pty ltd", "& co"), without
+    the short ones that English news mostly writes for something else (``not_legal_forms``: "UK", "VAT")."""
     from cleanco.clean import prepare_default_terms  # noqa: PLC0415  (only the organisation stage needs it)
     return frozenset(" ".join(words) for _, words in prepare_default_terms()) - lowered("not_legal_forms")
 

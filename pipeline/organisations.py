@@ -1,5 +1,6 @@
-"""The organisation stage, once per article: split conjoined names, clean each name and reject what is not a
-body, take every other occurrence of a name as that organisation, and give one canonical name per organisation.
+"""The organisation stage, once per article: split conjoined names, clean each name and reject what is not
+a body, take every other occurrence of a name as that organisation, give one canonical name per organisation;
+and, across a run, one entity name per organisation (``entities``).
 
 >>> clean_name("the Department for Work and Pensions's")
 'Department for Work and Pensions'
@@ -7,11 +8,14 @@ body, take every other occurrence of a name as that organisation, and give one c
 'BT Group'
 >>> clean_name("ICT") is None, clean_name("Lancashire") is None, clean_name("Government") is None
 (True, True, True)
->>> canonical_names(["Department for Work and Pensions", "DWP", "BT", "BT Group", "BT Global Services"])
-{'Department for Work and Pensions': 'Department for Work and Pensions', 'DWP': 'Department for Work and Pensions', 'BT': 'BT Group', 'BT Group': 'BT Group', 'BT Global Services': 'BT Global Services'}
+>>> canonical_names(["Department for Work and Pensions", "DWP", "BT Group"])["DWP"]
+'Department for Work and Pensions'
+>>> canonical_names(["BT", "BT Group", "BT Global Services"])["BT"]
+'BT Group'
 >>> canonical_names(["One Connect Limited", "One Connect"])["One Connect Limited"]
 'One Connect'
 """
+
 from __future__ import annotations
 
 import bisect
@@ -27,8 +31,17 @@ GROUP_WORDS = {"group", "holdings", "company", "co", "corporation", "corp"}
 LINK_WORDS = {"and", "of", "for", "the", "&", "on", "in", "to"}
 COUNCIL_KIND = re.compile(r"\b(county|city|borough|district|metropolitan|town) (council)$", re.I)
 QUOTES = "\"'“”‘’`"
-TITLES = {"secretary", "minister", "secretary of state", "commissioner", "administrator", "ambassador", "governor",
-          "mayor", "chancellor"}  # a name ending in one of these is a title: "European Commissioner"
+TITLES = {
+    "secretary",
+    "minister",
+    "secretary of state",
+    "commissioner",
+    "administrator",
+    "ambassador",
+    "governor",
+    "mayor",
+    "chancellor",
+}  # a name ending in one of these is a title: "European Commissioner"
 
 
 @lru_cache(maxsize=1)
@@ -46,8 +59,12 @@ def _strip(text: str) -> str:
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
     match = re.fullmatch(r"(.+?)(?:,\s*| of )(.+)", name)
-    if match and match[2].lower() in lexicons.lowered("places") and match[2] not in lexicons.words("org_regions") \
-            and match[1].lower() not in lexicons.lowered("org_generic"):
+    if (
+        match
+        and match[2].lower() in lexicons.lowered("places")
+        and match[2] not in lexicons.words("org_regions")
+        and match[1].lower() not in lexicons.lowered("org_generic")
+    ):
         return match[1]
     return name
 
@@ -74,9 +91,12 @@ def _before_person(name: str) -> str | None:
     words = name.split()
     roles = lexicons.lowered("role_words")
     for i, word in enumerate(words[:-1]):
-        person = words[i + 1:]
-        if word.lower() in roles and all(w[:1].isupper() and w.lower() not in roles for w in person) \
-                and words[i - 1:i] != ["the"]:
+        person = words[i + 1 :]
+        if (
+            word.lower() in roles
+            and all(w[:1].isupper() and w.lower() not in roles for w in person)
+            and words[i - 1 : i] != ["the"]
+        ):
             head = " ".join(words[:i])
             return head if head and head.lower() not in lexicons.lowered("org_generic") else None
     return name
@@ -85,13 +105,18 @@ def _before_person(name: str) -> str | None:
 def generic_head(text: str) -> str | None:
     """ "the Commission" -> "Commission": a capitalised generic noun that may refer back to a named body."""
     name = _strip(text)
-    return name if " " not in name and name[:1].isupper() and name.lower() in lexicons.lowered("org_generic") \
+    return (
+        name
+        if " " not in name and name[:1].isupper() and name.lower() in lexicons.lowered("org_generic")
         else None
+    )
 
 
 def antecedent(head: str, names: list[str]) -> str | None:
     """The one name among ``names`` that ``head`` ("Commission", "Department") can stand for, or None."""
-    matches = {n for n in names if head.lower() in (w.lower() for w in n.split()) and n.lower() != head.lower()}
+    matches = {
+        n for n in names if head.lower() in (w.lower() for w in n.split()) and n.lower() != head.lower()
+    }
     return matches.pop() if len(matches) == 1 else None
 
 
@@ -100,14 +125,18 @@ def _is_organisation(name: str) -> bool:
     if not name or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
         return False
     lower = name.lower()
-    if lower in lexicons.lowered("org_generic") or lower in lexicons.lowered("places") or \
-            _key(name) in lexicons.lowered("org_generic"):  # "Services Ltd"
+    if (
+        lower in lexicons.lowered("org_generic")
+        or lower in lexicons.lowered("places")
+        or _key(name) in lexicons.lowered("org_generic")
+    ):  # "Services Ltd"
         return False
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
     words = name.split()
     if words[-1] in lexicons.words("org_not_heads") or any(
-            w in lexicons.words("org_not_heads") and nxt in ("for", "of") for w, nxt in zip(words, words[1:])):
+        w in lexicons.words("org_not_heads") and nxt in ("for", "of") for w, nxt in zip(words, words[1:])
+    ):
         return False
     if len(words) == 1 and re.search(r"\d", name) and ("-" in name or len(name) > 6):
         return False  # codes: "HC-130J", "W58RGZ-11-G-0011"
@@ -131,9 +160,14 @@ def names_a_thing(name: str, text: str) -> bool:
 
 def in_a_title(before: str, after: str) -> bool:
     """Part of a job title: "Business and Trade Secretary", "Minister for Defence Procurement"."""
-    return bool(re.match(r"\s+(?:Secretary|Minister|Commissioner)\b", after) or re.search(
-        r"\b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)(?: of State)? (?:for|of)\s+$",
-        before))
+    return bool(
+        re.match(r"\s+(?:Secretary|Minister|Commissioner)\b", after)
+        or re.search(
+            r"\b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)"
+            r"(?: of State)? (?:for|of)\s+$",
+            before,
+        )
+    )
 
 
 def is_place(name: str, after: str) -> bool:
@@ -210,15 +244,22 @@ def _link_target(key: str, clusters: dict[str, list[str]]) -> str | None:
 def is_common_phrase(name: str, text: str) -> bool:
     """A name all of whose words the article also writes in lower case ("Customer Service")."""
     words = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS]
-    return len(words) > 1 and all(re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text) for w in words)
+    return len(words) > 1 and all(
+        re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text) for w in words
+    )
 
 
 def _article_checks(text: str):
     """Text-wide checks on a name, done once per distinct name of an article."""
+
     @lru_cache(maxsize=None)
     def rejects(name: str, trusted: bool) -> bool:
-        return is_common_word(name, text) or names_a_thing(name, text) or (
-            not trusted and is_common_phrase(name, text))
+        return (
+            is_common_word(name, text)
+            or names_a_thing(name, text)
+            or (not trusted and is_common_phrase(name, text))
+        )
+
     return rejects
 
 
@@ -226,8 +267,13 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
     """The organisation name of the span text[start:end], or None; ``trusted`` (found by a rule) spans may be
     made of common words."""
     name = clean_name(text[start:end])
-    if name is None or rejects(name, trusted) or in_a_title(text[max(0, start - 40):start], text[end:end + 20]) \
-            or is_place(name, text[end:end + 40]) or _titled(name, text[max(0, start - 6):start]):
+    if (
+        name is None
+        or rejects(name, trusted)
+        or in_a_title(text[max(0, start - 40) : start], text[end : end + 20])
+        or is_place(name, text[end : end + 40])
+        or _titled(name, text[max(0, start - 6) : start])
+    ):
         return None
     return name
 
@@ -242,16 +288,21 @@ def _titled(name: str, before: str) -> bool:
 def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
     or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
+
     @lru_cache(maxsize=None)
     def occurrences(name: str) -> int:
         return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+
     heads = lexicons.words("org_heads")
     out = []
     for m in found:
-        span = text[m.start:m.end]
+        span = text[m.start : m.end]
         match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
-        if match and (occurrences(span[:match.start()]) > occurrences(span) or _headed(span[:match.start()], heads)
-                      and _headed(span[match.end():], heads)):
+        if match and (
+            occurrences(span[: match.start()]) > occurrences(span)
+            or _headed(span[: match.start()], heads)
+            and _headed(span[match.end() :], heads)
+        ):
             out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
             out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
         else:
@@ -265,16 +316,22 @@ def _headed(name: str, heads: tuple[str, ...]) -> bool:
 
 
 def _trusted(m: Mention) -> bool:
-    """Found by a rule that names a body by its form ("... Council", "... Ltd"), not by its context (a cue)."""
+    """Found by a rule that names a body by its form ("... Council", "... Ltd"), not by its context."""
     return m.source.startswith("rule:") and not m.source.startswith("rule:org_cue")
 
 
-def _propagated(text: str, names: set[str], found: list[Mention],
-                sentences: list[tuple[int, int]]) -> list[Mention]:
+def _propagated(
+    text: str, names: set[str], found: list[Mention], sentences: list[tuple[int, int]]
+) -> list[Mention]:
     """The other whole-word occurrences of ``names`` that overlap no mention found."""
-    candidates = sorted({match.span() for name in names
-                         for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)},
-                        key=lambda se: (se[0], -se[1]))
+    candidates = sorted(
+        {
+            match.span()
+            for name in names
+            for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)
+        },
+        key=lambda se: (se[0], -se[1]),
+    )
     taken = sorted((m.start, m.end) for m in found)
     starts = [s for s, _ in sentences]
     added, k, last_end = [], 0, -1
@@ -293,8 +350,9 @@ def _propagated(text: str, names: set[str], found: list[Mention],
 @dataclass
 class Organisations:
     """An article's mentions after the organisation stage."""
-    mentions: list[Mention]              # every mention, in text order; spans that are no organisation dropped
-    names: dict[int, tuple[str, str]]    # start of each organisation mention -> (name, canonical name)
+
+    mentions: list[Mention]  # every mention, in text order; spans that are no organisation dropped
+    names: dict[int, tuple[str, str]]  # start of each organisation mention -> (name, canonical name)
 
 
 def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> Organisations:
@@ -303,9 +361,8 @@ def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, 
     organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
     rejects = _article_checks(text)
     found = split_conjoined(text, found)
-    names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects)
-             for m in found if m.label == "ORG"}
-    spread = {text[m.start:m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
+    names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
+    spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
     added = _propagated(text, spread, found, sentences)
     names.update((id(m), _name_at(text, m.start, m.end, False, rejects)) for m in added)
     found = sorted(found + added, key=lambda m: m.start)
@@ -325,11 +382,13 @@ def _resolved(text: str, m: Mention, name: str | None, canonical: dict[str, str]
     """(name, canonical name) of one organisation mention, or None."""
     if name:
         return name, canonical[name]
-    head = generic_head(text[m.start:m.end])
+    head = generic_head(text[m.start : m.end])
     target = antecedent(head, list(canonical)) if head else None
     if target:
         return head, canonical[target]
-    if head in lexicons.words("institutions") and re.search(r"\bthe\s+$", text[max(0, m.start - 5):m.start]):
+    if head in lexicons.words("institutions") and re.search(
+        r"\bthe\s+$", text[max(0, m.start - 5) : m.start]
+    ):
         return head, head
     return None
 
@@ -337,7 +396,9 @@ def _resolved(text: str, m: Mention, name: str | None, canonical: dict[str, str]
 # One name per organisation across a run ------------------------------------------------------------------
 
 COUNTRY_PREFIXES = {"us", "u.s.", "uk", "u.k."}  # SPEC section 1: "US Federal Reserve" is "Federal Reserve"
-DOMINANCE = 2  # a short form joins the likeliest long name only if it is used in this many times more articles
+DOMINANCE = (
+    2  # a short form joins the likeliest long name only if it is used in this many times more articles
+)
 
 
 def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
@@ -345,10 +406,10 @@ def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
     articles) triples (a name given twice has its counts added). Joined are names that differ only by case,
     spacing, punctuation, legal form or group word ("WorldCom"/"Worldcom", "Time Warner"/"TimeWarner",
     "Capita plc"/"Capita Group"), a "US"/"UK" prefix ("US Federal Reserve"/"Federal Reserve"), an acronym
-    ("IMF"/"International Monetary Fund") or a first word clipped to half or less ("Fed"/"Federal Reserve"); an acronym or
-    clipping that fits several organisations joins the one named in ``DOMINANCE`` times more articles than the
-    next, else none. The entity is the group's full name used in the most articles (then mentions, length,
-    alphabet). Pure and independent of input order; memory grows with the number of distinct names.
+    ("IMF"/"International Monetary Fund") or a first word clipped to half or less ("Fed"/"Federal Reserve");
+    an acronym or clipping that fits several organisations joins the one named in ``DOMINANCE`` times more
+    articles than the next, else none. The entity is the group's full name used in the most articles (then
+    mentions, length, alphabet). Pure and independent of input order; memory grows with the number of distinct names.
 
     >>> entities([("Fed", 9, 6), ("Federal Reserve", 5, 4), ("US Federal Reserve", 1, 1), ("WorldCom", 3, 2),
     ...           ("Worldcom", 1, 1), ("Federal Express", 1, 1)])["Fed"]
@@ -367,7 +428,11 @@ def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
     prefixed: dict[str, list[str]] = {}  # "Federal Reserve" -> ["US Federal Reserve"]
     for name in groups.names:
         words = name.split()
-        if len(words) > 1 and words[0].lower() in COUNTRY_PREFIXES and _squeezed(" ".join(words[1:])) in by_key:
+        if (
+            len(words) > 1
+            and words[0].lower() in COUNTRY_PREFIXES
+            and _squeezed(" ".join(words[1:])) in by_key
+        ):
             prefixed.setdefault(by_key[_squeezed(" ".join(words[1:]))], []).append(name)
     for bare, variants in prefixed.items():
         if len({_plain(v.split()[0]) for v in variants}) == 1:  # "US Treasury" and "UK Treasury" are two
@@ -416,8 +481,8 @@ def _squeezed(name: str) -> str:
 
 
 class _LongForms:
-    """The names a short form may abbreviate: it spells their initials ("IMF"), or clips their first word ("Fed"
-    of "Federal Reserve"); looked up in indexes, not by scanning every name."""
+    """The names a short form may abbreviate: it spells their initials ("IMF"), or clips their first word
+    ("Fed" of "Federal Reserve"); looked up in indexes, not by scanning every name."""
 
     def __init__(self, names: list[str]):
         self.by_initials: dict[str, list[str]] = {}
@@ -430,8 +495,11 @@ class _LongForms:
 
     def __call__(self, short: str) -> list[str]:
         if re.fullmatch(r"[A-Z][A-Z&]{1,7}", short):  # "M&S" spells "Marks & Spencer", not "Morgan Stanley"
-            return [n for n in self.by_initials.get(short.replace("&", ""), [])
-                    if ("&" in short) == bool(re.search(r" (?:&|and) ", n))]
+            return [
+                n
+                for n in self.by_initials.get(short.replace("&", ""), [])
+                if ("&" in short) == bool(re.search(r" (?:&|and) ", n))
+            ]
         if len(short) < 3 or not short.istitle():
             return []
         i = bisect.bisect_right(self.first_words, short)  # first words that start with it, itself excluded
@@ -456,9 +524,18 @@ def _dominant(candidates: list[str], groups: _Groups, stats: dict[str, list[int]
 
 
 def _entity_name(members: list[str], short_forms: set[str], stats: dict[str, list[int]]) -> str:
-    """The group's full name used in the most articles, then mentions, then the longest, then alphabetically."""
-    return min(members, key=lambda n: (n in short_forms, _has_country_prefix(n, members), -stats[n][1],
-                                       -stats[n][0], -len(n), n))
+    """The group's full name used in the most articles, then mentions, the longest, alphabetically."""
+    return min(
+        members,
+        key=lambda n: (
+            n in short_forms,
+            _has_country_prefix(n, members),
+            -stats[n][1],
+            -stats[n][0],
+            -len(n),
+            n,
+        ),
+    )
 
 
 def _has_country_prefix(name: str, members: list[str]) -> bool:
