@@ -1,20 +1,18 @@
 """Articles in, table rows out: run the spaCy pipeline, choose mentions, normalise them per label."""
 from __future__ import annotations
 
-import bisect
-import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 from datetime import date
 from typing import Iterable, Iterator
 
 from spacy.language import Language
 
-from pipeline import lexicons
+from pipeline import organisations
 from pipeline.articles import Article
-from pipeline.mentions import Mention, find_mentions, sentence_window
-from pipeline.normalize import dates, duration, money, orgs, percent
+from pipeline.mentions import Mention, find_mentions
+from pipeline.normalize import dates, duration, money, percent
 
 BEFORE = 60  # characters around a value in which its qualifier and tense are looked for
 BATCH_CHARS = 30_000  # characters the model reads at once: bigger batches run faster, memory grows with them
@@ -126,14 +124,12 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
                  reference: date | None) -> dict[str, list[dict]]:
     """The mentions table, one typed table per label and the organisation summary, for one article."""
     text = article.text
-    found = propagate_orgs(text, split_conjoined(text, found), sentences)
-    explicit = [money.currency_in(text[m.start:m.end]) for m in found if m.label == "MONEY"]
+    stage = organisations.resolve_article(text, found, sentences)
+    explicit = [money.currency_in(text[m.start:m.end]) for m in stage.mentions if m.label == "MONEY"]
     context = Context(text, reference, explicit)
-    org_mentions = [m for m in found if m.label == "ORG"]
-    resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [_org_span(m) for m in org_mentions])))
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
                                                       "durations", "dates", "organisation_summary")}
-    for mention_id, (m, table, values, normalized) in enumerate(_normalised(text, found, resolved, context)):
+    for mention_id, (m, table, values, normalized) in enumerate(_normalised(text, stage, context)):
         key = {"article_id": article.article_id, "mention_id": mention_id}
         span_text = text[m.start:m.end]
         tables[table].append({**key, "text": span_text, **values})
@@ -143,14 +139,13 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     return tables
 
 
-def _normalised(text: str, found: list[Mention], resolved: dict, context: Context) -> Iterator[tuple]:
-    """(mention, table, normalised columns, normalised string) for the mentions kept: not an organisation
-    that resolved to no name, nor money without an amount ("multi-million-pound")."""
-    for m in found:
+def _normalised(text: str, stage: organisations.Organisations, context: Context) -> Iterator[tuple]:
+    """(mention, table, normalised columns, normalised string) for the mentions kept: not money without an
+    amount ("multi-million-pound")."""
+    for m in stage.mentions:
         if m.label == "ORG":
-            if resolved[id(m)]:
-                name, canonical = resolved[id(m)]
-                yield m, "organisations", {"name": name, "canonical": canonical}, canonical
+            name, canonical = stage.names[m.start]
+            yield m, "organisations", {"name": name, "canonical": canonical}, canonical
             continue
         table, values, normalized = normalise(m, text[m.start:m.end], text[max(0, m.start - BEFORE):m.start],
                                               text[m.end:m.end + BEFORE], context)
@@ -176,60 +171,6 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
     future = dates.speaks_of_future(before, after)
     value = dates.parse_date(span_text, context.reference, context.day_first, m.partner, future)
     return "dates", value._asdict(), value.value
-
-
-def _org_span(m: Mention) -> tuple[int, int, bool]:
-    """(start, end, found by a rule) of an organisation mention, as ``orgs.resolve`` takes it."""
-    return m.start, m.end, m.source.startswith("rule:")
-
-
-def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
-    """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
-    or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
-    @lru_cache(maxsize=None)
-    def occurrences(name: str) -> int:
-        return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
-    heads = lexicons.words("org_heads")
-    out = []
-    for m in found:
-        span = text[m.start:m.end]
-        match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
-        if match and (occurrences(span[:match.start()]) > occurrences(span) or _headed(span[:match.start()], heads)
-                      and _headed(span[match.end():], heads)):
-            out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
-            out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
-        else:
-            out.append(m)
-    return out
-
-
-def _headed(name: str, heads: tuple[str, ...]) -> bool:
-    words = name.split()
-    return len(words) > 1 and words[-1] in heads
-
-
-def propagate_orgs(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> list[Mention]:
-    """Every other whole-word occurrence of an organisation's name is that organisation too."""
-    orgs_found = [m for m in found if m.label == "ORG"]
-    resolved = orgs.resolve(text, [_org_span(m) for m in orgs_found])
-    names = {text[m.start:m.end] for m, r in zip(orgs_found, resolved)  # not generic nouns ("the Council")
-             if r and r[0] == orgs.clean_name(text[m.start:m.end]) and m.end - m.start > 1}
-    candidates = sorted({match.span() for name in names
-                         for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)},
-                        key=lambda se: (se[0], -se[1]))
-    taken = sorted((m.start, m.end) for m in found)
-    starts = [s for s, _ in sentences]
-    added, k, last_end = [], 0, -1
-    for start, end in candidates:
-        while k < len(taken) and taken[k][1] <= start:
-            k += 1
-        if start < last_end or (k < len(taken) and taken[k][0] < end):
-            continue
-        i = bisect.bisect_right(starts, start) - 1
-        sentence = sentence_window(text, *sentences[i], start) if i >= 0 else text[start:end]
-        added.append(Mention("ORG", start, end, "propagated", sentence))
-        last_end = end
-    return sorted(found + added, key=lambda m: m.start)
 
 
 def summary(article_id: str, mentions: Iterable[dict]) -> list[dict]:

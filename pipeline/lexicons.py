@@ -4,6 +4,7 @@
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -48,3 +49,39 @@ def lowered(name: str) -> frozenset[str]:
 
 def exists(name: str) -> bool:
     return any((LEXICON_DIR / f"{name}.{ext}").exists() for ext in ("tsv", "txt"))
+
+
+def _form_key(text: str) -> str:
+    """A legal form as cleanco lists it: lower case, no dots or commas ("S.p.A." -> "spa")."""
+    return re.sub(r"[.,]", "", text.lower()).strip()
+
+
+@lru_cache(maxsize=1)
+def legal_forms() -> frozenset[str]:
+    """Company legal forms from cleanco, one or more words ("ltd", "gmbh", "sa", "pty ltd", "& co"), without
+    the short ones that English news mostly writes for something else (``not_legal_forms``: "UK", "VAT")."""
+    from cleanco.clean import prepare_default_terms  # noqa: PLC0415  (only the organisation stage needs it)
+    return frozenset(" ".join(words) for _, words in prepare_default_terms()) - lowered("not_legal_forms")
+
+
+def is_legal_form(word: str) -> bool:
+    """A word that is a company's legal form: written with a capital ("Ltd", "GmbH", "S.A.") or a lower-case
+    abbreviation without vowels ("plc", "ltd"), as style guides write them.
+
+    >>> [is_legal_form(w) for w in ("Ltd.", "plc", "GmbH", "S.A.", "Oyj", "UK", "as", "Council")]
+    [True, True, True, True, True, False, False, False]
+    """
+    key = _form_key(word)
+    if key not in legal_forms():
+        return False
+    return word[:1].isupper() or not re.search(r"[aeiouy]", key)
+
+
+def legal_tail(words: list[str]) -> int:
+    """How many of the last words of a name are its legal form ("Pty Ltd", "& Co."); 0 if none, and never
+    all of them."""
+    for n in range(min(4, len(words) - 1), 0, -1):
+        tail = words[-n:]
+        if _form_key(" ".join(tail)) in legal_forms() and (n > 1 or is_legal_form(tail[0])):
+            return n
+    return 0

@@ -63,9 +63,8 @@ def trim(span: Span) -> Span | None:
 def _before_comma(doc: Doc, start: int, end: int) -> int:
     """An organisation name ends at its first comma, unless a legal suffix ("Acme, Inc.") or, to the end of
     the span, a regional designator ("Naval Facilities Engineering Command, Far East") follows."""
-    suffixes = lexicons.words("org_suffixes")
     for i in range(start + 1, end):
-        if doc[i].text == "," and (i + 1 >= len(doc) or doc[i + 1].text not in suffixes) \
+        if doc[i].text == "," and (i + 1 >= len(doc) or not lexicons.is_legal_form(doc[i + 1].text)) \
                 and doc[i + 1:end].text not in lexicons.words("org_regions"):
             return i
     return end
@@ -167,10 +166,13 @@ def select_spans(doc: Doc) -> list[Span]:
 
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:
-    """A model ORG that continues a rule ORG from its first word ("Capita" -> "Capita Business Services")."""
+    """A model ORG that continues a rule ORG from its first word ("Capita" -> "Capita Business Services"), or
+    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop")."""
     first = min(clash, key=lambda s: s.start)
+    same_end = len(clash) == 1 and first.end == span.end and lexicons.is_legal_form(span[-1].text) \
+        and "\n" not in span.text
     return all(c.label_ == "ORG" and span.start <= c.start and c.end <= span.end for c in clash) \
-        and first.start == span.start and len(span) > sum(len(c) for c in clash)
+        and (first.start == span.start or same_end) and len(span) > sum(len(c) for c in clash)
 
 
 def split_range(span: Span) -> list[tuple[Span, Span | None]]:

@@ -13,7 +13,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.schemas import validate_token_pattern
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from pipeline import lexicons
 
@@ -21,6 +21,10 @@ LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
 SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$")
+
+
+if not Token.has_extension("legal_form"):  # a company's legal form, for patterns: {"_": {"legal_form": true}}
+    Token.set_extension("legal_form", getter=lambda token: lexicons.is_legal_form(token.text))
 
 
 class RuleError(ValueError):

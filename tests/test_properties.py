@@ -10,7 +10,7 @@ from pipeline.evaluate import duration_key
 from pipeline.normalize.dates import parse_date
 from pipeline.normalize.duration import parse_duration
 from pipeline.normalize.money import normalize_money
-from pipeline.normalize.orgs import canonical_names, clean_name
+from pipeline.organisations import canonical_names, clean_name
 from pipeline.normalize.percent import parse_percent
 
 WORDS = st.sampled_from(["£", "$", "€", "US$", "EUR", "million", "bn", "m", "per cent", "%", "year", "years",

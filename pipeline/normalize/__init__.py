@@ -1,1 +1,2 @@
-"""One normaliser module per label: money, percent, duration, dates, orgs (numbers is shared)."""
+"""One normaliser module per value label: money, percent, duration, dates (numbers is shared); organisations
+are the stage in ``pipeline.organisations``."""

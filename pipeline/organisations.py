@@ -1,0 +1,543 @@
+"""The organisation stage, once per article: split conjoined names, clean each name and reject what is not
+a body, take every other occurrence of a name as that organisation, give one canonical name per organisation;
+and, across a run, one entity name per organisation (``entities``).
+
+>>> clean_name("the Department for Work and Pensions's")
+'Department for Work and Pensions'
+>>> clean_name("BT Group CFO")
+'BT Group'
+>>> clean_name("ICT") is None, clean_name("Lancashire") is None, clean_name("Government") is None
+(True, True, True)
+>>> canonical_names(["Department for Work and Pensions", "DWP", "BT Group"])["DWP"]
+'Department for Work and Pensions'
+>>> canonical_names(["BT", "BT Group", "BT Global Services"])["BT"]
+'BT Group'
+>>> canonical_names(["One Connect Limited", "One Connect"])["One Connect Limited"]
+'One Connect'
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from pipeline import lexicons
+from pipeline.mentions import Mention, sentence_window
+
+GROUP_WORDS = {"group", "holdings", "company", "co", "corporation", "corp"}
+LINK_WORDS = {"and", "of", "for", "the", "&", "on", "in", "to"}
+COUNCIL_KIND = re.compile(r"\b(county|city|borough|district|metropolitan|town) (council)$", re.I)
+QUOTES = "\"'“”‘’`"
+TITLES = {
+    "secretary",
+    "minister",
+    "secretary of state",
+    "commissioner",
+    "administrator",
+    "ambassador",
+    "governor",
+    "mayor",
+    "chancellor",
+}  # a name ending in one of these is a title: "European Commissioner"
+
+
+@lru_cache(maxsize=1)
+def _role_pattern() -> re.Pattern:
+    roles = sorted(lexicons.words("role_words"), key=len, reverse=True)
+    return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(r) for r in roles) + r"))+$", re.I)
+
+
+def _strip(text: str) -> str:
+    """Without surrounding punctuation, a leading "the", a possessive, an unclosed "(ABC" or a place
+    after a comma or "of" ("Thales of Italy", "Acme, New York")."""
+    name = re.sub(r"\s+", " ", text)
+    name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]" + QUOTES)
+    name = re.sub(r"[’']s?$", "", name)
+    name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
+    match = re.fullmatch(r"(.+?)(?:,\s*| of )(.+)", name)
+    if (
+        match
+        and match[2].lower() in lexicons.lowered("places")
+        and match[2] not in lexicons.words("org_regions")
+        and match[1].lower() not in lexicons.lowered("org_generic")
+    ):
+        return match[1]
+    return name
+
+
+@lru_cache(maxsize=8192)
+def clean_name(text: str) -> str | None:
+    """The organisation name in a span, or None when the span is not an organisation (or is a title:
+    "Business and Trade Secretary")."""
+    name = _before_person(_strip(text))
+    if name is None or name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
+        return None
+    role = _role_pattern().search(name)
+    if role and role.group(0).strip(" ,").lower() in TITLES:
+        return None
+    name = _role_pattern().sub("", name).strip(" ,.-" + QUOTES)
+    if role and name.lower() in lexicons.lowered("role_modifiers"):  # "Acting Chief Executive"
+        return None
+    return name if _is_organisation(name) else None
+
+
+def _before_person(name: str) -> str | None:
+    """A name glued by a job title to the person who holds it ends before the title: "BT Group CEO Jane Smith"
+    -> "BT Group"; None when nothing is left or the title comes first ("Group CEO Jane Smith")."""
+    words = name.split()
+    roles = lexicons.lowered("role_words")
+    for i, word in enumerate(words[:-1]):
+        person = words[i + 1 :]
+        if (
+            word.lower() in roles
+            and all(w[:1].isupper() and w.lower() not in roles for w in person)
+            and words[i - 1 : i] != ["the"]
+        ):
+            head = " ".join(words[:i])
+            return head if head and head.lower() not in lexicons.lowered("org_generic") else None
+    return name
+
+
+def generic_head(text: str) -> str | None:
+    """ "the Commission" -> "Commission": a capitalised generic noun that may refer back to a named body."""
+    name = _strip(text)
+    return (
+        name
+        if " " not in name and name[:1].isupper() and name.lower() in lexicons.lowered("org_generic")
+        else None
+    )
+
+
+def antecedent(head: str, names: list[str]) -> str | None:
+    """The one name among ``names`` that ``head`` ("Commission", "Department") can stand for, or None."""
+    matches = {
+        n for n in names if head.lower() in (w.lower() for w in n.split()) and n.lower() != head.lower()
+    }
+    return matches.pop() if len(matches) == 1 else None
+
+
+def _is_organisation(name: str) -> bool:
+    """False for empty or lower-case text, places, generic nouns, field acronyms and numbers."""
+    if not name or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
+        return False
+    lower = name.lower()
+    if (
+        lower in lexicons.lowered("org_generic")
+        or lower in lexicons.lowered("places")
+        or _key(name) in lexicons.lowered("org_generic")
+    ):  # "Services Ltd"
+        return False
+    if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
+        return False
+    words = name.split()
+    if words[-1] in lexicons.words("org_not_heads") or any(
+        w in lexicons.words("org_not_heads") and nxt in ("for", "of") for w, nxt in zip(words, words[1:])
+    ):
+        return False
+    if len(words) == 1 and re.search(r"\d", name) and ("-" in name or len(name) > 6):
+        return False  # codes: "HC-130J", "W58RGZ-11-G-0011"
+    return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
+
+
+def is_common_word(name: str, text: str) -> bool:
+    """A one-word name the article also writes in lower case ("Wait", "Measures") is a word, not a body."""
+    if " " in name or name.isupper() or not name[:1].isupper():
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text) is not None
+
+
+def names_a_thing(name: str, text: str) -> bool:
+    """An acronym the article defines as a law, plan or standard: "Government Buying Standards (GBS)"."""
+    if not name.isupper():
+        return False
+    match = re.search(rf"(\w+)\s*\(\s*{re.escape(name)}\s*\)", text)
+    return bool(match) and match.group(1) in lexicons.words("org_not_heads")
+
+
+def in_a_title(before: str, after: str) -> bool:
+    """Part of a job title: "Business and Trade Secretary", "Minister for Defence Procurement"."""
+    return bool(
+        re.match(r"\s+(?:Secretary|Minister|Commissioner)\b", after)
+        or re.search(
+            r"\b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)"
+            r"(?: of State)? (?:for|of)\s+$",
+            before,
+        )
+    )
+
+
+def is_place(name: str, after: str) -> bool:
+    """A name followed by ", <state or country>" that has no organisation word is a town ("Franklin,
+    Massachusetts"); "Naval Sea Systems Command, Washington" stays an organisation."""
+    match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)*)", after)
+    if not match or match.group(1).lower() not in lexicons.lowered("places"):
+        return False
+    heads = lexicons.lowered("org_heads")
+    return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
+
+
+def _bare_words(name: str, drop_group_words: bool) -> list[str]:
+    """The words of a name without its legal form (cleanco's list: "plc", "Pty Ltd", "& Co.") and, when asked,
+    group words: "BT Group plc" -> ["BT"]."""
+    words = name.split()
+    while len(words) > 1:
+        cut = lexicons.legal_tail(words) or int(drop_group_words and _plain(words[-1]) in GROUP_WORDS)
+        if not cut:
+            break
+        words = words[:-cut]
+    while len(words) > 1 and words[-1] in ("&", "and", ","):
+        words.pop()
+    return words
+
+
+def _plain(word: str) -> str:
+    return re.sub(r"[.,'’]", "", word.lower())
+
+
+def _key(name: str) -> str:
+    """A name without case, punctuation, legal form or group words: "BT Group plc" -> "bt"."""
+    words = " ".join(_bare_words(name, drop_group_words=True)).replace("&", " and ")
+    return " ".join(_plain(w) for w in words.split() if _plain(w))
+
+
+def _initials(name: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS).upper()
+
+
+def _display(names: list[str]) -> str:
+    """The canonical form of a cluster: its longest name, without its legal form."""
+    bare = (" ".join(_bare_words(n, drop_group_words=False)).rstrip(",") for n in names)
+    return max(bare, key=lambda n: (len(n.split()) if not n.isupper() else 0, len(n)))
+
+
+def canonical_names(names: list[str]) -> dict[str, str]:
+    """{name: canonical name} for the organisation names of one article."""
+    clusters: dict[str, list[str]] = {}
+    for name in dict.fromkeys(names):
+        clusters.setdefault(_key(name), []).append(name)
+    keys = list(clusters)
+    for key in keys:
+        target = _link_target(key, clusters)
+        if target and target != key:
+            clusters[target].extend(clusters.pop(key))
+    return {name: _display(members) for members in clusters.values() for name in members}
+
+
+def _link_target(key: str, clusters: dict[str, list[str]]) -> str | None:
+    """The cluster an acronym ("DWP") or a short council name ("Lancashire Council") belongs to."""
+    members = clusters.get(key, [])
+    acronym = next((n for n in members if re.fullmatch(r"[A-Z][A-Z&]{1,7}", n)), None)
+    if acronym:
+        matches = [k for k, ns in clusters.items() if k != key and any(_initials(n) == acronym for n in ns)]
+        return matches[0] if len(matches) == 1 else None
+    if key.endswith(" council") and not COUNCIL_KIND.search(key):
+        stem = key[: -len(" council")]
+        matches = [k for k in clusters if COUNCIL_KIND.search(k) and COUNCIL_KIND.sub("", k).strip() == stem]
+        return matches[0] if len(matches) == 1 else None
+    return None
+
+
+def is_common_phrase(name: str, text: str) -> bool:
+    """A name all of whose words the article also writes in lower case ("Customer Service")."""
+    words = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS]
+    return len(words) > 1 and all(
+        re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text) for w in words
+    )
+
+
+def _article_checks(text: str):
+    """Text-wide checks on a name, done once per distinct name of an article."""
+
+    @lru_cache(maxsize=None)
+    def rejects(name: str, trusted: bool) -> bool:
+        return (
+            is_common_word(name, text)
+            or names_a_thing(name, text)
+            or (not trusted and is_common_phrase(name, text))
+        )
+
+    return rejects
+
+
+def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | None:
+    """The organisation name of the span text[start:end], or None; ``trusted`` (found by a rule) spans may be
+    made of common words."""
+    name = clean_name(text[start:end])
+    if (
+        name is None
+        or rejects(name, trusted)
+        or in_a_title(text[max(0, start - 40) : start], text[end : end + 20])
+        or is_place(name, text[end : end + 40])
+        or _titled(name, text[max(0, start - 6) : start])
+    ):
+        return None
+    return name
+
+
+def _titled(name: str, before: str) -> bool:
+    """A person's name: it starts with, or follows, an honorific ("Mr Balls")."""
+    honorifics = lexicons.lowered("honorifics")
+    previous = before.split()[-1:] or [""]
+    return name.split()[0].lower().rstrip(".") in honorifics or previous[0].lower().rstrip(".") in honorifics
+
+
+def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
+    """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
+    or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
+
+    @lru_cache(maxsize=None)
+    def occurrences(name: str) -> int:
+        return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+
+    heads = lexicons.words("org_heads")
+    out = []
+    for m in found:
+        span = text[m.start : m.end]
+        match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
+        if match and (
+            occurrences(span[: match.start()]) > occurrences(span)
+            or _headed(span[: match.start()], heads)
+            and _headed(span[match.end() :], heads)
+        ):
+            out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
+            out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
+        else:
+            out.append(m)
+    return out
+
+
+def _headed(name: str, heads: tuple[str, ...]) -> bool:
+    words = name.split()
+    return len(words) > 1 and words[-1] in heads
+
+
+def _trusted(m: Mention) -> bool:
+    """Found by a rule that names a body by its form ("... Council", "... Ltd"), not by its context."""
+    return m.source.startswith("rule:") and not m.source.startswith("rule:org_cue")
+
+
+def _propagated(
+    text: str, names: set[str], found: list[Mention], sentences: list[tuple[int, int]]
+) -> list[Mention]:
+    """The other whole-word occurrences of ``names`` that overlap no mention found."""
+    candidates = sorted(
+        {
+            match.span()
+            for name in names
+            for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)
+        },
+        key=lambda se: (se[0], -se[1]),
+    )
+    taken = sorted((m.start, m.end) for m in found)
+    starts = [s for s, _ in sentences]
+    added, k, last_end = [], 0, -1
+    for start, end in candidates:
+        while k < len(taken) and taken[k][1] <= start:
+            k += 1
+        if start < last_end or (k < len(taken) and taken[k][0] < end):
+            continue
+        i = bisect.bisect_right(starts, start) - 1
+        sentence = sentence_window(text, *sentences[i], start) if i >= 0 else text[start:end]
+        added.append(Mention("ORG", start, end, "propagated", sentence))
+        last_end = end
+    return added
+
+
+@dataclass
+class Organisations:
+    """An article's mentions after the organisation stage."""
+
+    mentions: list[Mention]  # every mention, in text order; spans that are no organisation dropped
+    names: dict[int, tuple[str, str]]  # start of each organisation mention -> (name, canonical name)
+
+
+def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, int]]) -> Organisations:
+    """The organisation stage of one article: conjoined names split, each span's name cleaned (or the span
+    rejected), every other occurrence of a name taken as that organisation, one canonical name per
+    organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
+    rejects = _article_checks(text)
+    found = split_conjoined(text, found)
+    names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
+    spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
+    added = _propagated(text, spread, found, sentences)
+    names.update((id(m), _name_at(text, m.start, m.end, False, rejects)) for m in added)
+    found = sorted(found + added, key=lambda m: m.start)
+    canonical = canonical_names([names[id(m)] for m in found if names.get(id(m))])
+    mentions, resolved = [], {}
+    for m in found:
+        if m.label == "ORG":
+            pair = _resolved(text, m, names[id(m)], canonical)
+            if pair is None:
+                continue
+            resolved[m.start] = pair
+        mentions.append(m)
+    return Organisations(mentions, resolved)
+
+
+def _resolved(text: str, m: Mention, name: str | None, canonical: dict[str, str]) -> tuple[str, str] | None:
+    """(name, canonical name) of one organisation mention, or None."""
+    if name:
+        return name, canonical[name]
+    head = generic_head(text[m.start : m.end])
+    target = antecedent(head, list(canonical)) if head else None
+    if target:
+        return head, canonical[target]
+    if head in lexicons.words("institutions") and re.search(
+        r"\bthe\s+$", text[max(0, m.start - 5) : m.start]
+    ):
+        return head, head
+    return None
+
+
+# One name per organisation across a run ------------------------------------------------------------------
+
+COUNTRY_PREFIXES = {"us", "u.s.", "uk", "u.k."}  # SPEC section 1: "US Federal Reserve" is "Federal Reserve"
+DOMINANCE = (
+    2  # a short form joins the likeliest long name only if it is used in this many times more articles
+)
+
+
+def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
+    """{canonical name: entity}: one name per organisation across a run, from (canonical name, mentions,
+    articles) triples (a name given twice has its counts added). Joined are names that differ only by case,
+    spacing, punctuation, legal form or group word ("WorldCom"/"Worldcom", "Time Warner"/"TimeWarner",
+    "Capita plc"/"Capita Group"), a "US"/"UK" prefix ("US Federal Reserve"/"Federal Reserve"), an acronym
+    ("IMF"/"International Monetary Fund") or a first word clipped to half or less ("Fed"/"Federal Reserve");
+    an acronym or clipping that fits several organisations joins the one named in ``DOMINANCE`` times more
+    articles than the next, else none. The entity is the group's full name used in the most articles (then
+    mentions, length, alphabet). Pure and independent of input order; memory grows with the number of distinct names.
+
+    >>> entities([("Fed", 9, 6), ("Federal Reserve", 5, 4), ("US Federal Reserve", 1, 1), ("WorldCom", 3, 2),
+    ...           ("Worldcom", 1, 1), ("Federal Express", 1, 1)])["Fed"]
+    'Federal Reserve'
+    """
+    stats: dict[str, list[int]] = {}
+    for name, mentions, articles in names:
+        counts = stats.setdefault(name, [0, 0])
+        counts[0] += mentions
+        counts[1] += articles
+    groups = _Groups(sorted(stats))
+    by_key: dict[str, str] = {}
+    for name in groups.names:
+        key = _squeezed(name)
+        groups.union(by_key.setdefault(key, name), name)
+    prefixed: dict[str, list[str]] = {}  # "Federal Reserve" -> ["US Federal Reserve"]
+    for name in groups.names:
+        words = name.split()
+        if (
+            len(words) > 1
+            and words[0].lower() in COUNTRY_PREFIXES
+            and _squeezed(" ".join(words[1:])) in by_key
+        ):
+            prefixed.setdefault(by_key[_squeezed(" ".join(words[1:]))], []).append(name)
+    for bare, variants in prefixed.items():
+        if len({_plain(v.split()[0]) for v in variants}) == 1:  # "US Treasury" and "UK Treasury" are two
+            for name in variants:
+                groups.union(bare, name)
+    long_forms = _LongForms(groups.names)
+    for name in (n for n in groups.names if " " not in n):
+        target = _dominant(long_forms(name), groups, stats)
+        if target is not None:
+            groups.union(target, name, short_form=name)
+    return {name: _entity_name(groups.members(name), groups.short_forms, stats) for name in groups.names}
+
+
+class _Groups:
+    """Union-find over names, remembering which names joined as a short form (acronym or clipping)."""
+
+    def __init__(self, names: list[str]):
+        self.names = names
+        self.parent = {n: n for n in names}
+        self.short_forms: set[str] = set()
+        self._members: dict[str, list[str]] | None = None
+
+    def root(self, name: str) -> str:
+        while self.parent[name] != name:
+            self.parent[name] = self.parent[self.parent[name]]
+            name = self.parent[name]
+        return name
+
+    def union(self, a: str, b: str, short_form: str | None = None) -> None:
+        ra, rb = sorted((self.root(a), self.root(b)))
+        self.parent[rb] = ra
+        if short_form:
+            self.short_forms.add(short_form)
+
+    def members(self, name: str) -> list[str]:
+        if self._members is None:
+            self._members = {}
+            for n in self.names:
+                self._members.setdefault(self.root(n), []).append(n)
+        return self._members[self.root(name)]
+
+
+def _squeezed(name: str) -> str:
+    """A name's key without spaces or hyphens: "Time Warner Inc" and "TimeWarner" -> "timewarner"."""
+    return re.sub(r"[\s-]", "", _key(name))
+
+
+class _LongForms:
+    """The names a short form may abbreviate: it spells their initials ("IMF"), or clips their first word
+    ("Fed" of "Federal Reserve"); looked up in indexes, not by scanning every name."""
+
+    def __init__(self, names: list[str]):
+        self.by_initials: dict[str, list[str]] = {}
+        by_first: dict[str, list[str]] = {}
+        for name in (n for n in names if " " in n):
+            self.by_initials.setdefault(_initials(name), []).append(name)
+            by_first.setdefault(name.split()[0], []).append(name)
+        self.first_words = sorted(by_first)
+        self.by_first = by_first
+
+    def __call__(self, short: str) -> list[str]:
+        if re.fullmatch(r"[A-Z][A-Z&]{1,7}", short):  # "M&S" spells "Marks & Spencer", not "Morgan Stanley"
+            return [
+                n
+                for n in self.by_initials.get(short.replace("&", ""), [])
+                if ("&" in short) == bool(re.search(r" (?:&|and) ", n))
+            ]
+        if len(short) < 3 or not short.istitle():
+            return []
+        i = bisect.bisect_right(self.first_words, short)  # first words that start with it, itself excluded
+        found = []
+        while i < len(self.first_words) and self.first_words[i].startswith(short):
+            if len(self.first_words[i]) >= 2 * len(short):  # a clipping, not a name that begins another
+                found += self.by_first[self.first_words[i]]  # ("Ford" is not "Fordham University")
+            i += 1
+        return found
+
+
+def _dominant(candidates: list[str], groups: _Groups, stats: dict[str, list[int]]) -> str | None:
+    """The candidate group named in ``DOMINANCE`` times more articles than any other, or None."""
+    articles: dict[str, int] = {}
+    for name in candidates:
+        root = groups.root(name)
+        articles[root] = articles.get(root, 0) + stats[name][1]
+    ranked = sorted(articles.items(), key=lambda kv: (-kv[1], kv[0]))
+    if not ranked or (len(ranked) > 1 and ranked[0][1] < DOMINANCE * ranked[1][1]):
+        return None
+    return ranked[0][0]
+
+
+def _entity_name(members: list[str], short_forms: set[str], stats: dict[str, list[int]]) -> str:
+    """The group's full name used in the most articles, then mentions, the longest, alphabetically."""
+    return min(
+        members,
+        key=lambda n: (
+            n in short_forms,
+            _has_country_prefix(n, members),
+            -stats[n][1],
+            -stats[n][0],
+            -len(n),
+            n,
+        ),
+    )
+
+
+def _has_country_prefix(name: str, members: list[str]) -> bool:
+    words = name.split()
+    return len(words) > 1 and words[0].lower() in COUNTRY_PREFIXES and " ".join(words[1:]) in members
