@@ -57,7 +57,7 @@ class PreviousRows:
             old = by_id.get(articles.article_id(Path(job.path), Path(job.root)))
             if old and old["status"] != "error" and not job.problem and _same_input(old, job):
                 self.reusable.add(job.path)
-        self._groups = {t: _article_groups(out_dir / f"{t}.parquet") for t in schema.TABLES}
+        self._groups = {t: _article_groups(out_dir / f"{t}.parquet") for t in schema.ARTICLE_TABLES}
         self._ahead: dict[str, tuple[str, list[dict]] | None] = {t: next(g, None) for t, g in self._groups.items()}
 
     def rows(self, job) -> dict[str, list[dict]]:

@@ -14,7 +14,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                  ("error", pa.string())],
     "mentions": KEY + [("label", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                        ("sentence", pa.string()), ("source", pa.string()), ("normalized", pa.string())],
-    "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string())],
+    "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())],
     "money": TYPED_KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
                     ("qualifier", pa.string())],
     "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", pa.string())],
@@ -24,7 +24,12 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                     ("relative", pa.bool_())],
     "organisation_summary": [("article_id", pa.string()), ("canonical", pa.string()), ("mentions", pa.int64()),
                              ("first_start", pa.int64())],
+    # one row per organisation across the run (filled when every article is done): its names joined by " | "
+    "entities": [("entity", pa.string()), ("names", pa.string()), ("articles", pa.int64()), ("mentions", pa.int64())],
 }
+NAMES_SEPARATOR = " | "
+# Tables whose rows belong to one article each (the others are computed over the whole run).
+ARTICLE_TABLES = [t for t in TABLES if t != "entities"]
 
 # The typed table each label's normalised columns go to.
 LABEL_TABLE = {"ORG": "organisations", "MONEY": "money", "PERCENT": "percentages", "DURATION": "durations",

@@ -8,12 +8,13 @@ import os
 import re
 import shutil
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pipeline import schema
+from pipeline import organisations, schema
 
 RENAME_EXCHANGE = 2
 ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
@@ -107,11 +108,12 @@ class TableWriter:
         (self.work_dir / RUN_META).write_text(json.dumps(meta, indent=1, default=str) + "\n")
 
     def commit(self) -> None:
-        """Close every table and put the finished folder where the output belongs, atomically; refused if
-        something foreign appeared in the output folder during the run."""
+        """Close every table, give organisations their run-wide entity, and put the finished folder where the
+        output belongs, atomically; refused if something foreign appeared in the output folder meanwhile."""
         for table in schema.TABLES:
             self._flush(table)
         self._close(raise_errors=True)
+        write_entities(self.work_dir)
         for path in self.work_dir.iterdir():
             with open(path, "rb") as f:
                 os.fsync(f.fileno())
@@ -141,6 +143,55 @@ class TableWriter:
         self._parquet, self._csv = {}, {}
         if failure and raise_errors:
             raise failure
+
+
+def write_entities(folder: Path) -> None:
+    """Fill ``organisations.entity`` (one name per organisation across the run, from
+    ``organisations.entities``) and write the ``entities`` table; tables are read a record batch at a time,
+    so memory grows with the number of distinct names, not of rows."""
+    counts: dict[str, list[int]] = {}
+    for batch in _batches(folder / "organisation_summary.parquet"):
+        for canonical, mentions in zip(batch.column("canonical").to_pylist(), batch.column("mentions").to_pylist()):
+            counts.setdefault(canonical, [0, 0])
+            counts[canonical][0] += mentions
+            counts[canonical][1] += 1
+    entity_of = organisations.entities((name, m, a) for name, (m, a) in counts.items())
+    names: dict[str, set[str]] = {}
+    with _rewritten(folder, "organisations") as write:
+        for batch in _batches(folder / "organisations.parquet"):
+            rows = batch.to_pylist()
+            for row in rows:
+                row["entity"] = entity_of.get(row["canonical"], row["canonical"])
+                names.setdefault(row["entity"], set()).add(row["name"])
+            write(rows)
+    totals: dict[str, list[int]] = {}
+    for canonical, (mentions, articles) in counts.items():
+        total = totals.setdefault(entity_of.get(canonical, canonical), [0, 0])
+        total[0] += mentions
+        total[1] += articles
+    rows = [{"entity": e, "names": schema.NAMES_SEPARATOR.join(sorted(names.get(e, {e}))), "articles": a,
+             "mentions": m} for e, (m, a) in sorted(totals.items())]
+    with _rewritten(folder, "entities") as write:
+        write(rows)
+
+
+def _batches(path: Path):
+    return pq.ParquetFile(path).iter_batches(ROW_GROUP, use_threads=False)
+
+
+@contextmanager
+def _rewritten(folder: Path, table: str):
+    """A writer of rows for a new version of ``table`` in ``folder``, put in place of the old one on exit."""
+    arrow_schema = schema.arrow_schema(table)
+    parquet_path, csv_path = folder / f".{table}.parquet.new", folder / f".{table}.csv.new"
+    with pq.ParquetWriter(parquet_path, arrow_schema) as parquet, pacsv.CSVWriter(csv_path, arrow_schema) as csv:
+        def write(rows: list[dict]) -> None:
+            arrow = schema.to_arrow(table, rows)
+            parquet.write_table(arrow)
+            csv.write_table(arrow)
+        yield write
+    os.replace(parquet_path, folder / f"{table}.parquet")
+    os.replace(csv_path, folder / f"{table}.csv")
 
 
 def remove_stale(out_dir: Path) -> None:
