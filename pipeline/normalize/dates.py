@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
@@ -467,23 +468,41 @@ DATELINE_LABEL = re.compile(r"^\s*(?:published|posted|updated|last updated|first
                             r"released)\b[\s:]*", re.I)
 
 
+# What may follow a dateline's date before its dash: a wire service ("/PRNewswire/", "(Reuters)", "(GLOBE NEWSWIRE)").
+WIRE_TAG = r"\s*(?:/[^/\n]{1,40}/|\([^)\n]{1,40}\))?\s*"
+
+
 def find_dateline(text: str) -> date | None:
-    """The publication date from a dateline near an article's top ("Published: 12 May 2011"), or None."""
+    """The publication date from a dateline near an article's top ("Published: 12 May 2011", "AUSTIN, Texas,
+    May 4, 2016 /PRNewswire/ --", "Jan 5 (Reuters) -"), or None ("LONDON (Reuters) -" has no date).
+
+    A wire dateline without a year ("Jan 5 (Reuters) -") takes the year the article names most often."""
     day_first = day_first_evidence(text[:5000])
     months = "|".join(sorted((m for m in _months()), key=len, reverse=True))
     candidate = re.compile(
         rf"\b(\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{months})\.?,? \d{{4}}|(?:{months})\.? \d{{1,2}}(?:st|nd|rd|th)?,? "
         rf"\d{{4}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b", re.I)
+    yearless = re.compile(rf"^[^\n]{{0,60}}?\b((?:{months})\.? \d{{1,2}}|\d{{1,2}} (?:{months}))\b"
+                          rf"{WIRE_TAG}(?:--|[-–—_])", re.I)
     lines = [line for line in text[:1500].splitlines() if line.strip()][:6]
     for line in lines:
         labelled = DATELINE_LABEL.match(line)
         match = candidate.search(line)
         if not match:
+            if (wire := yearless.match(line)) and (year_named := _year_named_most(text[:5000])):
+                value = parse_date(f"{wire[1]} {year_named}", None, day_first)
+                return date.fromisoformat(value.value) if value.grain == "day" else None
             continue
         short = len(line.strip()) <= 80
-        lead = match.start() <= 40 and re.match(r"\s*(?:[-–—:|]|$)", line[match.end():])
+        lead = match.start() <= 60 and re.match(rf"{WIRE_TAG}(?:--|[-–—:|_]|$)", line[match.end():])
         if labelled or short or lead:
             value = parse_date(match.group(0), None, day_first)
             if value.grain == "day":
                 return date.fromisoformat(value.value)
     return None
+
+
+def _year_named_most(text: str) -> int | None:
+    """The year an article names most often (the latest on a tie), or None."""
+    years = Counter(int(y) for y in re.findall(rf"\b{YEAR}\b", text))
+    return max(years, key=lambda y: (years[y], y)) if years else None
