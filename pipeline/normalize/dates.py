@@ -136,7 +136,7 @@ def _clean(text: str) -> str:
     """Lower case, no commas, brackets or leading prepositions; a hyphen after a word is a space
     ("third-quarter", "mid-1990s"); "(4Q)" in "the fourth quarter (4Q) of 2019" restates it and goes."""
     t = re.sub(r"\([^)]*\)", " ", text.lower().replace(",", " "))
-    t = re.sub(r"(?<=[a-z])[-\u2010\u2013](?=[a-z0-9'\u2019])", " ", t).replace("\u2019", "'")
+    t = re.sub(r"(?<=[a-z])[-\u2010\u2013] ?(?=[a-z0-9'\u2019])", " ", t).replace("\u2019", "'")
     t = re.sub(r"\s+", " ", t).strip(" .;:()")
     while LEAD.match(t):
         t = LEAD.sub("", t, count=1)
@@ -204,7 +204,7 @@ def _absolute(t: str, ref: date | None, day_first: bool, future: bool,
     if m := re.fullmatch(rf"({month_names})\.? (?:of )?{YEAR}", t):
         return month(int(m[2]), months[m[1]])
     if m := re.fullmatch(rf"(?:[a-z]+ )?(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({month_names})\.?(?: {YEAR})?", t) or \
-            re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: {YEAR})?", t):
+            re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: (?:of )?{YEAR})?", t):
         return _day_month(m, months, ref, future)
     return None
 

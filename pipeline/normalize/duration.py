@@ -65,6 +65,8 @@ def _amounts(text: str) -> tuple[dict[str, float], bool]:
         elif word == "half" and last and buffer in ([], ["a"]):
             amounts[last] += 0.5
             buffer = []
+        elif word in ("a", "an") and buffer and re.fullmatch(r"halfs?|halves|quarters?|thirds?", buffer[-1]):
+            continue  # "three quarters of an hour"
         elif word not in ("long", "lasting", "of") and (word != "and" or buffer):
             buffer.append(word)
     smaller = {"hour": "minute", "minute": "second"}.get(last)
@@ -85,7 +87,8 @@ def _count(words: list[str], plural: bool) -> float | None:
 def _carry(amounts: dict[str, float]) -> dict[str, float]:
     """Move whole fractions down a unit: 4.5 years -> 4 years 6 months; 1.5 hours -> 1 hour 30 minutes."""
     out = dict(amounts)
-    for big, small, ratio in (("year", "month", 12), ("hour", "minute", 60), ("minute", "second", 60)):
+    for big, small, ratio in (("year", "month", 12), ("day", "hour", 24), ("hour", "minute", 60),
+                              ("minute", "second", 60)):
         whole = int(out.get(big, 0))
         fraction = round((out.get(big, 0) - whole) * ratio, 6)
         if big in out and fraction and fraction.is_integer():
