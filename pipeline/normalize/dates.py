@@ -165,6 +165,8 @@ def parse_date(text: str, reference: date | None, day_first: bool = True, partne
     first one on or after it when its sentence speaks of the ``future``, the nearest when ``future`` is None. ``fiscal_end`` (month, day) is
     when the article's financial years end, if it says."""
     t = _clean(text)
+    if re.match(r"(?:the )?(?:following|previous|preceding) ", t):
+        return _unresolved(t)  # "the following year": after the story's last date, not the reference date
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
     result = _absolute(t, reference, day_first, future, fiscal_end)
@@ -285,10 +287,11 @@ def _relative(t: str, ref: date | None, day_first: bool, future: bool) -> DateVa
     weekday_names = "|".join(sorted(weekdays, key=len, reverse=True))
     patterns = [
         (r"(today|tonight|yesterday|tomorrow)", _deictic),
-        (r"(?:(?:earlier|later) )?(last|this|next|past|previous|coming|current|following) "
+        (r"(?:(?:earlier|later) )?(last|this|next|past|coming|current) "
          r"(?:(?:financial|fiscal|calendar) )?(week|month|year|quarter)", _unit),
         (rf"(last|this|next|early|late|mid|end of|beginning of)?[\s-]*({month_names})", _bare_month),
-        (rf"(last|this|next|past)? ?({weekday_names})", _weekday),
+        (rf"(?:(?:early|late|earlier|later) )?(last|this|next|past)? ?({weekday_names})"
+         r"(?: (?:morning|afternoon|evening|night))?", _weekday),
         (r"(?:([\w.-]+) )?(years?|months?|weeks?|days?|decades?) (?:ago|earlier)", _ago),
     ]
     for pattern, build in patterns:
@@ -305,7 +308,7 @@ def _deictic(m: re.Match, ref: date, future: bool) -> DateValue:
 
 
 def _unit(m: re.Match, ref: date, future: bool) -> DateValue:
-    step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}.get(m[1], 0)
+    step = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(m[1], 0)
     unit = m[2]
     if unit == "week":
         return week(ref + timedelta(weeks=step), True)
