@@ -32,6 +32,10 @@ class Context:
         return dates.day_first_evidence(self.text)
 
     @cached_property
+    def fiscal_end(self) -> tuple[int, int] | None:
+        return dates.fiscal_year_end(self.text)
+
+    @cached_property
     def currency(self) -> str | None:
         return money.article_currency(self.explicit_currencies, self.text)
 
@@ -169,8 +173,8 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
         value = duration.normalize_duration(span_text, before)
         return "durations", {"iso": value.iso, "value": value.value, "unit": value.unit,
                              "qualifier": value.qualifier}, value.normalized
-    future = dates.speaks_of_future(before, after)
-    value = dates.parse_date(span_text, context.reference, context.day_first, m.partner, future)
+    future = dates.tense(before, after)
+    value = dates.parse_date(span_text, context.reference, context.day_first, m.partner, future, context.fiscal_end)
     return "dates", value._asdict(), value.value
 
 

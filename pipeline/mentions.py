@@ -57,7 +57,16 @@ def trim(span: Span) -> Span | None:
         end = _before_comma(doc, start, end)
     while end > start and loose(doc[end - 1]):
         end -= 1
+    if span.id_ == "duration_unit_bare_number" and end < len(doc) and doc[end].is_alpha:
+        return None  # "2 hours 10 minutes" is another pattern's; "1 hour 30 people" counts people
+    if end > start and _comparative(doc, end):
+        return Span(doc, start, end - 1, label="DURATION", span_id=span.id_)
     return Span(doc, start, end, label=span.label_, span_id=span.id_) if end > start else None
+
+
+def _comparative(doc: Doc, end: int) -> bool:
+    """ "a month earlier than usual": a length of time compared, not a date a month back."""
+    return doc[end - 1].lower_ in ("earlier", "later") and end < len(doc) and doc[end].lower_ == "than"
 
 
 def _before_comma(doc: Doc, start: int, end: int) -> int:

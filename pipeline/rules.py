@@ -14,13 +14,20 @@ from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Token
+from spacy.util import compile_suffix_regex
 
 from pipeline import lexicons
 
 LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
 SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
-KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$")
+# One token each, never split: ISO dates and date-times (2020-06-30, 2021-04-05T09:00:00Z), numeric dates
+# (03/14/2012, 14.3.2012), fractions (1/2, 2½) and period codes (3Q18, 1H25, Q3FY24, FY2023).
+DATE_TOKEN = re.compile(
+    r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
+    r"|\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d\d)|\d{1,2}/\d{1,2}|\d*[½¼¾]"
+    r"|\d{4}-?[QH][1-4]|[1-4][QH](?:\d\d|\d{4})?|[QH][1-4](?:FY)?(?:\d\d|\d{4})?|FY-?(?:\d\d|\d{4})", re.I)
+KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$|^(?:" + DATE_TOKEN.pattern + r")$", re.I)
 
 
 if not Token.has_extension("legal_form"):  # a company's legal form, for patterns: {"_": {"legal_form": true}}
@@ -95,6 +102,18 @@ def make_contract_rules(nlp: Language, name: str, pattern_files: list[str], org_
         patterns += gazetteer_patterns(org_gazetteer)
     ruler.add_patterns(patterns)
     return ruler
+
+
+def keep_dates_whole(nlp: Language) -> None:
+    """Make the tokenizer keep a date, fraction or period code (``DATE_TOKEN``) one token, whatever its
+    hyphens, slashes and colons, so that "2020-06-30" is never read as the years 2020 and 2006."""
+    previous = nlp.tokenizer.token_match
+
+    def token_match(text: str):
+        return DATE_TOKEN.fullmatch(text) or (previous(text) if previous else None)
+    nlp.tokenizer.token_match = token_match
+    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=\d[Zz])\."]  # the full stop after "09:00:00Z."
+    nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
 @Language.component("split_amounts")

@@ -23,17 +23,29 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections import Counter
 from datetime import date, timedelta
 from functools import lru_cache
 from typing import NamedTuple
 
 from dateparser.date import DateDataParser
+from dateutil.relativedelta import relativedelta
 
 from pipeline import lexicons
 from pipeline.normalize.numbers import parse_number
 
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
             "final": 4, "last": 4}
+ORDINAL_WORDS = "|".join(ORDINALS)
+FISCAL = r"(?:fy ?|(?:fiscal|financial) (?:year )?)"
+# Quarters and halves however written: Q3 2024, 3Q18, Q3 FY24, 2013-H1, third quarter of fiscal 2023, 1988 second
+# quarter. Groups: code letter + number (either order), or ordinal + word; the year, and whether it is fiscal.
+PERIOD = re.compile(
+    rf"(?:(?P<fy1>{FISCAL})?(?P<y1>\d{{4}})[ -]?)?"
+    rf"(?:(?P<l1>[qh])(?P<n1>[1-4])|(?P<n2>[1-4])(?P<l2>[qh])|(?P<ord>{ORDINAL_WORDS}) (?P<word>quarter|half))"
+    rf"(?:(?: of)?(?: the)? ?(?P<fy2>{FISCAL})?[ -/]?(?P<y2>\d{{4}}|\d\d))?")
+DECADE = re.compile(r"(?:(?:early|mid|late) )?(?:the )?(?:(?P<full>1[5-9]\d|20\d)0s|'?(?P<short>\d)0s|"
+                    r"(?P<word>twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)")
 LEAD = re.compile(r"^(?:the|of|in|on|at|by|from|since|until|till|to|during|before|after|for|as of|"
                   r"effective|from)\s+")
 RELATIVE_WORDS = re.compile(r"\b(today|tonight|yesterday|tomorrow|last|this|next|past|previous|coming|current|"
@@ -87,6 +99,32 @@ def week(d: date, relative: bool = False) -> DateValue:
                      (monday + timedelta(days=6)).isoformat(), "week", relative)
 
 
+def half(y: int, h: int, relative: bool = False) -> DateValue:
+    return DateValue(f"{y:04d}-H{h}", date(y, 6 * h - 5, 1).isoformat(), month(y, 6 * h).end, "half", relative)
+
+
+def decade(first_year: int, relative: bool = False) -> DateValue:
+    """The ten years from ``first_year`` (1990): TIMEX3 writes them as the first three digits, 199."""
+    return DateValue(f"{first_year // 10:03d}", f"{first_year:04d}-01-01", f"{first_year + 9:04d}-12-31",
+                     "decade", relative)
+
+
+def fiscal(y: int, period: str = "", fiscal_end: tuple[int, int] | None = None) -> DateValue:
+    """Financial year ``y`` (named after the calendar year it ends in), or its quarter or half ("Q3", "H1");
+    its days only when the article says when its financial year ends (``fiscal_end``: month, day)."""
+    value = f"FY{y:04d}" + (f"-{period}" if period else "")
+    grain = {"": "fiscal_year", "Q": "quarter", "H": "half"}[period[:1]]
+    if fiscal_end is None:
+        return DateValue(value, None, None, grain, False)
+    end = date(y, *fiscal_end)
+    first = end - relativedelta(years=1) + timedelta(days=1)
+    months = {"": (0, 12), "Q": (3 * (int(period[1:] or 1) - 1), 3), "H": (6 * (int(period[1:] or 1) - 1), 6)}
+    skip, length = months[period[:1]]
+    start = first + relativedelta(months=skip)
+    return DateValue(value, start.isoformat(), (start + relativedelta(months=length, days=-1)).isoformat(),
+                     grain, False)
+
+
 NONE = DateValue(None, None, None, None, False)
 
 
@@ -95,7 +133,11 @@ def _unresolved(text: str) -> DateValue:
 
 
 def _clean(text: str) -> str:
-    t = re.sub(r"\s+", " ", text.lower().replace(",", " ")).strip(" .;:()")
+    """Lower case, no commas, brackets or leading prepositions; a hyphen after a word is a space
+    ("third-quarter", "mid-1990s"); "(4Q)" in "the fourth quarter (4Q) of 2019" restates it and goes."""
+    t = re.sub(r"\([^)]*\)", " ", text.lower().replace(",", " "))
+    t = re.sub(r"(?<=[a-z])[-\u2010\u2013] ?(?=[a-z0-9'\u2019])", " ", t).replace("\u2019", "'")
+    t = re.sub(r"\s+", " ", t).strip(" .;:()")
     while LEAD.match(t):
         t = LEAD.sub("", t, count=1)
     return t
@@ -107,33 +149,53 @@ def _safe(build, *args, **kwargs) -> DateValue | None:
         result = build(*args, **kwargs)
     except (ValueError, OverflowError):
         return None
-    return result if result is not None and MIN_YEAR <= int(result.value[:4]) <= MAX_YEAR else None
+    if result is None or result.value is None:
+        return result
+    digits = re.search(r"\d{3,4}", result.value)[0]
+    return result if MIN_YEAR <= int(digits) * (10 if len(digits) == 3 else 1) <= MAX_YEAR else None
 
 
 @lru_cache(maxsize=8192)
 def parse_date(text: str, reference: date | None, day_first: bool = True, partner: str | None = None,
-               future: bool = False) -> DateValue:
+               future: bool | None = False, fiscal_end: tuple[int, int] | None = None) -> DateValue:
     """Normalise one date mention against the article's ``reference`` date (None when unknown).
 
     ``partner`` is the other end of a range ("1957-58": "58" takes its century from "1957"). A date without
-    a year ("14 December", "March", "Q3", "Tuesday") is the latest one on or before the reference date,
-    or the first one on or after it when its sentence speaks of the ``future``."""
+    a year ("14 December", "March", "Q3", "Tuesday") is the latest one on or before the reference date, the
+    first one on or after it when its sentence speaks of the ``future``, the nearest when ``future`` is None. ``fiscal_end`` (month, day) is
+    when the article's financial years end, if it says."""
     t = _clean(text)
+    if re.match(r"(?:the )?(?:following|previous|preceding) ", t):
+        return _unresolved(t)  # "the following year": after the story's last date, not the reference date
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
-    for rule in (_absolute, _relative):
-        result = rule(t, reference, day_first, future)
-        if result is not None:
-            return result
+    result = _absolute(t, reference, day_first, future, fiscal_end)
+    if result is None:
+        result = _relative(t, reference, day_first, future)
+    if result is not None:
+        return result
     return _fallback(t, day_first)
 
 
-def _absolute(t: str, ref: date | None, day_first: bool, future: bool) -> DateValue | None:
-    """Dates that need no reference: 2014-03-31, 14.03.2012, December 2005, Q3 2012, 2011."""
+def _absolute(t: str, ref: date | None, day_first: bool, future: bool,
+              fiscal_end: tuple[int, int] | None = None) -> DateValue | None:
+    """Dates that need no reference: 2014-03-31, 14.03.2012, December 2005, Q3 2012, 2011, FY2023, the 1990s."""
     months = _months()
     month_names = "|".join(sorted(months, key=len, reverse=True))
-    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", t):
+    if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:t[\d:.]+(?:z|[+-][\d:]+)?)?", t):
         return _safe(lambda: day(date(int(m[1]), int(m[2]), int(m[3]))))
+    if m := PERIOD.fullmatch(t):
+        return _period(m, ref, future, fiscal_end)
+    if m := DECADE.fullmatch(t):
+        return _decade(m, ref)
+    if m := re.fullmatch(rf"{FISCAL}-?(\d{{4}}|\d\d)", t):
+        return _safe(fiscal, _full_year(m[1]), "", fiscal_end)
+    if re.fullmatch(rf"{FISCAL}-?(\d{{4}}|\d\d) ?[-/] ?(\d{{4}}|\d\d)", t):
+        return NONE  # a financial year written across two years ("FY2023-24"): no grain says which
+    if m := re.fullmatch(rf"(?:(?:fiscal|financial) )?year to (?:(\d{{1,2}}) )?({month_names})\.? "
+                         rf"(?:(\d{{1,2}}) )?{YEAR}", t):
+        last = int(m[1] or m[3] or calendar.monthrange(int(m[4]), months[m[2]])[1])
+        return _safe(fiscal, int(m[4]), "", (months[m[2]], last))
     if m := re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})", t):
         a, b, y = int(m[1]), int(m[2]), int(m[3])
         y += 2000 if y < 50 else (1900 if y < 100 else 0)
@@ -141,36 +203,67 @@ def _absolute(t: str, ref: date | None, day_first: bool, future: bool) -> DateVa
         return _safe(lambda: day(date(y, mo, d)))
     if m := re.fullmatch(rf"(?:(?:early|mid|late|end|start|beginning|middle|the end|the start)[\s-]*(?:of )?)?{YEAR}", t):
         return year(int(m[1]))
-    if m := re.fullmatch(rf"(?:q([1-4])|(?!last quarter$)([a-z0-9]+) quarter)(?: of)?(?: (?:fy)?{YEAR})?", t) or \
-            re.fullmatch(rf"{YEAR} q([1-4])", t):
-        return _quarter(m, ref, future)
     if m := re.fullmatch(rf"({month_names})\.? (?:of )?{YEAR}", t):
         return month(int(m[2]), months[m[1]])
     if m := re.fullmatch(rf"(?:[a-z]+ )?(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({month_names})\.?(?: {YEAR})?", t) or \
-            re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: {YEAR})?", t):
+            re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: (?:of )?{YEAR})?", t):
         return _day_month(m, months, ref, future)
     return None
 
 
 def _year_of(ref: date, first: tuple[int, int], last: tuple[int, int], future: bool) -> int:
-    """The year of a (month, day) period given without one: the latest that began on or before ``ref``,
-    or, for the ``future``, the first that ends on or after it."""
+    """The year of a (month, day) period given without one: the latest that began on or before ``ref``, for
+    the ``future`` the first that ends on or after it, and when the tense is unknown (None) the nearest."""
     today = (ref.month, ref.day)
     if future:
         return ref.year if last >= today else ref.year + 1
-    return ref.year if first <= today else ref.year - 1
+    if future is False:
+        return ref.year if first <= today else ref.year - 1
+
+    def distance(y: int) -> int:
+        start = date(y, *first)
+        end = date(y, last[0], min(last[1], calendar.monthrange(y, last[0])[1]))
+        return max((start - ref).days, (ref - end).days, 0)
+    return min((ref.year - 1, ref.year, ref.year + 1), key=lambda y: (distance(y), y))
 
 
-def _quarter(m: re.Match, ref: date | None, future: bool) -> DateValue | None:
-    groups = [g for g in m.groups() if g]
-    y = next((int(g) for g in groups if re.fullmatch(YEAR, g)), None)
-    q = next((int(g) if g.isdigit() else ORDINALS.get(g) for g in groups if not re.fullmatch(YEAR, g)), None)
-    if q is None or not 1 <= q <= 4:
-        return None
-    if y is None:
-        return quarter(_year_of(ref, (3 * q - 2, 1), (3 * q, 31), future), q, True) if ref \
-            else NONE._replace(relative=True)
-    return quarter(y, q)
+def _full_year(digits: str) -> int:
+    """ "2018" -> 2018; two digits are 2000-2049 or 1950-1999 ("18" -> 2018, "89" -> 1989)."""
+    y = int(digits)
+    return y if len(digits) == 4 else y + (2000 if y < 50 else 1900)
+
+
+def _period(m: re.Match, ref: date | None, future: bool, fiscal_end: tuple[int, int] | None) -> DateValue | None:
+    """A quarter or half: 2024-Q3, 2025-H1, FY2023-Q3; without a year, the latest one begun by ``ref``."""
+    letter = (m["l1"] or m["l2"] or m["word"][0]).upper()
+    n = int(m["n1"] or m["n2"] or ORDINALS[m["ord"]])
+    if letter == "H":
+        n = 2 if m["ord"] in ("last", "final") else n
+        if n > 2:
+            return None
+    digits = m["y1"] or m["y2"]
+    if digits is None:
+        if m["ord"] in ("last", "final"):
+            return None  # "the last quarter": the one before this, see ``_relative``
+        if ref is None:
+            return NONE._replace(relative=True)
+        months = 3 if letter == "Q" else 6
+        y = _year_of(ref, (months * (n - 1) + 1, 1), (months * n, 31), future)
+        return (quarter if letter == "Q" else half)(y, n, True)
+    y = _full_year(digits)
+    if m["fy1"] or m["fy2"]:
+        return _safe(fiscal, y, f"{letter}{n}", fiscal_end)
+    return _safe(quarter if letter == "Q" else half, y, n)
+
+
+def _decade(m: re.Match, ref: date | None) -> DateValue:
+    """ "the 1990s" -> 199; "the '80s" and "the eighties" in the latest century whose decade has begun."""
+    if m["full"]:
+        return decade(int(m["full"]) * 10)
+    tens = int(m["short"]) if m["short"] else int(lexicons.mapping("numbers")[m["word"] + "y"]) // 10
+    now = ref.year if ref else 1999
+    first = (now // 100) * 100 + tens * 10
+    return decade(first if first <= now else first - 100)
 
 
 def _day_month(m: re.Match, months: dict[str, int], ref: date | None, future: bool) -> DateValue | None:
@@ -194,11 +287,12 @@ def _relative(t: str, ref: date | None, day_first: bool, future: bool) -> DateVa
     weekday_names = "|".join(sorted(weekdays, key=len, reverse=True))
     patterns = [
         (r"(today|tonight|yesterday|tomorrow)", _deictic),
-        (r"(?:(?:earlier|later) )?(last|this|next|past|previous|coming|current|following) "
+        (r"(?:(?:earlier|later) )?(last|this|next|past|coming|current) "
          r"(?:(?:financial|fiscal|calendar) )?(week|month|year|quarter)", _unit),
         (rf"(last|this|next|early|late|mid|end of|beginning of)?[\s-]*({month_names})", _bare_month),
-        (rf"(last|this|next|past)? ?({weekday_names})", _weekday),
-        (r"([\w.-]+) (years?|months?|weeks?|days?|decades?) (?:ago|earlier)", _ago),
+        (rf"(?:(?:early|late|earlier|later) )?(last|this|next|past)? ?({weekday_names})"
+         r"(?: (?:morning|afternoon|evening|night))?", _weekday),
+        (r"(?:([\w.-]+) )?(years?|months?|weeks?|days?|decades?) (?:ago|earlier)", _ago),
     ]
     for pattern, build in patterns:
         if m := re.fullmatch(pattern, t):
@@ -214,7 +308,7 @@ def _deictic(m: re.Match, ref: date, future: bool) -> DateValue:
 
 
 def _unit(m: re.Match, ref: date, future: bool) -> DateValue:
-    step = {"last": -1, "past": -1, "previous": -1, "next": 1, "coming": 1, "following": 1}.get(m[1], 0)
+    step = {"last": -1, "past": -1, "next": 1, "coming": 1}.get(m[1], 0)
     unit = m[2]
     if unit == "week":
         return week(ref + timedelta(weeks=step), True)
@@ -253,7 +347,8 @@ def _weekday(m: re.Match, ref: date, future: bool) -> DateValue:
 
 
 def _ago(m: re.Match, ref: date, future: bool) -> DateValue | None:
-    n = parse_number(m[1])
+    """ "3 years ago", "a year earlier", "year-ago" (one)."""
+    n = parse_number(m[1]) if m[1] else 1
     if n is None or not float(n).is_integer():
         return None
     n, unit = int(n), m[2].rstrip("s")
@@ -289,17 +384,46 @@ def _fallback(t: str, day_first: bool) -> DateValue:
     return _safe(day, data.date_obj.date()) or _unresolved(t)
 
 
-FUTURE = re.compile(r"\b(?:will|shall|won't|'ll|due to|expected to|plans? to|planned|scheduled|set to|"
+FUTURE = re.compile(r"\b(?:will|shall|won't|'ll|due|expected|plans? to|planned|scheduled|set to|"
                     r"going to|is to|are to|intends? to|aims? to)\b", re.I)
 FUTURE_BEFORE = re.compile(r"\b(?:from|until|till|by|starting|beginning|effective|before|next)\s+(?:the\s+)?$", re.I)
+
+
+PAST_BEFORE = re.compile(r"\b(?:since|ago)\s+(?:the\s+)?$", re.I)
+REGULAR_PAST = re.compile(r"\b[a-z]+[^e\s]ed\b")
+
+
+def _clause(before: str, after: str) -> str:
+    return re.split(r"[.;:!?]\s|,\s+(?:and|but|which|who|while)\b", before)[-1] + " " + \
+        re.split(r"[.;:!?]\s", after)[0][:25]
 
 
 def speaks_of_future(before: str, after: str) -> bool:
     """Whether the words around a date look ahead ("will run from 1 April", "from March, BT will ..."):
     a future tense within its clause, or "from"/"until"/"by" just before it."""
-    clause = re.split(r"[.;:!?]\s|,\s+(?:and|but|which|who|while)\b", before)[-1] + " " + \
-        re.split(r"[.;:!?]\s", after)[0][:25]
-    return bool(FUTURE.search(clause) or FUTURE_BEFORE.search(before[-25:]))
+    return bool(FUTURE.search(_clause(before, after)) or FUTURE_BEFORE.search(before[-25:]))
+
+
+def tense(before: str, after: str) -> bool | None:
+    """True when a date's clause looks ahead, False when it is told in the past ("arrested in August"),
+    None when it says neither: a future tense, then "until"/"by" just before it ("from" only with no past verb
+    near), then "since" or a past verb near it.
+
+    >>> tense("State police arrested both men in ", " on charges."), tense("payable ", " to holders.")
+    (False, None)
+    """
+    clause = _clause(before, after)
+    if FUTURE.search(clause):
+        return True
+    if FUTURE_BEFORE.search(before[-25:]):
+        return not before[-25:].rstrip().lower().endswith("from") or not _past(_clause(before[-40:], after))
+    return False if PAST_BEFORE.search(before[-25:]) or _past(_clause(before[-40:], after)) else None
+
+
+def _past(clause: str) -> bool:
+    """Whether a past-tense verb stands in ``clause``: a regular one (-ed) or one of ``past_verbs``."""
+    words = lexicons.lowered("past_verbs")
+    return bool(REGULAR_PAST.search(clause)) or any(w in words for w in re.findall(r"[a-z]+", clause))
 
 
 def day_first_evidence(text: str) -> bool:
@@ -326,27 +450,62 @@ def day_first_evidence(text: str) -> bool:
     return british >= american
 
 
+def fiscal_year_end(text: str) -> tuple[int, int] | None:
+    """(month, day) on which the article says its financial year ends ("fiscal year ending June 30",
+    "financial year to 31 March"), or None.
+
+    >>> fiscal_year_end("Its fiscal year ends on June 30."), fiscal_year_end("Sales rose in 2019.")
+    ((6, 30), None)
+    """
+    months = _months()
+    names = "|".join(sorted(months, key=len, reverse=True))
+    m = re.search(rf"\b(?:fiscal|financial) year (?:that )?(?:ends?|ending|ended|runs? to|to|closes)(?: on)? "
+                  rf"(?:(\d{{1,2}}) )?({names})\b\.?(?: (\d{{1,2}})\b)?", text, re.I)
+    if not m:
+        return None
+    mo = months[m[2].lower()]
+    return mo, int(m[1] or m[3] or calendar.monthrange(2001, mo)[1])
+
+
 DATELINE_LABEL = re.compile(r"^\s*(?:published|posted|updated|last updated|first published|date|dated|issued|"
                             r"released)\b[\s:]*", re.I)
 
 
+# What may follow a dateline's date before its dash: a wire service ("/PRNewswire/", "(Reuters)", "(GLOBE NEWSWIRE)").
+WIRE_TAG = r"\s*(?:/[^/\n]{1,40}/|\([^)\n]{1,40}\))?\s*"
+
+
 def find_dateline(text: str) -> date | None:
-    """The publication date from a dateline near an article's top ("Published: 12 May 2011"), or None."""
+    """The publication date from a dateline near an article's top ("Published: 12 May 2011", "AUSTIN, Texas,
+    May 4, 2016 /PRNewswire/ --", "Jan 5 (Reuters) -"), or None ("LONDON (Reuters) -" has no date).
+
+    A wire dateline without a year ("Jan 5 (Reuters) -") takes the year the article names most often."""
     day_first = day_first_evidence(text[:5000])
     months = "|".join(sorted((m for m in _months()), key=len, reverse=True))
     candidate = re.compile(
         rf"\b(\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{months})\.?,? \d{{4}}|(?:{months})\.? \d{{1,2}}(?:st|nd|rd|th)?,? "
         rf"\d{{4}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b", re.I)
+    yearless = re.compile(rf"^[^\n]{{0,60}}?\b((?:{months})\.? \d{{1,2}}|\d{{1,2}} (?:{months}))\b"
+                          rf"{WIRE_TAG}(?:--|[-–—_])", re.I)
     lines = [line for line in text[:1500].splitlines() if line.strip()][:6]
     for line in lines:
         labelled = DATELINE_LABEL.match(line)
         match = candidate.search(line)
         if not match:
+            if (wire := yearless.match(line)) and (year_named := _year_named_most(text[:5000])):
+                value = parse_date(f"{wire[1]} {year_named}", None, day_first)
+                return date.fromisoformat(value.value) if value.grain == "day" else None
             continue
         short = len(line.strip()) <= 80
-        lead = match.start() <= 40 and re.match(r"\s*(?:[-–—:|]|$)", line[match.end():])
+        lead = match.start() <= 60 and re.match(rf"{WIRE_TAG}(?:--|[-–—:|_]|$)", line[match.end():])
         if labelled or short or lead:
             value = parse_date(match.group(0), None, day_first)
             if value.grain == "day":
                 return date.fromisoformat(value.value)
     return None
+
+
+def _year_named_most(text: str) -> int | None:
+    """The year an article names most often (the latest on a tie), or None."""
+    years = Counter(int(y) for y in re.findall(rf"\b{YEAR}\b", text))
+    return max(years, key=lambda y: (years[y], y)) if years else None

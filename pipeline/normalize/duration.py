@@ -14,6 +14,10 @@
 ('PT90M', 90.0, 'minute')
 >>> parse_duration("a year and a half")
 ('P1Y6M', 1.5, 'year')
+>>> parse_duration("2 1/2 years"), parse_duration("one and three quarter hours")
+(('P2Y6M', 2.5, 'year'), ('PT1H45M', 1.75, 'hour'))
+>>> parse_duration("1 hour and fifteen")
+('PT1H15M', 1.25, 'hour')
 >>> parse_duration("several years")
 (None, None, 'year')
 """
@@ -51,7 +55,7 @@ def _amounts(text: str) -> tuple[dict[str, float], bool]:
     units = lexicons.table("duration_units")
     amounts: dict[str, float] = {}
     vague, buffer, last = False, [], None
-    for word in re.findall(r"[\w.]+", text.lower()):
+    for word in re.findall(r"[\w./½¼¾]+", text.lower()):
         if word in units:
             unit, factor = units[word]
             number = _count(buffer, plural=word.endswith("s"))
@@ -61,8 +65,13 @@ def _amounts(text: str) -> tuple[dict[str, float], bool]:
         elif word == "half" and last and buffer in ([], ["a"]):
             amounts[last] += 0.5
             buffer = []
-        elif word not in ("and", "long", "lasting"):
+        elif word in ("a", "an") and buffer and re.fullmatch(r"halfs?|halves|quarters?|thirds?", buffer[-1]):
+            continue  # "three quarters of an hour"
+        elif word not in ("long", "lasting", "of") and (word != "and" or buffer):
             buffer.append(word)
+    smaller = {"hour": "minute", "minute": "second"}.get(last)
+    if smaller and buffer and (number := parse_number(" ".join(w for w in buffer if w != "and"))):
+        amounts[smaller] = amounts.get(smaller, 0.0) + number  # "1 hour thirty", "2 minutes 30"
     return amounts, vague
 
 
@@ -78,7 +87,8 @@ def _count(words: list[str], plural: bool) -> float | None:
 def _carry(amounts: dict[str, float]) -> dict[str, float]:
     """Move whole fractions down a unit: 4.5 years -> 4 years 6 months; 1.5 hours -> 1 hour 30 minutes."""
     out = dict(amounts)
-    for big, small, ratio in (("year", "month", 12), ("hour", "minute", 60), ("minute", "second", 60)):
+    for big, small, ratio in (("year", "month", 12), ("day", "hour", 24), ("hour", "minute", 60),
+                              ("minute", "second", 60)):
         whole = int(out.get(big, 0))
         fraction = round((out.get(big, 0) - whole) * ratio, 6)
         if big in out and fraction and fraction.is_integer():

@@ -12,6 +12,8 @@
 0.5
 >>> parse_number("many") is None
 True
+>>> parse_number("2 1/2"), parse_number("5 and a half"), parse_number("one and three quarters"), parse_number("2½")
+(2.5, 5.5, 1.75, 2.5)
 """
 from __future__ import annotations
 
@@ -23,6 +25,10 @@ from price_parser.parser import parse_number as _price_number
 from pipeline import lexicons
 
 DIGITS = re.compile(r"^\d[\d,.\u202f\u00a0 ]*$")
+VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
+# a whole number and a fraction: "2 1/2", "2½", "5 and a half", "one and three quarters"
+MIXED = re.compile(r"(?:(?P<whole>.+?)(?:\s+and\s+|\s+|(?=[½¼¾])))?(?P<fraction>\d+/\d+|[½¼¾]|"
+                   r"(?:(?:a|an|one|\w+)\s+)?(?:half|halves|quarters?|thirds?))")
 
 
 @lru_cache(maxsize=4096)
@@ -33,7 +39,27 @@ def parse_number(text: str) -> float | None:
         return None
     if DIGITS.match(text):
         return _digits(text)
+    if (fraction := _fraction(text)) is not None:
+        return fraction
+    if (m := MIXED.fullmatch(text)) and (fraction := _fraction(m["fraction"])) is not None:
+        whole = parse_number(m["whole"]) if m["whole"] else 0.0
+        return None if whole is None else whole + fraction
     return _words(text)
+
+
+def _fraction(text: str) -> float | None:
+    """ "1/2", "½", "a half", "three quarters", "two thirds" -> float; None for anything else."""
+    if m := re.fullmatch(r"(\d+)/(\d+)", text):
+        top, bottom = int(m[1]), int(m[2])
+        return top / bottom if 0 < top < bottom else None
+    if text in VULGAR:
+        return VULGAR[text]
+    m = re.fullmatch(r"(?:(.+?)\s+)?(half|halves|quarters?|thirds?)", text)
+    if m is None or (m[1] and re.search(r"\band\b", m[1])):
+        return None
+    size = {"half": 1 / 2, "quarter": 1 / 4, "third": 1 / 3}[m[2].rstrip("s").replace("halve", "half")]
+    n = parse_number(m[1]) if m[1] not in (None, "a", "an") else 1.0
+    return None if n is None or n >= 1 / size else n * size
 
 
 def _digits(text: str) -> float | None:
