@@ -25,15 +25,21 @@ class Context:
     """What one article tells us about reading its values (each worked out once, when first needed)."""
     text: str
     reference: date | None
-    explicit_currencies: list[str | None]
+    money_spans: list[str]
 
     @cached_property
     def day_first(self) -> bool:
         return dates.day_first_evidence(self.text)
 
     @cached_property
+    def currency_evidence(self) -> money.Evidence:
+        return money.article_evidence(self.text, self.money_spans)
+
+    @cached_property
     def currency(self) -> str | None:
-        return money.article_currency(self.explicit_currencies, self.text)
+        forms = (money.currency_form(span) for span in self.money_spans)
+        explicit = [money.resolve(f, self.currency_evidence) for f in forms if f]
+        return money.article_currency(explicit, self.text)
 
 
 def pieces(text: str, limit: int) -> list[tuple[int, str]]:
@@ -116,8 +122,7 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     """The mentions table, one typed table per label and the organisation summary, for one article."""
     text = article.text
     found = propagate_orgs(text, split_conjoined(text, found), sentences)
-    explicit = [money.currency_in(text[m.start:m.end]) for m in found if m.label == "MONEY"]
-    context = Context(text, reference, explicit)
+    context = Context(text, reference, [text[m.start:m.end] for m in found if m.label == "MONEY"])
     org_mentions = [m for m in found if m.label == "ORG"]
     resolved = dict(zip(map(id, org_mentions), orgs.resolve(text, [_org_span(m) for m in org_mentions])))
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
@@ -152,7 +157,8 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
     """(table, normalised columns, normalised string) of one value mention."""
     if m.label == "MONEY":
         needs_default = money.parse_money(span_text, m.partner)[1] is None
-        value = money.normalize_money(span_text, before, m.partner, context.currency if needs_default else None)
+        value = money.normalize_money(span_text, before, m.partner, context.currency if needs_default else None,
+                                      context.currency_evidence)
         return "money", {"amount": value.amount, "currency": value.currency,
                          "currency_inferred": value.currency_inferred, "qualifier": value.qualifier}, value.normalized
     if m.label == "PERCENT":
