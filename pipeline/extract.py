@@ -133,6 +133,7 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
         tables[table].append({**key, "text": span_text, **values})
         tables["mentions"].append({**key, "label": m.label, "text": span_text, "start": m.start, "end": m.end,
                                    "sentence": m.sentence, "source": m.source, "normalized": normalized})
+    mark_restated(text, tables["money"], tables["mentions"])
     tables["organisation_summary"] = summary(article.article_id, tables["mentions"])
     return tables
 
@@ -171,6 +172,26 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
     future = dates.speaks_of_future(before, after)
     value = dates.parse_date(span_text, context.reference, context.day_first, m.partner, future)
     return "dates", value._asdict(), value.value
+
+
+RESTATED = re.compile(r"\s*[(\[]\s*(?:(?:about|around|roughly|some|approximately|approx\.|nearly|or|c\.)\s+)?$")
+RESTATED_AGAIN = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "£2m ($2.6m; €2.3m)"
+
+
+def mark_restated(text: str, money_rows: list[dict], mentions: list[dict]) -> None:
+    """Set ``restates``: an amount in brackets right after another amount in another currency ("€300 million
+    ($340 million)", "£2m ($2.6m; €2.3m)") is that amount stated again, and names its ``mention_id``."""
+    where = {row["mention_id"]: (row["start"], row["end"]) for row in mentions if row["label"] == "MONEY"}
+    previous = None
+    for row in money_rows:
+        start, end = where[row["mention_id"]]
+        row["restates"] = None
+        gap = text[where[previous["mention_id"]][1]:start] if previous else ""
+        if previous and previous["currency"] != row["currency"] \
+                and (RESTATED.fullmatch(gap) or previous["restates"] is not None and RESTATED_AGAIN.fullmatch(gap)) \
+                and re.match(r"\s*[)\],;]", text[end:end + 3]):
+            row["restates"] = previous["restates"] if previous["restates"] is not None else previous["mention_id"]
+        previous = row
 
 
 def _org_span(m: Mention) -> tuple[int, int, bool]:
