@@ -53,8 +53,23 @@ def _name_forms(code: str) -> set[str]:
 
 @lru_cache(maxsize=1)
 def names() -> dict[str, str]:
-    """{English currency name in lower case: ISO code}, singular and plural ("swiss francs": "CHF")."""
-    return {form: code for code in _tender() for form in _name_forms(code)}
+    """{English currency name in lower case: ISO code}, singular and plural ("swiss francs": "CHF"), and the
+    endings of two words or more that name one currency in use ("convertible marks")."""
+    full = {form: code for code in _tender() for form in _name_forms(code)}
+    endings = {ending: codes for ending, codes in _endings().items() if len(codes) == 1 and " " in ending}
+    return {**{ending: next(iter(codes)) for ending, codes in endings.items()}, **full}
+
+
+@lru_cache(maxsize=1)
+def _endings() -> dict[str, set[str]]:
+    """{the unit word or a shorter ending of a current currency's name: the currencies it ends}."""
+    out: dict[str, set[str]] = {}
+    for code, current in _tender().items():
+        for form in _name_forms(code) if current else ():
+            words = form.split()
+            for i in range(1, len(words)):
+                out.setdefault(" ".join(words[i:]), set()).add(code)
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -80,12 +95,7 @@ def families() -> dict[str, frozenset[str]]:
     """{form: the currencies in use it may stand for}: the unit word and every shorter ending of a name
     ("francs", "cfa francs"), and a symbol CLDR gives to several ("$", "£", "kr"), which stands for every
     currency named like those ("$": every dollar)."""
-    out: dict[str, set[str]] = {}
-    for code, current in _tender().items():
-        for form in _name_forms(code) if current else ():
-            words = form.split()
-            for i in range(1, len(words)):
-                out.setdefault(" ".join(words[i:]), set()).add(code)
+    out = {ending: set(codes) for ending, codes in _endings().items()}
     units = {code: {f.split()[-1] for f in _name_forms(code)} for code in _tender()}
     for symbol, codes in ((s, c) for s, c in _all_symbols().items() if len(c) > 1):
         named = {unit for code in codes for unit in units[code]}

@@ -29,7 +29,7 @@ from pipeline import cldr, lexicons
 from pipeline.normalize.numbers import parse_number
 from pipeline.normalize.qualifiers import qualifier_before
 
-NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+NUMBER = re.compile(r"\d+ \d+/\d+|\d+/\d+|\d[\d,.]*\d|\d")  # "2 1/2", "1/2", "1,200.5", "7"
 
 
 @dataclass(frozen=True)
@@ -51,18 +51,21 @@ class Money:
 def _currencies() -> dict[str, str]:
     """{form: ISO code}: symbols and words in lower case, ISO codes as written (capitals)."""
     codes = {k.upper(): v for k, v in lexicons.mapping("currency_codes").items()}
-    return {**lexicons.mapping("currencies"), **codes}
+    letters = {k.upper(): v for k, v in lexicons.mapping("currency_letters").items()}
+    return {**lexicons.mapping("currencies"), **codes, **letters}
 
 
 @lru_cache(maxsize=1)
 def _currency_pattern() -> re.Pattern:
-    """Symbols and words in any case, ISO codes in capitals; the longest form wins."""
+    """Symbols and words in any case, ISO codes in capitals, one-letter symbols in capitals before a number;
+    the longest form wins."""
     words = sorted(lexicons.mapping("currencies"), key=len, reverse=True)
     codes = sorted(k.upper() for k in lexicons.mapping("currency_codes"))
+    letters = "|".join(rf"(?<![A-Za-z]){k.upper()}(?= ?\d)" for k in lexicons.mapping("currency_letters"))
 
     def alt(form: str) -> str:
         return rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])" if form[0].isalpha() else re.escape(form)
-    return re.compile("(?i:" + "|".join(map(alt, words)) + ")|" + "|".join(map(alt, codes)))
+    return re.compile("(?i:" + "|".join(map(alt, words)) + ")|" + "|".join(map(alt, codes)) + "|" + letters)
 
 
 @lru_cache(maxsize=1)
@@ -153,16 +156,19 @@ def _cue_pattern() -> re.Pattern:
 
 
 def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
-    """(number, scale, text after them) of the first number in ``text``."""
-    match = NUMBER.search(text) or _number_words().search(text)
-    if not match:
+    """(number, scale, text after them) of the first number in ``text``, in digits or words; scales multiply
+    ("1.5 lakh crore" is 1.5e12)."""
+    digits, words = NUMBER.search(text), _number_words().search(text)
+    if not (digits or words):
         return None, None, ""
+    in_words = words and (not digits or words.end() < digits.start() and text[words.end():digits.start()].strip())
+    match = words if in_words else digits  # "twenty dollars 43 cents", but "a 400 million" is 400 million
     number = parse_number(match.group(0))
-    rest = text[match.end():]
-    scale_match = _scale_pattern().match(rest)
-    if scale_match:
-        return number, float(lexicons.mapping("scales")[scale_match.group(1).lower()]), rest[scale_match.end():]
-    return number, None, rest
+    rest, scale = text[match.end():], None
+    while scale_match := _scale_pattern().match(rest):
+        scale = (scale or 1.0) * float(lexicons.mapping("scales")[scale_match.group(1).lower()])
+        rest = rest[scale_match.end():]
+    return number, scale, rest
 
 
 @lru_cache(maxsize=8192)
@@ -187,8 +193,19 @@ def _parse(text: str, partner: str | None) -> tuple[float | None, str | None, st
         other_number, other_scale, _ = _number_and_scale(partner)
         if scale is None and other_scale and other_number is not None and number <= other_number:
             scale = other_scale
+        scale = scale or _shared_thousands(number, partner, other_number)
         form = form or currency_form(partner)
     return _times(number, scale or 1.0) + _cents(text), _code(form) if form else None, form
+
+
+def _shared_thousands(number: float, partner: str, other: float | None) -> float | None:
+    """ "$50-100,000": the left end of a range shares the right end's groups of zeros when it is small
+    beside it (50 and 100,000 are 50,000 and 100,000; 950 and 1,500 stay)."""
+    zeros = re.search(r"\d((?:,000)+)\b", partner)
+    if not zeros or other is None or number >= 1000:
+        return None
+    scale = 1000.0 ** zeros.group(1).count(",")
+    return scale if number * scale < other < number * scale * 10 else None
 
 
 def _times(number: float, scale: float) -> float:

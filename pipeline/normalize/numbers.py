@@ -10,6 +10,8 @@
 1200.5
 >>> parse_number("half a")
 0.5
+>>> parse_number("2 1/2"), parse_number("3/4")
+(2.5, 0.75)
 >>> parse_number("many") is None
 True
 """
@@ -23,6 +25,7 @@ from price_parser.parser import parse_number as _price_number
 from pipeline import lexicons
 
 DIGITS = re.compile(r"^\d[\d,.\u202f\u00a0 ]*$")
+FRACTION = re.compile(r"(?:(\d+)\s+)?(\d+)/(\d+)")  # "2 1/2", "3/4"
 
 
 @lru_cache(maxsize=4096)
@@ -31,6 +34,10 @@ def parse_number(text: str) -> float | None:
     text = text.strip().lower()
     if not text:
         return None
+    fraction = FRACTION.fullmatch(text)
+    if fraction:
+        whole, numerator, denominator = fraction.groups()
+        return float(whole or 0) + int(numerator) / int(denominator) if int(denominator) else None
     if DIGITS.match(text):
         return _digits(text)
     return _words(text)
