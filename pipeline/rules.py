@@ -13,7 +13,7 @@ from pathlib import Path
 from spacy.language import Language
 from spacy.pipeline import SpanRuler
 from spacy.schemas import validate_token_pattern
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
 from pipeline import lexicons
 
@@ -21,6 +21,12 @@ LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
 SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$")
+
+
+# Token attributes patterns may test, as {"_": {"opens_clause": true}}: the token starts its sentence or follows
+# punctuation; it ends its sentence or comes before punctuation.
+Token.set_extension("opens_clause", getter=lambda t: t.is_sent_start or t.i == 0 or t.nbor(-1).is_punct, force=True)
+Token.set_extension("ends_clause", getter=lambda t: t.i == len(t.doc) - 1 or t.nbor(1).is_punct, force=True)
 
 
 class RuleError(ValueError):

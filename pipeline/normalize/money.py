@@ -165,6 +165,10 @@ def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
     match = words if in_words else digits  # "twenty dollars 43 cents", but "a 400 million" is 400 million
     number = parse_number(match.group(0))
     rest, scale = text[match.end():], None
+    code_first = re.match(r"\s*[A-Z]{3}(?=\s)", rest)  # "75 USD million"
+    if code_first and code_first.group(0).strip() in lexicons.words("currency_codes") \
+            and _scale_pattern().match(rest[code_first.end():]):
+        rest = rest[code_first.end():]
     while scale_match := _scale_pattern().match(rest):
         scale = (scale or 1.0) * float(lexicons.mapping("scales")[scale_match.group(1).lower()])
         rest = rest[scale_match.end():]
