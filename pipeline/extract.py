@@ -158,8 +158,8 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
     """(table, normalised columns, normalised string) of one value mention."""
     if m.label == "MONEY":
         needs_default = money.parse_money(span_text, m.partner)[1] is None
-        value = money.normalize_money(span_text, before, m.partner, context.currency if needs_default else None,
-                                      context.currency_evidence)
+        default = context.currency if needs_default else None
+        value = money.normalize_money(span_text, before, m.partner, default, context.currency_evidence)
         return "money", {"amount": value.amount, "currency": value.currency,
                          "currency_inferred": value.currency_inferred, "qualifier": value.qualifier}, value.normalized
     if m.label == "PERCENT":
@@ -174,7 +174,9 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
     return "dates", value._asdict(), value.value
 
 
-RESTATED = re.compile(r"\s*[(\[]\s*(?:(?:about|around|roughly|some|approximately|approx\.|nearly|or|c\.)\s+)?$")
+RESTATED = re.compile(
+    r"\s*[(\[]\s*(?:(?:about|around|roughly|some|approximately|approx\.|nearly|or|c\.)\s+)?$",
+    re.I)  # "€300m (about $340m"
 RESTATED_AGAIN = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "£2m ($2.6m; €2.3m)"
 
 
@@ -188,9 +190,11 @@ def mark_restated(text: str, money_rows: list[dict], mentions: list[dict]) -> No
         row["restates"] = None
         gap = text[where[previous["mention_id"]][1]:start] if previous else ""
         if previous and previous["currency"] != row["currency"] \
-                and (RESTATED.fullmatch(gap) or previous["restates"] is not None and RESTATED_AGAIN.fullmatch(gap)) \
+                and (RESTATED.fullmatch(gap)
+                     or previous["restates"] is not None and RESTATED_AGAIN.fullmatch(gap)) \
                 and re.match(r"\s*[)\],;]", text[end:end + 3]):
-            row["restates"] = previous["restates"] if previous["restates"] is not None else previous["mention_id"]
+            first = previous["restates"]
+            row["restates"] = first if first is not None else previous["mention_id"]
         previous = row
 
 

@@ -23,9 +23,10 @@ SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$")
 
 
-# Token attributes patterns may test, as {"_": {"opens_clause": true}}: the token starts its sentence or follows
-# punctuation; it ends its sentence or comes before punctuation.
-Token.set_extension("opens_clause", getter=lambda t: t.is_sent_start or t.i == 0 or t.nbor(-1).is_punct, force=True)
+# Token attributes patterns may test, as {"_": {"opens_clause": true}}: the token starts its sentence or
+# follows punctuation; it ends its sentence or comes before punctuation.
+Token.set_extension("opens_clause", getter=lambda t: t.i == 0 or t.is_sent_start or t.nbor(-1).is_punct,
+                    force=True)
 Token.set_extension("ends_clause", getter=lambda t: t.i == len(t.doc) - 1 or t.nbor(1).is_punct, force=True)
 
 
@@ -126,7 +127,8 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):
         return [text[:-1], "."]
     code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d.*)", text)
-    if code and (any(code.group(1).lower() in lexicons.mapping(name) for name in ("currencies", "currency_codes"))
+    forms = ("currencies", "currency_codes")
+    if code and (any(code.group(1).lower() in lexicons.mapping(name) for name in forms)
                  or code.group(1) in lexicons.words("currency_letters")):
         rest = amount_parts(code.group(2))
         return [code.group(1), *rest] if len(rest) > 1 or KEEP_WHOLE.match(code.group(2)) else [text]

@@ -145,7 +145,8 @@ def article_evidence(text: str, money_spans: list[str]) -> Evidence:
 def _cue_currencies() -> dict[str, str]:
     """{place or adjective as written: currency}: CLDR's country names and currency adjectives, and the
     cities, bodies and markets of ``country_currency``."""
-    hand = {form: lexicons.mapping("country_currency")[form.lower()] for form in lexicons.words("country_currency")}
+    codes = lexicons.mapping("country_currency")
+    hand = {form: codes[form.lower()] for form in lexicons.words("country_currency")}
     return {**cldr.cues(), **hand}
 
 
@@ -161,7 +162,8 @@ def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
     digits, words = NUMBER.search(text), _number_words().search(text)
     if not (digits or words):
         return None, None, ""
-    in_words = words and (not digits or words.end() < digits.start() and text[words.end():digits.start()].strip())
+    in_words = words and (not digits or words.end() < digits.start()
+                          and re.search(r"[^\W\d_]", text[words.end():digits.start()]))
     match = words if in_words else digits  # "twenty dollars 43 cents", but "a 400 million" is 400 million
     number = parse_number(match.group(0))
     rest, scale = text[match.end():], None
