@@ -25,7 +25,7 @@ class Context:
     """What one article tells us about reading its values (each worked out once, when first needed)."""
     text: str
     reference: date | None
-    explicit_currencies: list[str | None]
+    money_spans: list[str]
 
     @cached_property
     def day_first(self) -> bool:
@@ -36,8 +36,14 @@ class Context:
         return dates.fiscal_year_end(self.text)
 
     @cached_property
+    def currency_evidence(self) -> money.Evidence:
+        return money.article_evidence(self.text, self.money_spans)
+
+    @cached_property
     def currency(self) -> str | None:
-        return money.article_currency(self.explicit_currencies, self.text)
+        forms = (money.currency_form(span) for span in self.money_spans)
+        explicit = [money.resolve(f, self.currency_evidence) for f in forms if f]
+        return money.article_currency(explicit, self.text)
 
 
 def pieces(text: str, limit: int) -> list[tuple[int, str]]:
@@ -130,8 +136,7 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
     """The mentions table, one typed table per label and the organisation summary, for one article."""
     text = article.text
     stage = organisations.resolve_article(text, found, sentences)
-    explicit = [money.currency_in(text[m.start:m.end]) for m in stage.mentions if m.label == "MONEY"]
-    context = Context(text, reference, explicit)
+    context = Context(text, reference, [text[m.start:m.end] for m in stage.mentions if m.label == "MONEY"])
     tables: dict[str, list[dict]] = {t: [] for t in ("mentions", "organisations", "money", "percentages",
                                                       "durations", "dates", "organisation_summary")}
     for mention_id, (m, table, values, normalized) in enumerate(_normalised(text, stage, context)):
@@ -140,6 +145,7 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
         tables[table].append({**key, "text": span_text, **values})
         tables["mentions"].append({**key, "label": m.label, "text": span_text, "start": m.start, "end": m.end,
                                    "sentence": m.sentence, "source": m.source, "normalized": normalized})
+    mark_restated(text, tables["money"], tables["mentions"])
     tables["organisation_summary"] = summary(article.article_id, tables["mentions"])
     return tables
 
@@ -163,7 +169,8 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
     """(table, normalised columns, normalised string) of one value mention."""
     if m.label == "MONEY":
         needs_default = money.parse_money(span_text, m.partner)[1] is None
-        value = money.normalize_money(span_text, before, m.partner, context.currency if needs_default else None)
+        default = context.currency if needs_default else None
+        value = money.normalize_money(span_text, before, m.partner, default, context.currency_evidence)
         return "money", {"amount": value.amount, "currency": value.currency,
                          "currency_inferred": value.currency_inferred, "qualifier": value.qualifier}, value.normalized
     if m.label == "PERCENT":
@@ -176,6 +183,30 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
     future = dates.tense(before, after)
     value = dates.parse_date(span_text, context.reference, context.day_first, m.partner, future, context.fiscal_end)
     return "dates", value._asdict(), value.value
+
+
+RESTATED = re.compile(
+    r"\s*[(\[]\s*(?:(?:about|around|roughly|some|approximately|approx\.|nearly|or|c\.)\s+)?$",
+    re.I)  # "€300m (about $340m"
+RESTATED_AGAIN = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "£2m ($2.6m; €2.3m)"
+
+
+def mark_restated(text: str, money_rows: list[dict], mentions: list[dict]) -> None:
+    """Set ``restates``: an amount in brackets right after another amount in another currency ("€300 million
+    ($340 million)", "£2m ($2.6m; €2.3m)") is that amount stated again, and names its ``mention_id``."""
+    where = {row["mention_id"]: (row["start"], row["end"]) for row in mentions if row["label"] == "MONEY"}
+    previous = None
+    for row in money_rows:
+        start, end = where[row["mention_id"]]
+        row["restates"] = None
+        gap = text[where[previous["mention_id"]][1]:start] if previous else ""
+        if previous and previous["currency"] != row["currency"] \
+                and (RESTATED.fullmatch(gap)
+                     or previous["restates"] is not None and RESTATED_AGAIN.fullmatch(gap)) \
+                and re.match(r"\s*[)\],;]", text[end:end + 3]):
+            first = previous["restates"]
+            row["restates"] = first if first is not None else previous["mention_id"]
+        previous = row
 
 
 def summary(article_id: str, mentions: Iterable[dict]) -> list[dict]:

@@ -1,12 +1,15 @@
 """Small word lists kept as data under ``models/lexicons`` (one entry a line, ``#`` comments).
 
-``.txt`` files are plain lists; ``.tsv`` files map an entry (first column) to a value.
+``.txt`` files are plain lists; ``.tsv`` files map an entry (first column) to a value. The currency lexicons
+also hold the rows ``pipeline.cldr`` builds from CLDR; a hand row wins over a CLDR row for the same entry.
 """
 from __future__ import annotations
 
 import re
 from functools import lru_cache
 from pathlib import Path
+
+from pipeline import cldr
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 LEXICON_DIR = MODELS_DIR / "lexicons"
@@ -16,7 +19,7 @@ def _rows(name: str) -> list[list[str]]:
     path = next((p for p in (LEXICON_DIR / f"{name}.tsv", LEXICON_DIR / f"{name}.txt") if p.exists()), None)
     if path is None:
         raise KeyError(f"no lexicon named {name!r} in {LEXICON_DIR}")
-    rows = []
+    rows = cldr.derived_rows(name)
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             rows.append(line.rstrip("\n").split("\t"))

@@ -190,12 +190,19 @@ def split_range(span: Span) -> list[tuple[Span, Span | None]]:
         return [(span, None)]
     for i, token in enumerate(span[1:-1], 1):
         left, right = span[:i], span[i + 1:]
-        if token.lower_ in RANGE_WORDS and _has_number(left) and _has_number(right):
+        if token.lower_ in RANGE_WORDS and _has_number(left) and _has_number(right) \
+                and not _compound_number(left[-1], token):
             if span.label_ == "DATE" and not (_is_year(left) and token.text != "/" and
                                               (_is_year(right) or re.fullmatch(r"\d\d", right.text))):
                 continue
             return [(left, right), (right, left)]
     return [(span, None)]
+
+
+def _compound_number(before, hyphen) -> bool:
+    """ "twenty-two": a hyphen with no space between two number words joins one number, not a range."""
+    return hyphen.text == "-" and before.is_alpha and hyphen.nbor(1).is_alpha \
+        and not before.whitespace_ and not hyphen.whitespace_
 
 
 def _has_number(span: Span) -> bool:

@@ -34,6 +34,13 @@ if not Token.has_extension("legal_form"):  # a company's legal form, for pattern
     Token.set_extension("legal_form", getter=lambda token: lexicons.is_legal_form(token.text))
 
 
+# Token attributes patterns may test, as {"_": {"opens_clause": true}}: the token starts its sentence or
+# follows punctuation; it ends its sentence or comes before punctuation.
+Token.set_extension("opens_clause", getter=lambda t: t.i == 0 or t.is_sent_start or t.nbor(-1).is_punct,
+                    force=True)
+Token.set_extension("ends_clause", getter=lambda t: t.i == len(t.doc) - 1 or t.nbor(1).is_punct, force=True)
+
+
 class RuleError(ValueError):
     """A bad line in a pattern file; the message names the file and line."""
 
@@ -123,7 +130,7 @@ def split_amounts(doc: Doc) -> Doc:
     Runs first, on bare tokens, and rebuilds the Doc once (in linear time) when anything was split."""
     words, spaces, changed = [], [], False
     for token in doc:
-        parts = amount_parts(token.text, token.i > 0 and doc[token.i - 1].like_num)
+        parts = amount_parts(token.text, bool(words) and words[-1][-1:].isdigit())
         changed |= len(parts) > 1
         words += parts
         spaces += [False] * (len(parts) - 1) + [bool(token.whitespace_)]
@@ -133,8 +140,8 @@ def split_amounts(doc: Doc) -> Doc:
 def amount_parts(text: str, after_number: bool = False) -> list[str]:
     """The pieces of a glued amount, or ``[text]``.
 
-    >>> amount_parts("20m-£30m"), amount_parts("USD3.14"), amount_parts("3.14US$")
-    (['20', 'm', '-', '£', '30', 'm'], ['USD', '3.14'], ['3.14', 'US$'])
+    >>> amount_parts("20m-£30m"), amount_parts("USD3.14"), amount_parts("3.14US$"), amount_parts("NT$3bn")
+    (['20', 'm', '-', '£', '30', 'm'], ['USD', '3.14'], ['3.14', 'US$'], ['NT$', '3', 'bn'])
     >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012"), amount_parts("A400M")
     (['m', '.'], ['1990s'], ['14.03.2012'], ['A400M'])
     """
@@ -142,9 +149,12 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
         return [text]
     if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):
         return [text[:-1], "."]
-    code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d[\d,.]*)", text)
-    if code and any(code.group(1).lower() in lexicons.mapping(name) for name in ("currencies", "currency_codes")):
-        return [code.group(1), code.group(2)]
+    code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d.*)", text)
+    forms = ("currencies", "currency_codes")
+    if code and (any(code.group(1).lower() in lexicons.mapping(name) for name in forms)
+                 or code.group(1) in lexicons.words("currency_letters")):
+        rest = amount_parts(code.group(2))
+        return [code.group(1), *rest] if len(rest) > 1 or KEEP_WHOLE.match(code.group(2)) else [text]
     if not SYMBOL_START.match(text) or KEEP_WHOLE.match(text):
         return [text]
     parts = re.findall(r"\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)

@@ -16,7 +16,7 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
                        ("sentence", pa.string()), ("source", pa.string()), ("normalized", pa.string())],
     "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())],
     "money": TYPED_KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
-                    ("qualifier", pa.string())],
+                    ("qualifier", pa.string()), ("restates", pa.int64())],
     "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", pa.string())],
     "durations": TYPED_KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
                         ("qualifier", pa.string())],

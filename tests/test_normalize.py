@@ -1,6 +1,7 @@
 """Normalisers, as tables of real-world strings and the values they must give (price-parser style)."""
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from pipeline.normalize.dates import day_first_evidence, find_dateline, parse_date
@@ -181,3 +182,17 @@ def test_dates_without_a_year_follow_the_tense(text, future, value):
 def test_tense(before, after, future):
     from pipeline.normalize.dates import speaks_of_future
     assert speaks_of_future(before, after) is future
+
+
+@pytest.mark.parametrize("text,restates", [
+    ("The EU pays €300 million ($340 million) for it.", [None, 0]),
+    ("It cost £2m (about $2.6m; €2.3m).", [None, 0, 0]),
+    ("It cost £2m, $5m and €3m.", [None, None, None]),
+    ("Tickets cost $5 ($6 with fees).", [None, None]),
+])
+def test_restates_names_the_amount_a_bracket_converts(text, restates):
+    import pipeline
+    money = pipeline.extract_text(text)["money"]
+    first = int(money.mention_id.iloc[0])
+    got = [None if value is pd.NA else int(value) - first for value in money.restates]
+    assert got == restates

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from pipeline import lexicons
+from pipeline import cldr, lexicons
 from pipeline.normalize.numbers import parse_number
 from pipeline.normalize.qualifiers import qualifier_before
 
-NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+NUMBER = re.compile(r"\d+ \d+/\d+|\d+/\d+|\d[\d,.]*\d|\d")  # "2 1/2", "1/2", "1,200.5", "7"
 
 
 @dataclass(frozen=True)
@@ -51,18 +51,21 @@ class Money:
 def _currencies() -> dict[str, str]:
     """{form: ISO code}: symbols and words in lower case, ISO codes as written (capitals)."""
     codes = {k.upper(): v for k, v in lexicons.mapping("currency_codes").items()}
-    return {**lexicons.mapping("currencies"), **codes}
+    letters = {k.upper(): v for k, v in lexicons.mapping("currency_letters").items()}
+    return {**lexicons.mapping("currencies"), **codes, **letters}
 
 
 @lru_cache(maxsize=1)
 def _currency_pattern() -> re.Pattern:
-    """Symbols and words in any case, ISO codes in capitals; the longest form wins."""
+    """Symbols and words in any case, ISO codes in capitals, one-letter symbols in capitals before a number;
+    the longest form wins."""
     words = sorted(lexicons.mapping("currencies"), key=len, reverse=True)
     codes = sorted(k.upper() for k in lexicons.mapping("currency_codes"))
+    letters = "|".join(rf"(?<![A-Za-z]){k.upper()}(?= ?\d)" for k in lexicons.mapping("currency_letters"))
 
     def alt(form: str) -> str:
         return rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])" if form[0].isalpha() else re.escape(form)
-    return re.compile("(?i:" + "|".join(map(alt, words)) + ")|" + "|".join(map(alt, codes)))
+    return re.compile("(?i:" + "|".join(map(alt, words)) + ")|" + "|".join(map(alt, codes)) + "|" + letters)
 
 
 @lru_cache(maxsize=1)
@@ -88,45 +91,127 @@ def _currency_match(text: str) -> re.Match | None:
     return _currency_pattern().search(re.sub(r"\b([A-Za-z]{1,2}) \$", r"\1$", text))
 
 
-def currency_in(text: str) -> str | None:
-    """The ISO code of the first currency symbol, code or word in ``text`` ("C $ 5" is C$)."""
+def currency_form(text: str) -> str | None:
+    """The first currency symbol, code or word in ``text`` as written ("C $ 5" is C$), or None."""
     match = _currency_match(text)
-    if not match:
-        return None
-    form = match.group(0)
+    return match.group(0) if match else None
+
+
+def _code(form: str) -> str:
     return _currencies().get(form) or _currencies()[form.lower()]
 
 
+def currency_in(text: str) -> str | None:
+    """The ISO code of the first currency symbol, code or word in ``text``, read alone ("$" is USD)."""
+    form = currency_form(text)
+    return _code(form) if form else None
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What an article says about its country: currencies of the places it names (cues) and of the amounts
+    it writes unambiguously ("C$", "Canadian dollars", "HK$")."""
+    cues: Counter
+    explicit: Counter
+
+    def score(self, code: str, default: str) -> int:
+        """Cues for a currency, and its explicit amounts unless it is the form's default: "US$" is how a
+        Canadian or Australian story tells US dollars from its own."""
+        return self.cues[code] + (self.explicit[code] if code != default else 0)
+
+
+def resolve(form: str, evidence: Evidence | None) -> str:
+    """The currency a form means in an article: for a form shared by several ("$", "dollars", "francs",
+    "Rs"), the one the article's evidence names most and at least twice (one place name is not a country:
+    "Melbourne, Florida"), else the form's default reading."""
+    default = _code(form)
+    candidates = sorted(cldr.families().get(form.lower(), ()))
+    if evidence is None or not candidates:
+        return default
+    best = max(candidates, key=lambda code: evidence.score(code, default))
+    score = evidence.score(best, default)
+    return best if score >= 2 and score > evidence.score(default, default) else default
+
+
+def article_evidence(text: str, money_spans: list[str]) -> Evidence:
+    """The evidence of an article: its country cues and the currencies of its unambiguous amounts."""
+    cues = Counter(_cue_currencies()[m.group(0)] for m in _cue_pattern().finditer(text))
+    forms = (currency_form(span) for span in money_spans)
+    explicit = Counter(_code(f) for f in forms if f and f.lower() not in cldr.families())
+    return Evidence(cues, explicit)
+
+
+@lru_cache(maxsize=1)
+def _cue_currencies() -> dict[str, str]:
+    """{place or adjective as written: currency}: CLDR's country names and currency adjectives, and the
+    cities, bodies and markets of ``country_currency``."""
+    codes = lexicons.mapping("country_currency")
+    hand = {form: codes[form.lower()] for form in lexicons.words("country_currency")}
+    return {**cldr.cues(), **hand}
+
+
+@lru_cache(maxsize=1)
+def _cue_pattern() -> re.Pattern:
+    forms = sorted(_cue_currencies(), key=len, reverse=True)
+    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+
+
 def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
-    """(number, scale, text after them) of the first number in ``text``."""
-    match = NUMBER.search(text) or _number_words().search(text)
-    if not match:
+    """(number, scale, text after them) of the first number in ``text``, in digits or words; scales multiply
+    ("1.5 lakh crore" is 1.5e12)."""
+    digits, words = NUMBER.search(text), _number_words().search(text)
+    if not (digits or words):
         return None, None, ""
+    in_words = words and (not digits or words.end() < digits.start()
+                          and re.search(r"[^\W\d_]", text[words.end():digits.start()]))
+    match = words if in_words else digits  # "twenty dollars 43 cents", but "a 400 million" is 400 million
     number = parse_number(match.group(0))
-    rest = text[match.end():]
-    scale_match = _scale_pattern().match(rest)
-    if scale_match:
-        return number, float(lexicons.mapping("scales")[scale_match.group(1).lower()]), rest[scale_match.end():]
-    return number, None, rest
+    rest, scale = text[match.end():], None
+    code_first = re.match(r"\s*[A-Z]{3}(?=\s)", rest)  # "75 USD million"
+    if code_first and code_first.group(0).strip() in lexicons.words("currency_codes") \
+            and _scale_pattern().match(rest[code_first.end():]):
+        rest = rest[code_first.end():]
+    while scale_match := _scale_pattern().match(rest):
+        scale = (scale or 1.0) * float(lexicons.mapping("scales")[scale_match.group(1).lower()])
+        rest = rest[scale_match.end():]
+    return number, scale, rest
 
 
 @lru_cache(maxsize=8192)
 def parse_money(text: str, partner: str | None = None) -> tuple[float | None, str | None]:
     """(amount, ISO currency or None) of a money span; ``partner`` is the other end of a range."""
+    amount, currency, _ = _parse(text, partner)
+    return amount, currency
+
+
+@lru_cache(maxsize=8192)
+def _parse(text: str, partner: str | None) -> tuple[float | None, str | None, str | None]:
+    """(amount, currency read alone, the form that named it: a symbol or word, or a sub-unit's main unit)."""
     number, scale, rest = _number_and_scale(text)
     if number is None:
-        return None, None
-    currency = currency_in(text)
+        return None, None, None
+    form = currency_form(text)
     subunit = _subunit_pattern().match(rest)
-    if subunit and currency is None:
-        code, fraction = lexicons.table("subunits")[subunit.group(1).lower()]
-        return _times(number, float(fraction)), code
+    if subunit and form is None:
+        code, fraction, unit = lexicons.table("subunits")[subunit.group(1).lower()]
+        return _times(number, float(fraction)), code, unit
     if partner:
         other_number, other_scale, _ = _number_and_scale(partner)
         if scale is None and other_scale and other_number is not None and number <= other_number:
             scale = other_scale
-        currency = currency or currency_in(partner)
-    return _times(number, scale or 1.0) + _cents(text), currency
+        scale = scale or _shared_thousands(number, partner, other_number)
+        form = form or currency_form(partner)
+    return _times(number, scale or 1.0) + _cents(text), _code(form) if form else None, form
+
+
+def _shared_thousands(number: float, partner: str, other: float | None) -> float | None:
+    """ "$50-100,000": the left end of a range shares the right end's groups of zeros when it is small
+    beside it (50 and 100,000 are 50,000 and 100,000; 950 and 1,500 stay)."""
+    zeros = re.search(r"\d((?:,000)+)\b", partner)
+    if not zeros or other is None or number >= 1000:
+        return None
+    scale = 1000.0 ** zeros.group(1).count(",")
+    return scale if number * scale < other < number * scale * 10 else None
 
 
 def _times(number: float, scale: float) -> float:
@@ -158,22 +243,18 @@ def article_currency(explicit: list[str | None], text: str) -> str | None:
     return currency_in(text) or _country_currency(text)
 
 
-@lru_cache(maxsize=1)
-def _country_pattern() -> re.Pattern:
-    forms = sorted(lexicons.words("country_currency"), key=len, reverse=True)
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
-
-
 def _country_currency(text: str) -> str | None:
-    places = lexicons.table("country_currency")
-    found = Counter(places[m.group(0).lower()][0] for m in _country_pattern().finditer(text))
+    found = Counter(_cue_currencies()[m.group(0)] for m in _cue_pattern().finditer(text))
     return found.most_common(1)[0][0] if found else None
 
 
 def normalize_money(text: str, before: str = "", partner: str | None = None,
-                    article_default: str | None = None) -> Money:
-    """A money mention with its qualifier (from the words ``before`` it) and inferred currency."""
-    amount, currency = parse_money(text, partner)
+                    article_default: str | None = None, evidence: Evidence | None = None) -> Money:
+    """A money mention with its qualifier (from the words ``before`` it) and its currency: the one its form
+    means in the article (``evidence``), else the article's (``article_default``, then inferred)."""
+    amount, currency, form = _parse(text, partner)
     inferred = parse_money(text)[1] is None
+    if form:
+        currency = resolve(form, evidence)
     currency = currency or article_default
     return Money(amount, currency, bool(inferred and currency), qualifier_before(before))

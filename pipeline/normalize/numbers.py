@@ -10,6 +10,8 @@
 1200.5
 >>> parse_number("half a")
 0.5
+>>> parse_number("3/4")
+0.75
 >>> parse_number("many") is None
 True
 >>> parse_number("2 1/2"), parse_number("5 and a half"), parse_number("one and three quarters"), parse_number("2½")
