@@ -100,22 +100,41 @@ def process(nlp: Language, batch: list[tuple[Article, date | None, str]], limit:
     """Rows for each article of a batch: {table: rows}. Articles that could not be read get only their row."""
     jobs = [(i, offset, piece) for i, (a, _, _) in enumerate(batch) if a.status == "ok"
             for offset, piece in pieces(readable(a.text), limit)]
-    found: dict[int, list[Mention]] = {i: [] for i in range(len(batch))}
-    sentences: dict[int, list[tuple[int, int]]] = {i: [] for i in range(len(batch))}
+    found = find_in_pieces(nlp, jobs)
+    return [finish(article, given, source, *found.get(i, ([], []))) for i, (article, given, source) in enumerate(batch)]
+
+
+def find_in_pieces(nlp: Language, jobs: list[tuple[int, int, str]]) -> dict[int, tuple[list, list]]:
+    """{key: (mentions, sentence bounds)} found by the pipeline in pieces (key, offset, text) of texts."""
+    found: dict[int, tuple[list[Mention], list[tuple[int, int]]]] = {}
     docs = (doc for group in batched_by_size(jobs) for doc in nlp.pipe([p for _, _, p in group],
                                                                         batch_size=len(group)))
-    for (i, offset, _), doc in zip(jobs, docs):
-        found[i] += find_mentions(doc, offset)
+    for (key, offset, _), doc in zip(jobs, docs):
+        mentions, sentences = found.setdefault(key, ([], []))
+        mentions += find_mentions(doc, offset)
         if doc.has_annotation("SENT_START"):
-            sentences[i] += [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
-    results = []
-    for i, (article, given, source) in enumerate(batch):
-        reference, ref_source = reference_for(article, given, source) if article.status == "ok" else (given, source)
-        rows = {"articles": [article_row(article, reference, ref_source)]}
-        if article.status == "ok":
-            rows.update(mention_rows(article, found[i], sentences[i], reference))
-        results.append(rows)
-    return results
+            sentences += [(offset + s.start_char, offset + s.end_char) for s in doc.sents]
+    return found
+
+
+def finish(article: Article, given: date | None, source: str, found: list[Mention],
+           sentences: list[tuple[int, int]]) -> dict[str, list[dict]]:
+    """An article's rows from the mentions and sentences found in it."""
+    reference, ref_source = reference_for(article, given, source) if article.status == "ok" else (given, source)
+    rows = {"articles": [article_row(article, reference, ref_source)]}
+    if article.status == "ok":
+        rows.update(mention_rows(article, found, sentences, reference))
+    return rows
+
+
+def parts(article: Article, limit: int, size: int) -> list[list[tuple[int, int, str]]]:
+    """A long article's pieces in consecutive parts of about ``size`` characters, to be read in parallel."""
+    out: list[list[tuple[int, int, str]]] = [[]]
+    for offset, piece in pieces(readable(article.text), limit):
+        if out[-1] and sum(len(p) for _, _, p in out[-1]) + len(piece) > size:
+            out.append([])
+        out[-1].append((0, offset, piece))
+    return out
 
 
 def article_row(article: Article, reference: date | None, source: str) -> dict:

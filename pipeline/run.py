@@ -22,6 +22,7 @@ from pipeline.incremental import PreviousRows, fingerprint
 from pipeline.writer import TableWriter, output_target
 
 BATCH = 16  # articles a worker takes at a time
+SPLIT_CHARS = 100_000  # an article larger than this is read by all workers at once, in parts of this size
 ARTICLE_TIMEOUT = 600.0  # seconds an article may take (a 5 MB article takes about a minute) before an error row
 IN_FLIGHT = 4  # batches submitted ahead, per worker
 FORK = multiprocessing.get_context("fork")
@@ -141,8 +142,57 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 
 def batches(jobs: list[Job]) -> Iterator[list[Job]]:
-    for i in range(0, len(jobs), BATCH):
-        yield jobs[i:i + BATCH]
+    """Consecutive jobs, ``BATCH`` at a time; a long article is a batch of its own."""
+    batch: list[Job] = []
+    for job in jobs:
+        if _long(job) or len(batch) == BATCH:
+            yield from [batch] if batch else []
+            batch = []
+        batch.append(job)
+        if _long(job):
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _long(job: Job) -> bool:
+    try:
+        return job.problem is None and os.path.getsize(job.path) > SPLIT_CHARS
+    except OSError:
+        return False
+
+
+def find_in_part(part: list[tuple[int, int, str]]) -> tuple[list, list]:
+    """In a worker: the mentions and sentences of one part of a long article."""
+    with time_limit(_TIMEOUT):
+        return extract.find_in_pieces(_NLP, part).get(0, ([], []))
+
+
+def _submitted(pool: ProcessPoolExecutor, batch: list[Job]) -> Callable[[], list[dict[str, list[dict]]]]:
+    """Submit a batch; return what gives its rows. A long article's parts go to all workers at once, and its
+    rows are made here from what they found."""
+    article = batch[0].article() if len(batch) == 1 and _long(batch[0]) else None
+    if article is None or article.status != "ok":
+        return pool.submit(process_jobs, batch).result
+    futures = [pool.submit(find_in_part, part) for part in extract.parts(article, _PIECE_CHARS, SPLIT_CHARS)]
+    return lambda: [_gathered(batch[0], article, futures)]
+
+
+def _gathered(job: Job, article: articles.Article, futures: list) -> dict[str, list[dict]]:
+    try:
+        found = [future.result() for future in futures]
+    except BrokenProcessPool:
+        raise
+    except TimedOut:
+        return extract.error_rows(article, job.reference, job.reference_source,
+                                  f"timed out: extraction took more than {_TIMEOUT:g} s (--article-timeout)")
+    except Exception as err:  # a bug met on this article
+        return extract.error_rows(article, job.reference, job.reference_source,
+                                  f"extraction failed: {type(err).__name__}: {err}")
+    mentions = [m for part, _ in found for m in part]
+    sentences = [s for _, part in found for s in part]
+    return extract.finish(article, job.reference, job.reference_source, mentions, sentences)
 
 
 def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules: tuple[str, ...],
@@ -175,11 +225,11 @@ def _pooled(todo: list[list[Job]], workers: int) -> Iterator[list[dict[str, list
     pending: deque = deque()
     try:
         for batch in todo:
-            pending.append(pool.submit(process_jobs, batch))
+            pending.append(_submitted(pool, batch))
             if len(pending) >= IN_FLIGHT * workers:
-                yield pending.popleft().result()
+                yield pending.popleft()()
         while pending:
-            yield pending.popleft().result()
+            yield pending.popleft()()
     except BrokenProcessPool:
         return
     finally:
