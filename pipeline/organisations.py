@@ -143,19 +143,51 @@ def _is_organisation(name: str) -> bool:
     return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
 
 
+class WordIndex:
+    """Where each run of word characters (and ``joiners``) starts in a text, so that a name's whole-word
+    occurrences are found without a scan of the text per name (that made a 1 MB article quadratic)."""
+
+    def __init__(self, text: str, joiners: str):
+        self.text, self.run = text, re.compile(rf"[\w{joiners}]+")
+        self.starts: dict[str, list[int]] = {}
+        for match in self.run.finditer(text):
+            self.starts.setdefault(match.group(), []).append(match.start())
+
+    def spans(self, name: str) -> list[tuple[int, int]]:
+        """(start, end) of every occurrence of ``name`` not inside a longer run of word characters."""
+        first = self.run.match(name)
+        if first is None:
+            return []
+        found = []
+        for start in self.starts.get(first.group(), ()):
+            end = start + len(name)
+            if self.text.startswith(name, start) and not self.run.match(self.text, end, end + 1):
+                found.append((start, end))
+        return found
+
+
+@lru_cache(maxsize=4)
+def word_index(text: str, joiners: str = "-") -> WordIndex:
+    """The index of an article's text (built once per text and kind; a string's hash is cached)."""
+    return WordIndex(text, joiners)
+
+
 def is_common_word(name: str, text: str) -> bool:
     """A one-word name the article also writes in lower case ("Wait", "Measures") is a word, not a body."""
     if " " in name or name.isupper() or not name[:1].isupper():
         return False
-    return re.search(rf"(?<![\w-]){re.escape(name.lower())}(?![\w-])", text) is not None
+    return bool(word_index(text).spans(name.lower()))
 
 
 def names_a_thing(name: str, text: str) -> bool:
     """An acronym the article defines as a law, plan or standard: "Government Buying Standards (GBS)"."""
     if not name.isupper():
         return False
-    match = re.search(rf"(\w+)\s*\(\s*{re.escape(name)}\s*\)", text)
-    return bool(match) and match.group(1) in lexicons.words("org_not_heads")
+    for start, end in word_index(text).spans(name):
+        defined = re.search(r"(\w+)\s*\(\s*$", text[max(0, start - 200):start])
+        if defined and re.match(r"\s*\)", text[end:end + 20]):
+            return defined.group(1) in lexicons.words("org_not_heads")
+    return False
 
 
 def in_a_title(before: str, after: str) -> bool:
@@ -244,9 +276,7 @@ def _link_target(key: str, clusters: dict[str, list[str]]) -> str | None:
 def is_common_phrase(name: str, text: str) -> bool:
     """A name all of whose words the article also writes in lower case ("Customer Service")."""
     words = [w for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS]
-    return len(words) > 1 and all(
-        re.search(rf"(?<![\w-]){re.escape(w.lower())}(?![\w-])", text) for w in words
-    )
+    return len(words) > 1 and all(word_index(text).spans(w.lower()) for w in words)
 
 
 def _article_checks(text: str):
@@ -289,9 +319,8 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
     or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
 
-    @lru_cache(maxsize=None)
     def occurrences(name: str) -> int:
-        return len(re.findall(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text))
+        return len(word_index(text).spans(name))
 
     heads = lexicons.words("org_heads")
     out = []
@@ -324,14 +353,8 @@ def _propagated(
     text: str, names: set[str], found: list[Mention], sentences: list[tuple[int, int]]
 ) -> list[Mention]:
     """The other whole-word occurrences of ``names`` that overlap no mention found."""
-    candidates = sorted(
-        {
-            match.span()
-            for name in names
-            for match in re.finditer(rf"(?<![\w&-]){re.escape(name)}(?![\w&-])", text)
-        },
-        key=lambda se: (se[0], -se[1]),
-    )
+    index = word_index(text, "&-")
+    candidates = sorted({span for name in names for span in index.spans(name)}, key=lambda se: (se[0], -se[1]))
     taken = sorted((m.start, m.end) for m in found)
     starts = [s for s, _ in sentences]
     added, k, last_end = [], 0, -1

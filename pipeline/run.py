@@ -205,7 +205,7 @@ def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules:
     article, each in a process of its own, and the pool is restarted for the rest."""
     init_worker(model, extra_rules, nlp, timeout)
     todo = list(batches(jobs))
-    if workers <= 1 or len(todo) <= 1:
+    if workers <= 1 or len(todo) <= 1 and not _long(todo[0][0]):
         yield from map(process_jobs, todo)
         return
     done = 0
