@@ -1,6 +1,7 @@
 """Articles in, table rows out: run the spaCy pipeline, choose mentions, normalise them per label."""
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import cached_property
