@@ -281,3 +281,15 @@ def test_a_mark_number_names_a_model_not_a_body(nlp, text, mark):
 
     doc = nlp(text)
     assert any(s.label_ == "IGNORE" and s.text == mark for s in doc.spans[SPANS_KEY])
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("The work goes to Nuvola Spazio S.p.A (Italy) from May.", "Nuvola Spazio S.p.A"),
+    ],
+)
+def test_dotted_legal_forms_stay_whole(text, name):
+    from pipeline.api import extract_text
+
+    assert name in list(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
