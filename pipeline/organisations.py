@@ -52,17 +52,19 @@ def _role_pattern() -> re.Pattern:
 
 def _strip(text: str) -> str:
     """Without surrounding punctuation, a leading "the", a possessive, an unclosed "(ABC" or a place
-    after a comma or "of" ("Thales of Italy", "Acme, New York")."""
+    after a comma or "of" ("Thales of Italy", "Acme, New York"); a place after "of" stays part of a name that
+    ends in a body's head word ("Strategic Banking Corporation of Ireland", "Port of Barcelona")."""
     name = re.sub(r"\s+", " ", text)
     name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]" + QUOTES)
     name = re.sub(r"[’']s?$", "", name)
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
-    match = re.fullmatch(r"(.+?)(?:,\s*| of )(.+)", name)
+    match = re.fullmatch(r"(.+?)(,\s*| of )(.+)", name)
     if (
         match
-        and match[2].lower() in lexicons.lowered("places")
-        and match[2] not in lexicons.words("org_regions")
+        and match[3].lower() in lexicons.lowered("places")
+        and not (match[2] == " of " and match[1].split()[-1] in lexicons.words("org_heads"))
+        and match[3] not in lexicons.words("org_regions")
         and match[1].lower() not in lexicons.lowered("org_generic")
     ):
         return match[1]

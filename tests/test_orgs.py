@@ -21,6 +21,9 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("Health and Safety Executive", "Health and Safety Executive"),
         ("Scottish Executive", "Scottish Executive"),
         ("BT Group CEO Jane Smith", "BT Group"),
+        ("Thales of Italy", "Thales"),
+        ("Industrial Development Corporation of Ireland", "Industrial Development Corporation of Ireland"),
+        ("Port of Singapore", "Port of Singapore"),
     ],
 )
 def test_clean_name(span, name):
