@@ -45,6 +45,25 @@ TITLES = {
 
 
 @lru_cache(maxsize=1)
+def _held_at_pattern() -> re.Pattern:
+    """A role held at a body, before the body's name: "Chief Executive of ", "leader of the "."""
+    roles = sorted(lexicons.lowered("role_words") - TITLES - {"board"}, key=len, reverse=True)
+    return re.compile(r"(?:(?:" + "|".join(re.escape(r) for r in roles) + r")\s+)+(?:of|at)\s+(?:the\s+)?(?=[A-Z])", re.I)
+
+
+def _after_role(name: str) -> str:
+    """The body a role is held at: "Chief Executive of Acme" -> "Acme"; a possessive followed by lower-case words
+    names the owner: "Acme’s billing system" -> "Acme"; lower-case words after a name are no part of it:
+    "SIM cards" -> "SIM"."""
+    name = _held_at_pattern().sub("", name, count=1) if _held_at_pattern().match(name) else name
+    name = re.sub(r"[’']s(?:\s+[a-z][\w-]*)+$", "", name)
+    words = name.split()
+    while len(words) > 1 and words[-1][:1].islower() and not lexicons.is_legal_form(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
 def _role_pattern() -> re.Pattern:
     roles = sorted(lexicons.words("role_words"), key=len, reverse=True)
     return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(r) for r in roles) + r"))+$", re.I)
@@ -75,7 +94,7 @@ def _strip(text: str) -> str:
 def clean_name(text: str) -> str | None:
     """The organisation name in a span, or None when the span is not an organisation (or is a title:
     "Business and Trade Secretary")."""
-    name = _before_person(_strip(text))
+    name = _before_person(_strip(_after_role(_strip(text))))
     if name is None or name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
         return None
     role = _role_pattern().search(name)

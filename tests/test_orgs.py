@@ -24,6 +24,10 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("Thales of Italy", "Thales"),
         ("Industrial Development Corporation of Ireland", "Industrial Development Corporation of Ireland"),
         ("Port of Singapore", "Port of Singapore"),
+        ("Chief Executive of Halvard Foods", "Halvard Foods"),
+        ("leader of Northshire County Council", "Northshire County Council"),
+        ("Halvard’s billing system", "Halvard"),
+        ("Halvard Foods plc", "Halvard Foods plc"),
     ],
 )
 def test_clean_name(span, name):
