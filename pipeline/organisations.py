@@ -294,9 +294,15 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or in_a_title(text[max(0, start - 40) : start], text[end : end + 20])
         or is_place(name, text[end : end + 40])
         or _titled(name, text[max(0, start - 6) : start])
+        or _in_a_code(name, text[end : end + 2])
     ):
         return None
     return name
+
+
+def _in_a_code(name: str, after: str) -> bool:
+    """A one-word name glued by a hyphen to a number is the head of a code: "SPRDL1-16-D-0013"."""
+    return " " not in name and re.match(r"-\d", after) is not None
 
 
 def _titled(name: str, before: str) -> bool:

@@ -300,3 +300,16 @@ def test_dotted_legal_forms_stay_whole(text, name):
     from pipeline.api import extract_text
 
     assert name in list(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
+
+
+
+@pytest.mark.parametrize("code,kept", [("HQDLA1-16-D-0013", []), ("HQDLA1 said", ["HQDLA1"])])
+def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
+    from pipeline.mentions import Mention
+    from pipeline.organisations import resolve_article
+
+    text = f"Work ends in May ({code})."
+    start = text.index("HQDLA1")
+    found = [Mention("ORG", start, start + 6, "model", text)]
+    resolved = resolve_article(text, found, [(0, len(text))])
+    assert [name for name, _ in resolved.names.values()] == kept
