@@ -45,6 +45,25 @@ TITLES = {
 
 
 @lru_cache(maxsize=1)
+def _held_at_pattern() -> re.Pattern:
+    """A role held at a body, before the body's name: "Chief Executive of ", "leader of the "."""
+    roles = sorted(lexicons.lowered("role_words") - TITLES - {"board"}, key=len, reverse=True)
+    return re.compile(r"(?:(?:" + "|".join(re.escape(r) for r in roles) + r")\s+)+(?:of|at)\s+(?:the\s+)?(?=[A-Z])", re.I)
+
+
+def _after_role(name: str) -> str:
+    """The body a role is held at: "Chief Executive of Acme" -> "Acme"; a possessive followed by lower-case words
+    names the owner: "Acme’s billing system" -> "Acme"; lower-case words after a name are no part of it:
+    "SIM cards" -> "SIM"."""
+    name = _held_at_pattern().sub("", name, count=1) if _held_at_pattern().match(name) else name
+    name = re.sub(r"[’']s(?:\s+[a-z][\w-]*)+$", "", name)
+    words = name.split()
+    while len(words) > 1 and words[-1][:1].islower() and not lexicons.is_legal_form(words[-1]):
+        words.pop()
+    return " ".join(words)
+
+
+@lru_cache(maxsize=1)
 def _role_pattern() -> re.Pattern:
     roles = sorted(lexicons.words("role_words"), key=len, reverse=True)
     return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(r) for r in roles) + r"))+$", re.I)
@@ -52,17 +71,19 @@ def _role_pattern() -> re.Pattern:
 
 def _strip(text: str) -> str:
     """Without surrounding punctuation, a leading "the", a possessive, an unclosed "(ABC" or a place
-    after a comma or "of" ("Thales of Italy", "Acme, New York")."""
+    after a comma or "of" ("Thales of Italy", "Acme, New York"); a place after "of" stays part of a name that
+    ends in a body's head word ("Strategic Banking Corporation of Ireland", "Port of Barcelona")."""
     name = re.sub(r"\s+", " ", text)
     name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]" + QUOTES)
     name = re.sub(r"[’']s?$", "", name)
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
-    match = re.fullmatch(r"(.+?)(?:,\s*| of )(.+)", name)
+    match = re.fullmatch(r"(.+?)(,\s*| of )(.+)", name)
     if (
         match
-        and match[2].lower() in lexicons.lowered("places")
-        and match[2] not in lexicons.words("org_regions")
+        and match[3].lower() in lexicons.lowered("places")
+        and not (match[2] == " of " and match[1].split()[-1] in lexicons.words("org_heads"))
+        and match[3] not in lexicons.words("org_regions")
         and match[1].lower() not in lexicons.lowered("org_generic")
     ):
         return match[1]
@@ -73,7 +94,7 @@ def _strip(text: str) -> str:
 def clean_name(text: str) -> str | None:
     """The organisation name in a span, or None when the span is not an organisation (or is a title:
     "Business and Trade Secretary")."""
-    name = _before_person(_strip(text))
+    name = _before_person(_strip(_after_role(_strip(text))))
     if name is None or name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
         return None
     role = _role_pattern().search(name)
@@ -303,9 +324,15 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or in_a_title(text[max(0, start - 40) : start], text[end : end + 20])
         or is_place(name, text[end : end + 40])
         or _titled(name, text[max(0, start - 6) : start])
+        or _in_a_code(name, text[end : end + 2])
     ):
         return None
     return name
+
+
+def _in_a_code(name: str, after: str) -> bool:
+    """A one-word name glued by a hyphen to a number is the head of a code: "SPRDL1-16-D-0013"."""
+    return " " not in name and re.match(r"-\d", after) is not None
 
 
 def _titled(name: str, before: str) -> bool:

@@ -123,6 +123,26 @@ def keep_dates_whole(nlp: Language) -> None:
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 
+def dotted_legal_forms() -> list[str]:
+    """Legal forms written with inner dots, as news capitalises them ("S.p.A.", "S.P.A", "N.V."), from cleanco:
+    the tokenizer keeps each one token, so "Telespazio S.p.A" is not cut to "Telespazio S.p"."""
+    from cleanco.termdata import terms_by_country, terms_by_type  # noqa: PLC0415
+
+    terms = {t for table in (terms_by_type, terms_by_country) for ts in table.values() for t in ts}
+    forms = set()
+    for term in (t.rstrip(".") for t in terms if re.fullmatch(r"(?:[a-z]\.)+[a-z]\.?", t)):
+        letters = term.split(".")
+        for cased in (term.upper(), ".".join([letters[0].upper(), *letters[1:-1], letters[-1].upper()])):
+            forms |= {cased, cased + "."}
+    return sorted(f for f in forms if lexicons.is_legal_form(f))
+
+
+def keep_legal_forms_whole(nlp: Language) -> None:
+    """Tokenizer special cases for the dotted legal forms."""
+    for form in dotted_legal_forms():
+        nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
+
+
 @Language.component("split_amounts")
 def split_amounts(doc: Doc) -> Doc:
     """Split tokens that glue a number to its currency, scale or sign: "1.2bn", "20m-£30m", "21%".

@@ -21,6 +21,13 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("Health and Safety Executive", "Health and Safety Executive"),
         ("Scottish Executive", "Scottish Executive"),
         ("BT Group CEO Jane Smith", "BT Group"),
+        ("Thales of Italy", "Thales"),
+        ("Industrial Development Corporation of Ireland", "Industrial Development Corporation of Ireland"),
+        ("Port of Singapore", "Port of Singapore"),
+        ("Chief Executive of Halvard Foods", "Halvard Foods"),
+        ("leader of Northshire County Council", "Northshire County Council"),
+        ("Halvard’s billing system", "Halvard"),
+        ("Halvard Foods plc", "Halvard Foods plc"),
     ],
 )
 def test_clean_name(span, name):
@@ -245,3 +252,64 @@ def test_organisations_in_context(text, names):
     from pipeline.api import extract_text
 
     assert list(extract_text(text, reference_date="2020-01-01")["organisations"]["text"]) == names
+
+
+@pytest.mark.parametrize(
+    "text,product",
+    [
+        ("Halvard Ltd will supply the Common Launch Stage (CLS) solid rocket motor.", "Common Launch Stage"),
+        ("Halvard Ltd will maintain the Kestrel Integrated Support (KIS) contract.", "KIS"),
+        ("Halvard Ltd won work on the LPD 31 amphibious transport dock ship.", "LPD"),
+        ("Halvard Ltd will build the Sentinel 6XL strap-on rocket motor.", "Sentinel"),
+        ("Halvard Ltd will refit the DDG 51 destroyer.", "DDG"),
+        ("Halvard Ltd will design a producible Stirling cooler bench.", "Stirling"),
+        ("The National Orbital Space launches start in 2020, Halvard Ltd said.", "National Orbital Space"),
+        ("Halvard Ltd runs the Tri-Service Maintenance System.", "Tri-Service Maintenance System"),
+    ],
+)
+def test_products_programmes_and_vessels_are_not_organisations(text, product):
+    from pipeline.api import extract_text
+
+    names = list(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
+    assert "Halvard Ltd" in names and product not in names
+
+
+def test_a_company_named_before_its_products_is_still_found_there():
+    from pipeline.api import extract_text
+
+    text = "Intel said sales rose. Demand for Intel chips and Boeing aircraft grew, Boeing said."
+    names = list(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
+    assert names.count("Intel") == 2 and names.count("Boeing") == 2
+
+
+@pytest.mark.parametrize("text,mark", [("The Lynx MK9 is being replaced.", "MK9"), ("Puma HC Mk2 helicopters", "Mk2")])
+def test_a_mark_number_names_a_model_not_a_body(nlp, text, mark):
+    from pipeline.rules import SPANS_KEY
+
+    doc = nlp(text)
+    assert any(s.label_ == "IGNORE" and s.text == mark for s in doc.spans[SPANS_KEY])
+
+
+@pytest.mark.parametrize(
+    "text,name",
+    [
+        ("The work goes to Nuvola Spazio S.p.A (Italy) from May.", "Nuvola Spazio S.p.A"),
+    ],
+)
+def test_dotted_legal_forms_stay_whole(text, name):
+    from pipeline.api import extract_text
+
+    assert name in list(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
+
+
+
+@pytest.mark.parametrize("code,kept", [("HQDLA1-16-D-0013", []), ("HQDLA1 said", ["HQDLA1"])])
+def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
+    from pipeline.mentions import Mention
+    from pipeline.organisations import resolve_article
+
+    text = f"Work ends in May ({code})."
+    start = text.index("HQDLA1")
+    found = [Mention("ORG", start, start + 6, "model", text)]
+    resolved = resolve_article(text, found, [(0, len(text))])
+    assert [name for name, _ in resolved.names.values()] == kept
