@@ -113,6 +113,40 @@ def tree_rss(root: int) -> int:
     return total
 
 
+PATHOLOGICAL = {  # name: (characters, what the article is)
+    "1 MB, one line": (1_000_000, "prose"),
+    "5 MB, one line": (5_000_000, "prose"),
+    "600 KB of currency symbols": (600_000, "symbols"),
+}
+TARGETS = "targets: 1 MB under 10 s; 5 MB under 5x the 1 MB time; symbols under 10 s"
+
+
+def run_pathological(corpus: Path, workers: int) -> list[dict]:
+    """One article each of ``PATHOLOGICAL``: the corpus's prose joined on one line (no paragraph or line
+    breaks), cycled to the size, or a run of currency symbols without a space; extract timed on each."""
+    prose = " ".join(" ".join(articles.read_article(p, corpus).text.split()) for p in articles.files(corpus))
+    if not prose:
+        raise ValueError(f"no text in the articles under {corpus}")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="bench-patho-") as tmp:
+        for name, (size, kind) in PATHOLOGICAL.items():
+            folder = Path(tmp) / f"in{len(rows)}"
+            folder.mkdir()
+            text = "£$€" * (size // 3) if kind == "symbols" else (prose + " ") * (size // (len(prose) + 1) + 1)
+            (folder / "article.txt").write_text(text[:size])
+            seconds, cpu, peak = measure([sys.executable, "-m", "pipeline", "extract", str(folder), "--out",
+                                          str(Path(tmp) / f"out{len(rows)}"), "--quiet", "--workers", str(workers)])
+            rows.append({"article": name, "seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak})
+    return rows
+
+
+def format_pathological(rows: list[dict]) -> str:
+    lines = ["| pathological article | seconds | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
+    lines += [f"| {r['article']} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_rss_mb']:,.0f} |"
+              for r in rows]
+    return "\n".join(lines + ["", TARGETS])
+
+
 def format_table(rows: list[dict]) -> str:
     """A Markdown table of the rows; seconds are the best of the rounds, ratio is to the bare NER run on one
     process."""

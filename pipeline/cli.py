@@ -70,6 +70,8 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--words", type=int, help="cycle the corpus to about this many words")
     bench.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes of both runs")
     bench.add_argument("--rounds", type=int, default=2, help="alternating rounds of each run (best is reported)")
+    bench.add_argument("--no-pathological", action="store_true",
+                       help="skip the pathological articles (1 MB and 5 MB on one line, a run of symbols)")
     rep = sub.add_parser("report", help="write OUT_DIR/report.html, the tables as one self-contained page")
     rep.add_argument("out_dir", metavar="OUT_DIR", type=Path, help="an output folder written by extract")
     rules = sub.add_parser("rules", help="work with rule pattern files")
@@ -190,16 +192,17 @@ def cmd_rules(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from pipeline.bench import DEFAULT_WORDS, SEEDS, format_table, run_bench
+    from pipeline.bench import DEFAULT_WORDS, SEEDS, format_pathological, format_table, run_bench, run_pathological
     corpus = args.corpus or SEEDS
     if not corpus.is_dir():
         raise UsageError(f"corpus {corpus} is not a folder")
     words = args.words or (None if args.corpus else DEFAULT_WORDS)
     try:
-        rows = run_bench(corpus, words, max(1, args.workers), max(1, args.rounds))
+        print(format_table(run_bench(corpus, words, args.workers, max(1, args.rounds))), flush=True)
+        if not args.no_pathological:
+            print("\n" + format_pathological(run_pathological(corpus, args.workers)))
     except ValueError as err:
         raise UsageError(str(err)) from None
-    print(format_table(rows))
     return 0
 
 
