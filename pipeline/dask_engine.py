@@ -3,6 +3,7 @@
 Dask is optional (``pip install '.[dask]'``): it is imported only here, when this engine is used."""
 from __future__ import annotations
 
+import contextlib
 import logging
 import tempfile
 import threading
@@ -47,6 +48,13 @@ def _results(dask, distributed, jobs, model, extra_rules, scheduler, workers) ->
         with distributed.Client(scheduler) as client:
             yield from _ordered(client, jobs, model, extra_rules)
         return
+    try:
+        yield from _local_cluster(dask, distributed, jobs, model, extra_rules, workers)
+    finally:
+        _close_half_made_clusters(distributed)
+
+
+def _local_cluster(dask, distributed, jobs, model, extra_rules, workers) -> Iterator[list[dict[str, list[dict]]]]:
     with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch:
         # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
         # silenced, so a stopped run prints no tracebacks of the workers it stopped
@@ -54,6 +62,16 @@ def _results(dask, distributed, jobs, model, extra_rules, scheduler, workers) ->
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                 local_directory=scratch, silence_logs=logging.CRITICAL) as cluster, distributed.Client(cluster) as client:
             yield from _ordered(client, jobs, model, extra_rules)
+
+
+def _close_half_made_clusters(distributed) -> None:
+    """A run stopped while its cluster was still starting leaves it half made: close it quietly here, since
+    Dask's own exit hook would print a traceback when it cannot."""
+    for cluster in list(distributed.deploy.spec.SpecCluster._instances):
+        with contextlib.suppress(Exception):
+            if getattr(cluster, "status", None) != distributed.core.Status.closed:
+                cluster.close(timeout=5)
+        cluster.shutdown_on_close = False  # done here: the exit hook leaves it
 
 
 def _ordered(client, jobs, model, extra_rules) -> Iterator[list[dict[str, list[dict]]]]:

@@ -274,7 +274,8 @@ def test_an_empty_input_folder_says_so(tmp_path):
 
 
 @pytest.mark.skipif(importlib.util.find_spec("distributed") is None, reason="needs Dask")
-def test_a_stopped_dask_run_leaves_no_lock_files_and_prints_no_worker_tracebacks(tmp_path):
+@pytest.mark.parametrize("delay", [0.0, 3.0], ids=["while the cluster starts", "while workers are busy"])
+def test_a_stopped_dask_run_leaves_no_lock_files_and_prints_no_worker_tracebacks(tmp_path, delay):
     articles = articles_in(tmp_path / "in", 300)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
@@ -284,7 +285,7 @@ def test_a_stopped_dask_run_leaves_no_lock_files_and_prints_no_worker_tracebacks
     deadline = time.time() + 120
     while not list(tmp_path.glob(".out.tmp-*")) and time.time() < deadline:
         time.sleep(0.1)
-    time.sleep(2)  # workers are busy
+    time.sleep(delay)
     proc.send_signal(signal.SIGTERM)
     assert proc.wait(timeout=60) == 143
     err = proc.stderr.read()
