@@ -22,8 +22,8 @@ MODEL_LABELS = {"ORG": "ORG", "MONEY": "MONEY", "PERCENT": "PERCENT", "DATE": "D
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
 VALUE_LABELS = {"MONEY", "PERCENT", "DURATION", "DATE"}
 MAX_SENTENCE = 2000  # characters of a sentence kept with each mention
-# Words of a text about financial years, where "2018-19" is one such year (Australian Government Style Manual:
-# "financial year 2019-20"; Canada.ca: "fiscal year 2023-24"; GOV.UK: "2015 to 2016 financial year", "2015-16").
+# Words of a text about financial years, where "2018-19" is one such year (Australian Government Style
+# Manual: "financial year 2019-20"; Canada.ca: "fiscal year 2023-24"; GOV.UK: "2015 to 2016", "2015-16").
 FINANCIAL_YEARS = re.compile(r"\b(?:budget|fiscal|financial year|tax year)", re.I)
 
 
