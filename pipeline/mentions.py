@@ -192,6 +192,8 @@ def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, S
     ``financial_years`` (budgets, fiscal years), "2018-19" is one year written across two, not a range."""
     if span.label_ not in VALUE_LABELS - {"DURATION"} or span.id_.endswith("_cents"):
         return [(span, None)]
+    if span.id_ == "date_month_list":
+        return _month_list(span)
     for i, token in enumerate(span[1:-1], 1):
         left, right = span[:i], span[i + 1:]
         if token.lower_ in RANGE_WORDS and _has_number(left) and _has_number(right) \
@@ -203,6 +205,14 @@ def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, S
                 break
             return [(left, right), (right, left)]
     return [(span, None)]
+
+
+def _month_list(span: Span) -> list[tuple[Span, Span | None]]:
+    """ "May, June and July 2020", "February to December 2022": each month, the last with the year they share,
+    the others with the last as partner (TimeML: every month of the list is a date of that year)."""
+    months = [i for i, token in enumerate(span) if token.lower_ in lexicons.mapping("months")]
+    last = span[months[-1]:]
+    return [(span[i:i + 1], last) for i in months[:-1]] + [(last, None)]
 
 
 def _next_year(first: str, second: str) -> bool:

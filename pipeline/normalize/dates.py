@@ -169,6 +169,8 @@ def parse_date(text: str, reference: date | None, day_first: bool = True, partne
         return _unresolved(t)  # "the following year": after the story's last date, not the reference date
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
+    elif partner and (shared := re.search(rf"\b{YEAR}$", partner.strip())) and not re.search(r"\d{4}", t):
+        t = f"{t} {shared[1]}"  # "May" of "May, June and July 2020"
     result = _absolute(t, reference, day_first, future, fiscal_end)
     if result is None:
         result = _relative(t, reference, day_first, future)
