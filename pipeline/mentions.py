@@ -60,11 +60,19 @@ def trim(span: Span) -> Span | None:
         end = _before_comma(doc, start, end)
     while end > start and loose(doc[end - 1]):
         end -= 1
+    if span.label_ == "MONEY" and _percent_follows(doc, end):
+        return None  # "the British pound 2%": the number is a percentage, not an amount
     if span.id_ == "duration_unit_bare_number" and end < len(doc) and doc[end].is_alpha:
         return None  # "2 hours 10 minutes" is another pattern's; "1 hour 30 people" counts people
     if end > start and _comparative(doc, end):
         return Span(doc, start, end - 1, label="DURATION", span_id=span.id_)
     return Span(doc, start, end, label=span.label_, span_id=span.id_) if end > start else None
+
+
+def _percent_follows(doc: Doc, end: int) -> bool:
+    """A percent sign or word right after a span's last number ("2%", "2 per cent")."""
+    after = doc[end:end + 2].text.lower()
+    return doc[end - 1].like_num and re.match(r"(?:%|per ?cent\b)", after) is not None
 
 
 def _comparative(doc: Doc, end: int) -> bool:
