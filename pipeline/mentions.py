@@ -22,6 +22,9 @@ MODEL_LABELS = {"ORG": "ORG", "MONEY": "MONEY", "PERCENT": "PERCENT", "DATE": "D
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
 VALUE_LABELS = {"MONEY", "PERCENT", "DURATION", "DATE"}
 MAX_SENTENCE = 2000  # characters of a sentence kept with each mention
+# Words of a text about financial years, where "2018-19" is one such year (Australian Government Style
+# Manual: "financial year 2019-20"; Canada.ca: "fiscal year 2023-24"; GOV.UK: "2015 to 2016", "2015-16").
+FINANCIAL_YEARS = re.compile(r"\b(?:budget|fiscal|financial year|tax year)", re.I)
 
 
 @dataclass
@@ -57,11 +60,19 @@ def trim(span: Span) -> Span | None:
         end = _before_comma(doc, start, end)
     while end > start and loose(doc[end - 1]):
         end -= 1
+    if span.label_ == "MONEY" and _percent_follows(doc, end):
+        return None  # "the British pound 2%": the number is a percentage, not an amount
     if span.id_ == "duration_unit_bare_number" and end < len(doc) and doc[end].is_alpha:
         return None  # "2 hours 10 minutes" is another pattern's; "1 hour 30 people" counts people
     if end > start and _comparative(doc, end):
         return Span(doc, start, end - 1, label="DURATION", span_id=span.id_)
     return Span(doc, start, end, label=span.label_, span_id=span.id_) if end > start else None
+
+
+def _percent_follows(doc: Doc, end: int) -> bool:
+    """A percent sign or word right after a span's last number ("2%", "2 per cent")."""
+    after = doc[end:end + 2].text.lower()
+    return doc[end - 1].like_num and re.match(r"(?:%|per ?cent\b)", after) is not None
 
 
 def _comparative(doc: Doc, end: int) -> bool:
@@ -184,10 +195,13 @@ def _extends_orgs(span: Span, clash: list[Span]) -> bool:
         and (first.start == span.start or same_end) and len(span) > sum(len(c) for c in clash)
 
 
-def split_range(span: Span) -> list[tuple[Span, Span | None]]:
-    """[(span, None)], or the two ends of a range, each with the other."""
+def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, Span | None]]:
+    """[(span, None)], or the two ends of a range, each with the other. In an article about
+    ``financial_years`` (budgets, fiscal years), "2018-19" is one year written across two, not a range."""
     if span.label_ not in VALUE_LABELS - {"DURATION"} or span.id_.endswith("_cents"):
         return [(span, None)]
+    if span.id_ == "date_month_list":
+        return _month_list(span)
     for i, token in enumerate(span[1:-1], 1):
         left, right = span[:i], span[i + 1:]
         if token.lower_ in RANGE_WORDS and _has_number(left) and _has_number(right) \
@@ -195,8 +209,23 @@ def split_range(span: Span) -> list[tuple[Span, Span | None]]:
             if span.label_ == "DATE" and not (_is_year(left) and token.text != "/" and
                                               (_is_year(right) or re.fullmatch(r"\d\d", right.text))):
                 continue
+            if span.label_ == "DATE" and financial_years and _next_year(left.text, right.text):
+                break
             return [(left, right), (right, left)]
     return [(span, None)]
+
+
+def _month_list(span: Span) -> list[tuple[Span, Span | None]]:
+    """ "May, June and July 2020", "February to December 2022": each month, the last with the year they share,
+    the others with the last as partner (TimeML: every month of the list is a date of that year)."""
+    months = [i for i, token in enumerate(span) if token.lower_ in lexicons.mapping("months")]
+    last = span[months[-1]:]
+    return [(span[i:i + 1], last) for i in months[:-1]] + [(last, None)]
+
+
+def _next_year(first: str, second: str) -> bool:
+    """ "2018" then "19" or "2019": the year after, as a financial year spanning two is written."""
+    return int(second) == (int(first) + 1) % 10 ** len(second)
 
 
 def _compound_number(before, hyphen) -> bool:
@@ -235,11 +264,12 @@ def find_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
     mentions, text = [], doc.text
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sentence_starts = [s.start for s in sentences]
+    financial_years = bool(FINANCIAL_YEARS.search(text))
     for span in (s for s in select_spans(doc) if not is_rate(s)):
         source = "model" if span.id_ == "model" else f"rule:{span.id_}"
         sentence = sentences[bisect.bisect_right(sentence_starts, span.start) - 1]
         sentence = sentence_window(text, sentence.start_char, sentence.end_char, span.start_char)
-        for part, other in split_range(span):
+        for part, other in split_range(span, financial_years):
             mentions.append(Mention(span.label_, offset + part.start_char, offset + part.end_char, source,
                                     sentence, other.text if other is not None else None))
     return mentions

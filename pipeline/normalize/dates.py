@@ -169,6 +169,8 @@ def parse_date(text: str, reference: date | None, day_first: bool = True, partne
         return _unresolved(t)  # "the following year": after the story's last date, not the reference date
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
+    elif partner and (shared := re.search(rf"\b{YEAR}$", partner.strip())) and not re.search(r"\d{4}", t):
+        t = f"{t} {shared[1]}"  # "May" of "May, June and July 2020"
     result = _absolute(t, reference, day_first, future, fiscal_end)
     if result is None:
         result = _relative(t, reference, day_first, future)
@@ -290,6 +292,7 @@ def _relative(t: str, ref: date | None, day_first: bool, future: bool) -> DateVa
         (r"(?:(?:earlier|later) )?(last|this|next|past|coming|current) "
          r"(?:(?:financial|fiscal|calendar) )?(week|month|year|quarter)", _unit),
         (rf"(last|this|next|early|late|mid|end of|beginning of)?[\s-]*({month_names})", _bare_month),
+        (rf"({month_names})\.? (?:of )?(last|this|next) year", _month_of_year),
         (rf"(?:(?:early|late|earlier|later) )?(last|this|next|past)? ?({weekday_names})"
          r"(?: (?:morning|afternoon|evening|night))?", _weekday),
         (r"(?:([\w.-]+) )?(years?|months?|weeks?|days?|decades?) (?:ago|earlier)", _ago),
@@ -319,6 +322,11 @@ def _unit(m: re.Match, ref: date, future: bool) -> DateValue:
         y, q = divmod(ref.year * 4 + (ref.month - 1) // 3 + step, 4)
         return quarter(y, q + 1, True)
     return year(ref.year + step, True)
+
+
+def _month_of_year(m: re.Match, ref: date, future: bool) -> DateValue:
+    """ "March last year", "June next year": that month of the year before, of or after the reference's."""
+    return month(ref.year + {"last": -1, "next": 1}.get(m[2], 0), _months()[m[1]], True)
 
 
 def _bare_month(m: re.Match, ref: date, future: bool) -> DateValue:

@@ -29,7 +29,9 @@ from pipeline import cldr, lexicons
 from pipeline.normalize.numbers import parse_number
 from pipeline.normalize.qualifiers import qualifier_before
 
-NUMBER = re.compile(r"\d+ \d+/\d+|\d+/\d+|\d[\d,.]*\d|\d")  # "2 1/2", "1/2", "1,200.5", "7"
+# "2 1/2", "1/2", "32 225 000" (thousands grouped by spaces: SI brochure 5.4.4, EU Interinstitutional Style
+# Guide), "1,200.5", "7"
+NUMBER = re.compile(r"\d+ \d+/\d+|\d+/\d+|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d[\d,.]*\d|\d")
 
 
 @dataclass(frozen=True)
@@ -113,6 +115,7 @@ class Evidence:
     it writes unambiguously ("C$", "Canadian dollars", "HK$")."""
     cues: Counter
     explicit: Counter
+    american_style: bool = True  # "percent" (AP); Canadian Press and Commonwealth style write "per cent"
 
     def score(self, code: str, default: str) -> int:
         """Cues for a currency, and its explicit amounts unless it is the form's default: "US$" is how a
@@ -123,22 +126,29 @@ class Evidence:
 def resolve(form: str, evidence: Evidence | None) -> str:
     """The currency a form means in an article: for a form shared by several ("$", "dollars", "francs",
     "Rs"), the one the article's evidence names most and at least twice (one place name is not a country:
-    "Melbourne, Florida"), else the form's default reading."""
+    "Melbourne, Florida"; once is enough in an article not in American style), else the form's default
+    reading."""
     default = _code(form)
     candidates = sorted(cldr.families().get(form.lower(), ()))
     if evidence is None or not candidates:
         return default
     best = max(candidates, key=lambda code: evidence.score(code, default))
     score = evidence.score(best, default)
-    return best if score >= 2 and score > evidence.score(default, default) else default
+    needed = 2 if evidence.american_style else 1
+    return best if score >= needed and score > evidence.score(default, default) else default
 
 
 def article_evidence(text: str, money_spans: list[str]) -> Evidence:
     """The evidence of an article: its country cues and the currencies of its unambiguous amounts."""
-    cues = Counter(_cue_currencies()[m.group(0)] for m in _cue_pattern().finditer(text))
     forms = (currency_form(span) for span in money_spans)
     explicit = Counter(_code(f) for f in forms if f and f.lower() not in cldr.families())
-    return Evidence(cues, explicit)
+    american = bool(re.search(r"\bpercent\b", text)) or not re.search(r"\bper cent\b", text)
+    return Evidence(_cues(text), explicit, american)
+
+
+def _cues(text: str) -> Counter:
+    """The currencies of the countries, places and peoples an article names ("Canada", "Canadians")."""
+    return Counter(_cue_currencies()[m.group(1)] for m in _cue_pattern().finditer(text))
 
 
 @lru_cache(maxsize=1)
@@ -153,7 +163,7 @@ def _cue_currencies() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _cue_pattern() -> re.Pattern:
     forms = sorted(_cue_currencies(), key=len, reverse=True)
-    return re.compile(r"(?<![\w.])(?:" + "|".join(re.escape(f) for f in forms) + r")(?![\w])")
+    return re.compile(r"(?<![\w.])(" + "|".join(re.escape(f) for f in forms) + r")(?:(?<=an)s)?(?![\w])")
 
 
 def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
@@ -244,7 +254,7 @@ def article_currency(explicit: list[str | None], text: str) -> str | None:
 
 
 def _country_currency(text: str) -> str | None:
-    found = Counter(_cue_currencies()[m.group(0)] for m in _cue_pattern().finditer(text))
+    found = _cues(text)
     return found.most_common(1)[0][0] if found else None
 
 
