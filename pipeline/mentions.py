@@ -55,6 +55,8 @@ def trim(span: Span) -> Span | None:
         start += 1
     if span.label_ == "ORG" and not span.id_.startswith("org_department"):
         end = _before_comma(doc, start, end)
+    if span.label_ == "ORG":
+        end = _before_open_bracket(doc, start, end)
     while end > start and loose(doc[end - 1]):
         end -= 1
     if span.id_ == "duration_unit_bare_number" and end < len(doc) and doc[end].is_alpha:
@@ -77,6 +79,12 @@ def _before_comma(doc: Doc, start: int, end: int) -> int:
                 and doc[i + 1:end].text not in lexicons.words("org_regions"):
             return i
     return end
+
+
+def _before_open_bracket(doc: Doc, start: int, end: int) -> int:
+    """An organisation name ends before a bracket it does not close: "Acme Mining (ASX" -> "Acme Mining"."""
+    opened = [i for i in range(start + 1, end) if doc[i].text == "("]
+    return opened[-1] if opened and ")" not in doc[opened[-1]:end].text else end
 
 
 SET_WORDS = re.compile(r"^(every|each|per|daily|weekly|monthly|quarterly|annually|yearly|nightly)\b")

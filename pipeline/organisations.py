@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from pipeline import lexicons
 from pipeline.mentions import Mention, sentence_window
 
@@ -366,6 +368,45 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
+LIST_NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|&))*"
+LIST_SEP = r"(?:,\s+(?:and\s+)?|\s+and\s+)"
+LIST_AFTER = re.compile(rf",\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
+LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b")  # "..., and NAME" after the last member found
+LIST_FIRST = re.compile(rf"\b[a-z]+\s+({LIST_NAME}),\s+$")  # "to NAME, ..." before the first
+
+
+def coordinated(text: str, found: list[Mention]) -> list[Mention]:
+    """The unknown capitalised names of a list whose other members (two or more) are organisations: "contracts
+    went to Acme Dynamics, Brightwater and Kestrel Systems"; a model span "Brightwater and Kestrel Systems" after
+    "Acme Dynamics, " is split there."""
+    orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
+    orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
+    spans = {}  # (start, end) of a new member -> the sentence of a member next to it
+    for first, second in zip(orgs, orgs[1:]):
+        gap = text[first.end : second.start]
+        if re.fullmatch(LIST_SEP, gap):
+            before = LIST_FIRST.search(text, max(0, first.start - 120), first.start)
+            after = LIST_LAST.match(text, second.end)
+            spans.update({match.span(1): first.sentence for match in (before, after) if match})
+        middle = LIST_AFTER.match(gap) if gap.startswith(",") else None
+        if middle:
+            spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence
+    taken = [(m.start, m.end) for m in found]
+    added = [Mention("ORG", start, end, "rule:org_cue_list", sentence) for (start, end), sentence in sorted(spans.items())
+             if not any(start < t_end and t_start < end for t_start, t_end in taken)
+             and text[start:end].split()[0].lower() not in STOP_WORDS]
+    return [m for m in found if m.label != "ORG"] + orgs + added
+
+
+def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention]:
+    """A span "B and C" right after "A, " is two list members."""
+    joined = re.search(r"\s+and\s+", text[m.start : m.end])
+    if previous is None or not joined or not re.fullmatch(r",\s+", text[previous.end : m.start]):
+        return [m]
+    return [Mention("ORG", m.start, m.start + joined.start(), m.source, m.sentence),
+            Mention("ORG", m.start + joined.end(), m.end, m.source, m.sentence)]
+
+
 def _headed(name: str, heads: tuple[str, ...]) -> bool:
     words = name.split()
     return len(words) > 1 and words[-1] in heads
@@ -410,7 +451,7 @@ def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, 
     rejected), every other occurrence of a name taken as that organisation, one canonical name per
     organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
     rejects = _article_checks(text)
-    found = split_conjoined(text, found)
+    found = coordinated(text, split_conjoined(text, found))
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
     spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
     added = _propagated(text, spread, found, sentences)
