@@ -371,8 +371,10 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
 LIST_NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|&))*"
 LIST_SEP = r"(?:,\s+(?:and\s+)?|\s+and\s+)"
 LIST_AFTER = re.compile(rf",\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
-LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b")  # "..., and NAME" after the last member found
-LIST_FIRST = re.compile(rf"\b[a-z]+\s+({LIST_NAME}),\s+$")  # "to NAME, ..." before the first
+# "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson")
+LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
+# "to NAME, ..." before the first member found; "the NAME, ..." may be a product ("the GMC Savana, Sierra")
+LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+({LIST_NAME}),\s+$")
 
 
 def coordinated(text: str, found: list[Mention]) -> list[Mention]:
