@@ -368,7 +368,7 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
-LIST_NAME = r"[A-Z][\w&'’.-]*(?: (?:[A-Z][\w&'’.-]*|&))*"
+LIST_NAME = r"[A-Z][\w&-]*(?:['’.][\w&-]+)*(?: (?:[A-Z][\w&-]*(?:['’.][\w&-]+)*|&))*"
 LIST_SEP = r"(?:,\s+(?:and\s+)?|\s+and\s+)"
 LIST_AFTER = re.compile(rf",\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
 # "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson")
@@ -378,9 +378,9 @@ LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+({LIST_NAME}),\s+$")
 
 
 def coordinated(text: str, found: list[Mention]) -> list[Mention]:
-    """The unknown capitalised names of a list whose other members (two or more) are organisations: "contracts
-    went to Acme Dynamics, Brightwater and Kestrel Systems"; a model span "Brightwater and Kestrel Systems" after
-    "Acme Dynamics, " is split there."""
+    """The unknown capitalised names of a list whose other members (two or more) are organisations:
+    "contracts went to Acme Dynamics, Brightwater and Kestrel Systems"; a model span "Brightwater and Kestrel
+    Systems" after "Acme Dynamics, " is split there."""
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
     spans = {}  # (start, end) of a new member -> the sentence of a member next to it
@@ -393,11 +393,24 @@ def coordinated(text: str, found: list[Mention]) -> list[Mention]:
         middle = LIST_AFTER.match(gap) if gap.startswith(",") else None
         if middle:
             spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence
-    taken = [(m.start, m.end) for m in found]
-    added = [Mention("ORG", start, end, "rule:org_cue_list", sentence) for (start, end), sentence in sorted(spans.items())
-             if not any(start < t_end and t_start < end for t_start, t_end in taken)
-             and text[start:end].split()[0].lower() not in STOP_WORDS]
+    taken = sorted((m.start, m.end) for m in found)  # disjoint, so their ends are in order too
+    ends = [end for _, end in taken]
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_right(ends, start)
+        return i == len(taken) or taken[i][0] >= end
+
+    added = [
+        Mention("ORG", start, end, "rule:org_cue_list", sentence)
+        for (start, end), sentence in sorted(spans.items())
+        if free(start, end) and _may_be_member(text[start:end])
+    ]
     return [m for m in found if m.label != "ORG"] + orgs + added
+
+
+def _may_be_member(name: str) -> bool:
+    """Not a sentence word ("However") nor a possessive ("Spain's Iberia")."""
+    return name.split()[0].lower() not in STOP_WORDS and not re.search(r"['’]s ", name)
 
 
 def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention]:

@@ -3,8 +3,8 @@
 A pattern line is spaCy's SpanRuler format, ``{"label": "MONEY", "id": "...", "pattern": [...]}``; inside a
 token pattern, ``{"IN": "@scales"}`` stands for the words of ``models/lexicons/scales.*``.
 Labels: ORG, MONEY, PERCENT, DURATION, DATE, and IGNORE (a span no other rule or model may claim).
-A token pattern may name, in ``"focus": [i, ...]``, which of its token dicts match the mention itself; the others
-are its cue: ``(NYSE: ACME)`` after a company's name, ``according to the`` before a paper's.
+A token pattern may name, in ``"focus": [i, ...]``, which of its token dicts match the mention itself; the
+others are its cue: ``(NYSE: ACME)`` after a company's name, ``according to the`` before a paper's.
 """
 from __future__ import annotations
 
@@ -90,8 +90,8 @@ def _checked(entry, where: str) -> dict:
         raise RuleError(f"{where}: unknown label {entry['label']!r}; use one of {', '.join(LABELS)}")
     entry = {**entry, "pattern": _expand(entry["pattern"], where)}
     focus = entry.get("focus")
-    if focus is not None and not (isinstance(entry["pattern"], list) and isinstance(focus, list) and focus
-                                  and all(isinstance(i, int) and 0 <= i < len(entry["pattern"]) for i in focus)):
+    indexes = range(len(entry["pattern"])) if isinstance(entry["pattern"], list) else ()
+    if focus is not None and not (isinstance(focus, list) and focus and all(i in indexes for i in focus)):
         raise RuleError(f"{where}: \"focus\" must list indexes of the token pattern's dicts")
     if isinstance(entry["pattern"], list):
         problems = validate_token_pattern(entry["pattern"])
