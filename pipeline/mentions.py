@@ -184,10 +184,11 @@ def select_spans(doc: Doc) -> list[Span]:
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:
     """A model ORG that continues a rule ORG from its first word ("Capita" -> "Capita Business Services"), or
-    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop")."""
+    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop") or that a context
+    cue found ("T-Mobile USA" for "Mobile USA, the company's American business")."""
     first = min(clash, key=lambda s: s.start)
-    same_end = len(clash) == 1 and first.end == span.end and lexicons.is_legal_form(span[-1].text) \
-        and "\n" not in span.text
+    same_end = len(clash) == 1 and first.end == span.end and "\n" not in span.text \
+        and (lexicons.is_legal_form(span[-1].text) or first.id_.startswith("org_cue"))
     return all(c.label_ == "ORG" and span.start <= c.start and c.end <= span.end for c in clash) \
         and (first.start == span.start or same_end) and len(span) > sum(len(c) for c in clash)
 
