@@ -58,6 +58,8 @@ def trim(span: Span) -> Span | None:
         start += 1
     if span.label_ == "ORG" and not span.id_.startswith("org_department"):
         end = _before_comma(doc, start, end)
+    if span.label_ == "ORG":
+        end = _before_open_bracket(doc, start, end)
     while end > start and loose(doc[end - 1]):
         end -= 1
     if span.label_ == "MONEY" and _percent_follows(doc, end):
@@ -88,6 +90,12 @@ def _before_comma(doc: Doc, start: int, end: int) -> int:
                 and doc[i + 1:end].text not in lexicons.words("org_regions"):
             return i
     return end
+
+
+def _before_open_bracket(doc: Doc, start: int, end: int) -> int:
+    """An organisation name ends before a bracket it does not close: "Acme Mining (ASX" -> "Acme Mining"."""
+    opened = [i for i in range(start + 1, end) if doc[i].text == "("]
+    return opened[-1] if opened and ")" not in doc[opened[-1]:end].text else end
 
 
 SET_WORDS = re.compile(r"^(every|each|per|daily|weekly|monthly|quarterly|annually|yearly|nightly)\b")
@@ -187,10 +195,11 @@ def select_spans(doc: Doc) -> list[Span]:
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:
     """A model ORG that continues a rule ORG from its first word ("Capita" -> "Capita Business Services"), or
-    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop")."""
+    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop") or that a context
+    cue found ("T-Mobile USA" for "Mobile USA, the company's American business")."""
     first = min(clash, key=lambda s: s.start)
-    same_end = len(clash) == 1 and first.end == span.end and lexicons.is_legal_form(span[-1].text) \
-        and "\n" not in span.text
+    same_end = len(clash) == 1 and first.end == span.end and "\n" not in span.text \
+        and (lexicons.is_legal_form(span[-1].text) or first.id_.startswith("org_cue"))
     return all(c.label_ == "ORG" and span.start <= c.start and c.end <= span.end for c in clash) \
         and (first.start == span.start or same_end) and len(span) > sum(len(c) for c in clash)
 

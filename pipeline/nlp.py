@@ -32,6 +32,7 @@ def build(model: str | None = None, extra_rules: tuple[str, ...] = ()) -> Langua
     nlp = _load_model(name)
     _keep_only(nlp, set(config["pipeline"]["keep"]))
     rules.keep_dates_whole(nlp)
+    rules.split_affixes(nlp)
     rules.keep_legal_forms_whole(nlp)
     nlp.add_pipe("split_amounts", first=True)
     rule_config = dict(config["components"]["contract_rules"])

@@ -24,6 +24,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable
 
+from spacy.lang.en.stop_words import STOP_WORDS
+
 from pipeline import lexicons
 from pipeline.mentions import Mention, sentence_window
 
@@ -366,6 +368,60 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     return out
 
 
+LIST_NAME = r"[A-Z][\w&-]*(?:['’.][\w&-]+)*(?: (?:[A-Z][\w&-]*(?:['’.][\w&-]+)*|&))*"
+LIST_SEP = r"(?:,\s+(?:and\s+)?|\s+and\s+)"
+LIST_AFTER = re.compile(rf",\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
+# "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson")
+LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
+# "to NAME, ..." before the first member found; "the NAME, ..." may be a product ("the GMC Savana, Sierra")
+LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+({LIST_NAME}),\s+$")
+
+
+def coordinated(text: str, found: list[Mention]) -> list[Mention]:
+    """The unknown capitalised names of a list whose other members (two or more) are organisations:
+    "contracts went to Acme Dynamics, Brightwater and Kestrel Systems"; a model span "Brightwater and Kestrel
+    Systems" after "Acme Dynamics, " is split there."""
+    orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
+    orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
+    spans = {}  # (start, end) of a new member -> the sentence of a member next to it
+    for first, second in zip(orgs, orgs[1:]):
+        gap = text[first.end : second.start]
+        if re.fullmatch(LIST_SEP, gap):
+            before = LIST_FIRST.search(text, max(0, first.start - 120), first.start)
+            after = LIST_LAST.match(text, second.end)
+            spans.update({match.span(1): first.sentence for match in (before, after) if match})
+        middle = LIST_AFTER.match(gap) if gap.startswith(",") else None
+        if middle:
+            spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence
+    taken = sorted((m.start, m.end) for m in found)  # disjoint, so their ends are in order too
+    ends = [end for _, end in taken]
+
+    def free(start: int, end: int) -> bool:
+        i = bisect.bisect_right(ends, start)
+        return i == len(taken) or taken[i][0] >= end
+
+    added = [
+        Mention("ORG", start, end, "rule:org_cue_list", sentence)
+        for (start, end), sentence in sorted(spans.items())
+        if free(start, end) and _may_be_member(text[start:end])
+    ]
+    return [m for m in found if m.label != "ORG"] + orgs + added
+
+
+def _may_be_member(name: str) -> bool:
+    """Not a sentence word ("However") nor a possessive ("Spain's Iberia")."""
+    return name.split()[0].lower() not in STOP_WORDS and not re.search(r"['’]s ", name)
+
+
+def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention]:
+    """A span "B and C" right after "A, " is two list members."""
+    joined = re.search(r"\s+and\s+", text[m.start : m.end])
+    if previous is None or not joined or not re.fullmatch(r",\s+", text[previous.end : m.start]):
+        return [m]
+    return [Mention("ORG", m.start, m.start + joined.start(), m.source, m.sentence),
+            Mention("ORG", m.start + joined.end(), m.end, m.source, m.sentence)]
+
+
 def _headed(name: str, heads: tuple[str, ...]) -> bool:
     words = name.split()
     return len(words) > 1 and words[-1] in heads
@@ -410,7 +466,7 @@ def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, 
     rejected), every other occurrence of a name taken as that organisation, one canonical name per
     organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
     rejects = _article_checks(text)
-    found = split_conjoined(text, found)
+    found = coordinated(text, split_conjoined(text, found))
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
     spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
     added = _propagated(text, spread, found, sentences)

@@ -3,6 +3,8 @@
 A pattern line is spaCy's SpanRuler format, ``{"label": "MONEY", "id": "...", "pattern": [...]}``; inside a
 token pattern, ``{"IN": "@scales"}`` stands for the words of ``models/lexicons/scales.*``.
 Labels: ORG, MONEY, PERCENT, DURATION, DATE, and IGNORE (a span no other rule or model may claim).
+A token pattern may name, in ``"focus": [i, ...]``, which of its token dicts match the mention itself; the
+others are its cue: ``(NYSE: ACME)`` after a company's name, ``according to the`` before a paper's.
 """
 from __future__ import annotations
 
@@ -11,10 +13,11 @@ import re
 from pathlib import Path
 
 from spacy.language import Language
+from spacy.matcher import Matcher
 from spacy.pipeline import SpanRuler
 from spacy.schemas import validate_token_pattern
-from spacy.tokens import Doc, Token
-from spacy.util import compile_suffix_regex
+from spacy.tokens import Doc, Span, Token
+from spacy.util import compile_prefix_regex, compile_suffix_regex
 
 from pipeline import lexicons
 
@@ -39,6 +42,8 @@ if not Token.has_extension("legal_form"):  # a company's legal form, for pattern
 Token.set_extension("opens_clause", getter=lambda t: t.i == 0 or t.is_sent_start or t.nbor(-1).is_punct,
                     force=True)
 Token.set_extension("ends_clause", getter=lambda t: t.i == len(t.doc) - 1 or t.nbor(1).is_punct, force=True)
+# The token ends its line: the last of the text, or before a line break.
+Token.set_extension("ends_line", getter=lambda t: t.i == len(t.doc) - 1 or "\n" in t.nbor(1).text, force=True)
 
 
 class RuleError(ValueError):
@@ -84,6 +89,10 @@ def _checked(entry, where: str) -> dict:
     if entry["label"] not in LABELS:
         raise RuleError(f"{where}: unknown label {entry['label']!r}; use one of {', '.join(LABELS)}")
     entry = {**entry, "pattern": _expand(entry["pattern"], where)}
+    focus = entry.get("focus")
+    indexes = range(len(entry["pattern"])) if isinstance(entry["pattern"], list) else ()
+    if focus is not None and not (isinstance(focus, list) and focus and all(i in indexes for i in focus)):
+        raise RuleError(f"{where}: \"focus\" must list indexes of the token pattern's dicts")
     if isinstance(entry["pattern"], list):
         problems = validate_token_pattern(entry["pattern"])
         if problems:
@@ -100,15 +109,45 @@ def gazetteer_patterns(lexicon: str) -> list[dict]:
 
 @Language.factory("contract_rules", default_config={"pattern_files": [], "org_gazetteer": None, "base_dir": None})
 def make_contract_rules(nlp: Language, name: str, pattern_files: list[str], org_gazetteer: str | None,
-                        base_dir: str | None) -> SpanRuler:
-    """A SpanRuler writing to ``doc.spans["rules"]``, loaded from pattern files and a gazetteer."""
-    ruler = SpanRuler(nlp, name=name, spans_key=SPANS_KEY, spans_filter=None, overwrite=True, validate=False)
+                        base_dir: str | None) -> ContractRules:
+    """The rules, writing to ``doc.spans["rules"]``, loaded from pattern files and a gazetteer."""
     base = Path(base_dir) if base_dir else lexicons.MODELS_DIR
     patterns = [p for f in pattern_files for p in read_patterns(base / f)]
     if org_gazetteer:
         patterns += gazetteer_patterns(org_gazetteer)
-    ruler.add_patterns(patterns)
-    return ruler
+    return ContractRules(nlp, name, patterns)
+
+
+class ContractRules:
+    """A SpanRuler for whole-match patterns, and a Matcher for patterns with a ``focus``, whose spans are
+    narrowed to the tokens matched by the focused dicts."""
+
+    def __init__(self, nlp: Language, name: str, patterns: list[dict]):
+        self.ruler = SpanRuler(nlp, name=name, spans_key=SPANS_KEY, spans_filter=None, overwrite=True,
+                               validate=False)
+        self.ruler.add_patterns([p for p in patterns if "focus" not in p])
+        self.matcher = Matcher(nlp.vocab)
+        self.focused: dict[str, tuple[str, str, frozenset[int]]] = {}
+        for number, entry in enumerate(p for p in patterns if "focus" in p):
+            key = f"{entry.get('id', 'focus')}#{number}"
+            self.matcher.add(key, [entry["pattern"]])
+            self.focused[key] = (entry.get("id", ""), entry["label"], frozenset(entry["focus"]))
+
+    def __call__(self, doc: Doc) -> Doc:
+        doc = self.ruler(doc)
+        if self.focused:
+            doc.spans[SPANS_KEY] = list(doc.spans[SPANS_KEY]) + self.focused_spans(doc)
+        return doc
+
+    def focused_spans(self, doc: Doc) -> list[Span]:
+        """One span per distinct focus of a match: the tokens its focused pattern dicts matched."""
+        spans = {}
+        for match_id, start, _end, aligned in self.matcher(doc, with_alignments=True):
+            span_id, label, focus = self.focused[doc.vocab.strings[match_id]]
+            kept = [start + k for k, i in enumerate(aligned) if i in focus]
+            if kept:
+                spans[(kept[0], kept[-1] + 1, span_id)] = label
+        return [Span(doc, s, e, label=label, span_id=span_id) for (s, e, span_id), label in spans.items()]
 
 
 def keep_dates_whole(nlp: Language) -> None:
@@ -119,7 +158,14 @@ def keep_dates_whole(nlp: Language) -> None:
     def token_match(text: str):
         return DATE_TOKEN.fullmatch(text) or (previous(text) if previous else None)
     nlp.tokenizer.token_match = token_match
-    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=\d[Zz])\."]  # the full stop after "09:00:00Z."
+
+
+def split_affixes(nlp: Language) -> None:
+    """Make the tokenizer split off the full stop after "09:00:00Z." and the slashes around a name, as wire
+    services credit themselves ("/PRNewswire/")."""
+    prefixes = list(nlp.Defaults.prefixes or []) + [r"/(?=[A-Z])"]
+    nlp.tokenizer.prefix_search = compile_prefix_regex(prefixes).search
+    suffixes = list(nlp.Defaults.suffixes or []) + [r"(?<=\d[Zz])\.", r"(?<=[A-Za-z])/"]
     nlp.tokenizer.suffix_search = compile_suffix_regex(suffixes).search
 
 

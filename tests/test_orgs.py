@@ -313,3 +313,46 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
     found = [Mention("ORG", start, start + 6, "model", text)]
     resolved = resolve_article(text, found, [(0, len(text))])
     assert [name for name, _ in resolved.names.values()] == kept
+
+
+@pytest.mark.parametrize(
+    "text,names",
+    [
+        ("Shares in Tarrant Mining (ASX: TMX) fell.", ["Tarrant Mining"]),
+        ("Dalgety Minerals (TSX: DGM) and Halvorsen Brewing (LSE: HBW) merged.",
+         ["Dalgety Minerals", "Halvorsen Brewing"]),
+        ("Shares in ASX-listed Orrin Gold fell.", ["Orrin Gold"]),
+        ("NEW YORK, March 3, 2020 /PRNewswire/ -- Sales rose.", ["PRNewswire"]),
+        ("LONDON (Brightline) - Sales rose.", ["Brightline"]),
+        ("Sales rose five per cent last year.\n-- Kestrel Wire", ["Kestrel Wire"]),
+        ("Sales fell, the chairman told the Evening Courier.", ["Evening Courier"]),
+        ("The plan was first reported by the Northshire Gazette on Monday.", ["Northshire Gazette"]),
+        ("Photo: Lumen Images", ["Lumen Images"]),
+        ("Sales at Quillon, a Lyon-based maker of valves, rose.", ["Quillon"]),
+        ("Tarrant, the Leeds-based lender, cut rates.", ["Tarrant"]),
+        ("Sales at Zenith, the London-based bank, rose.", ["Zenith"]),
+        ("Contracts went to Acme Dynamics, Brightwater and Kestrel Systems.",
+         ["Acme Dynamics", "Brightwater", "Kestrel Systems"]),
+        ("Work went to Vodafone, Tarrant and BT Group.", ["Vodafone", "Tarrant", "BT Group"]),
+    ],
+)
+def test_a_cue_marks_only_the_organisation(text, names):
+    """The name is a row of its own, without the cue ("(NYSE", "/", "according to the", ", a ... maker")."""
+    from pipeline.api import extract_text
+
+    assert set(names) <= set(extract_text(text, reference_date="2020-01-01")["organisations"]["text"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jane Smith, a London-based analyst, said sales rose.",
+        "However, Siemens and Vodafone said sales rose.",
+        "John Smith, a company director, said sales rose.",
+    ],
+)
+def test_cues_take_no_person_or_sentence_word(text):
+    from pipeline.api import extract_text
+
+    names = set(extract_text(text, reference_date="2020-01-01")["organisations"]["text"])
+    assert not names & {"Jane Smith", "However", "John Smith"}

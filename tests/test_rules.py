@@ -15,6 +15,8 @@ GOOD = {"label": "ORG", "id": "org_user_example", "pattern": [{"LOWER": "acme"},
     ('{"label": "ORG", "pattern": [{"LOWERCASE": "x"}]}', "bad token pattern"),
     ('{"label": "MONEY", "pattern": [{"LOWER": {"IN": "@no_such_lexicon"}}]}', "unknown lexicon"),
     ('{"label": "ORG"}', "a pattern line needs"),
+    ('{"label": "ORG", "focus": [2], "pattern": [{"LOWER": "x"}]}', "\"focus\" must list"),
+    ('{"label": "ORG", "focus": [0], "pattern": "Acme Widgets"}', "\"focus\" must list"),
 ])
 def test_bad_line_is_reported_with_its_number(tmp_path, line, problem):
     path = tmp_path / "rules.jsonl"
