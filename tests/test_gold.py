@@ -21,8 +21,8 @@ MIN_F1 = {
                 "overall": 0.94},
     "unseen": {"organisations": 0.86, "money": 0.97, "percentages": 0.97, "durations": 0.92, "dates": 0.90,
                "overall": 0.93},
-    "business": {"organisations": 0.45, "money": 0.85, "percentages": 0.93, "durations": 0.85, "dates": 0.84,
-                 "overall": 0.80},
+    "business": {"organisations": 0.45, "money": 0.94, "percentages": 0.93, "durations": 0.85, "dates": 0.93,
+                 "overall": 0.86},
     "companies": {"organisations": 0.70, "money": 0.95, "percentages": 0.97, "durations": 0.95, "dates": 0.94,
                   "overall": 0.83},
 }
