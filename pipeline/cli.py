@@ -138,9 +138,7 @@ def cmd_extract(args) -> int:
 
 
 def _check_writable(out: Path) -> None:
-    parent = out.resolve().parent
-    if out.exists() and not out.is_dir():
-        raise UsageError(f"output {out} exists and is not a folder")
+    parent = out.resolve().parent  # whether the folder itself may be replaced is writer.output_target's call
     if not parent.exists():
         try:
             parent.mkdir(parents=True)

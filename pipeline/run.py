@@ -23,6 +23,7 @@ from pipeline.writer import TableWriter, output_target
 
 BATCH = 16  # articles a worker takes at a time
 SPLIT_CHARS = 100_000  # an article larger than this is read by all workers at once, in parts of this size
+TIMED_OUT = "timed out: extraction took more than {:g} s (--article-timeout)"
 ARTICLE_TIMEOUT = 600.0  # seconds an article may take (a 5 MB article takes about a minute) before an error row
 IN_FLIGHT = 4  # batches submitted ahead, per worker
 FORK = multiprocessing.get_context("fork")
@@ -116,7 +117,7 @@ def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, l
         with time_limit(_TIMEOUT):
             return extract.process(_NLP, [item], _PIECE_CHARS)[0]
     except TimedOut:
-        return extract.error_rows(*item, f"timed out: extraction took more than {_TIMEOUT:g} s (--article-timeout)")
+        return extract.error_rows(*item, TIMED_OUT.format(_TIMEOUT))
     except Exception as err:  # a bug met on this article: say so in its row and go on with the others
         return extract.error_rows(*item, f"extraction failed: {type(err).__name__}: {err}")
 
@@ -145,11 +146,12 @@ def batches(jobs: list[Job]) -> Iterator[list[Job]]:
     """Consecutive jobs, ``BATCH`` at a time; a long article is a batch of its own."""
     batch: list[Job] = []
     for job in jobs:
-        if _long(job) or len(batch) == BATCH:
-            yield from [batch] if batch else []
-            batch = []
-        batch.append(job)
         if _long(job):
+            yield from [batch, [job]] if batch else [[job]]
+            batch = []
+            continue
+        batch.append(job)
+        if len(batch) == BATCH:
             yield batch
             batch = []
     if batch:
@@ -185,8 +187,7 @@ def _gathered(job: Job, article: articles.Article, futures: list) -> dict[str, l
     except BrokenProcessPool:
         raise
     except TimedOut:
-        return extract.error_rows(article, job.reference, job.reference_source,
-                                  f"timed out: extraction took more than {_TIMEOUT:g} s (--article-timeout)")
+        return extract.error_rows(article, job.reference, job.reference_source, TIMED_OUT.format(_TIMEOUT))
     except Exception as err:  # a bug met on this article
         return extract.error_rows(article, job.reference, job.reference_source,
                                   f"extraction failed: {type(err).__name__}: {err}")
