@@ -95,16 +95,26 @@ def main(argv: list[str] | None = None) -> int:
         signal.signal(signum, _interrupt)  # a stopped run cleans up: workers, temporary folder
     try:
         return COMMANDS[args.command](args)
+    except KeyboardInterrupt as err:
+        return _stopped(getattr(err, "signum", signal.SIGINT))
     except UsageError as err:
+        if _signals:  # a library (Dask, starting its cluster) turned the stop into an error of its own
+            return _stopped(_signals[0])
         print(f"error: {err}", file=sys.stderr)
         return USAGE_ERROR
-    except KeyboardInterrupt as err:
-        print("interrupted; the previous output was left as it was", file=sys.stderr)
-        return STOPPED[getattr(err, "signum", signal.SIGINT)]
+
+
+_signals: list[int] = []  # the stop signals received
 
 
 def _interrupt(signum, frame) -> None:
+    _signals.append(signum)
     raise Stopped(signum)
+
+
+def _stopped(signum: int) -> int:
+    print("interrupted; the previous output was left as it was", file=sys.stderr)
+    return STOPPED[signum]
 
 
 def cmd_extract(args) -> int:
