@@ -19,7 +19,7 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
-from pipeline import lexicons
+from pipeline import lexeme_flags, lexicons
 
 LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
 SPANS_KEY = "rules"
@@ -33,8 +33,10 @@ DATE_TOKEN = re.compile(
 KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$|^(?:" + DATE_TOKEN.pattern + r")$", re.I)
 
 
-if not Token.has_extension("legal_form"):  # a company's legal form, for patterns: {"_": {"legal_form": true}}
-    Token.set_extension("legal_form", getter=lambda token: lexicons.is_legal_form(token.text))
+# Token attributes of the word alone, which patterns may test as {"_": {"legal_form": true}}: a company's
+# legal form. The rules check them as lexeme flags (``lexeme_flags``).
+WORD_EXTENSIONS = {"legal_form": lexicons.is_legal_form}
+Token.set_extension("legal_form", getter=lambda token: lexicons.is_legal_form(token.text), force=True)
 
 
 # Token attributes patterns may test, as {"_": {"opens_clause": true}}: the token starts its sentence or
@@ -123,10 +125,11 @@ class ContractRules:
     narrowed to the tokens matched by the focused dicts."""
 
     def __init__(self, nlp: Language, name: str, patterns: list[dict]):
+        patterns = lexeme_flags.compile_patterns(nlp.vocab, patterns, WORD_EXTENSIONS)
         self.ruler = SpanRuler(nlp, name=name, spans_key=SPANS_KEY, spans_filter=None, overwrite=True,
                                validate=False)
         self.ruler.add_patterns([p for p in patterns if "focus" not in p])
-        self.matcher = Matcher(nlp.vocab)
+        self.matcher = Matcher(nlp.vocab, validate=False)
         self.focused: dict[str, tuple[str, str, frozenset[int]]] = {}
         for number, entry in enumerate(p for p in patterns if "focus" in p):
             key = f"{entry.get('id', 'focus')}#{number}"
