@@ -17,12 +17,12 @@ from typing import Callable, Iterable, Iterator
 from spacy.vocab import Vocab
 
 FREE_BITS = range(19, 64)  # spaCy's own lexical flags use the bits below 19
-LEXEME_ATTRS: dict[str, Callable[[str], str]] = {"ORTH": str, "TEXT": str, "LOWER": str.lower}
+LEXEME_ATTRS = ("ORTH", "TEXT", "LOWER")
 OPERATORS = {"REGEX", "IN", "NOT_IN"}
 
 
 class WordTest:
-    """A test of one word (a vocabulary entry's text), usable as a lexeme flag getter."""
+    """A test of one word (a vocabulary entry's text), usable as a lexeme flag getter; ``key`` names it."""
 
     def __init__(self, key: str, test: Callable[[str], bool]):
         self.key, self.test = key, test
@@ -33,15 +33,19 @@ class WordTest:
 
 def attribute_test(attr: str, condition: dict) -> Callable[[str], bool]:
     """The test ``{attr: condition}`` of a token pattern, as a function of the word."""
-    get = LEXEME_ATTRS[attr]
-    tests = []
-    for operator, value in condition.items():
-        if operator == "REGEX":
-            tests.append(lambda s, r=re.compile(value): r.search(s) is not None)
-        else:
-            words = frozenset(value)
-            tests.append((lambda s, w=words: s in w) if operator == "IN" else (lambda s, w=words: s not in w))
-    return lambda word: all(test(get(word)) for test in tests)
+    tests = [operator_test(attr == "LOWER", operator, value) for operator, value in condition.items()]
+    return tests[0] if len(tests) == 1 else lambda word: all(test(word) for test in tests)
+
+
+def operator_test(lower: bool, operator: str, value) -> Callable[[str], bool]:
+    """One operator's test of the word (of its lower case if ``lower``)."""
+    if operator == "REGEX":
+        search = re.compile(value).search
+        return (lambda w: search(w.lower()) is not None) if lower else (lambda w: search(w) is not None)
+    words = frozenset(value)
+    if operator == "IN":
+        return (lambda w: w.lower() in words) if lower else words.__contains__
+    return (lambda w: w.lower() not in words) if lower else (lambda w: w not in words)
 
 
 def word_tests(spec: dict, word_extensions: dict[str, Callable[[str], bool]]) -> Iterator[tuple[str, Callable]]:

@@ -170,3 +170,29 @@ def test_years_in_names_are_not_dates(text, expected):
     import pipeline
     mentions = pipeline.extract_text(text)["mentions"]
     assert mentions[mentions.label == "DATE"].text.tolist() == expected
+
+
+@pytest.mark.parametrize("free_bits", [range(19, 64), range(19, 25), range(0)])
+def test_lexeme_flags_match_what_the_patterns_match(free_bits, monkeypatch):
+    """Word tests compiled to lexeme flags (all of them, a few when bits run out, none) find the same spans
+    as the patterns as written, on the gold articles."""
+    from spacy.matcher import Matcher
+
+    from pipeline import lexeme_flags, nlp as nlp_builder, rules
+
+    monkeypatch.setattr(lexeme_flags, "FREE_BITS", free_bits)
+    nlp = nlp_builder.build()
+    files = nlp_builder.load_config()["components"]["contract_rules"]["pattern_files"]
+    patterns = [p for f in files for p in read_patterns(nlp_builder.MODELS_DIR / f) if isinstance(p["pattern"], list)]
+    fast = lexeme_flags.compile_patterns(nlp.vocab, patterns, rules.WORD_EXTENSIONS)
+    flagged = sum(k.startswith("FLAG") for p in fast for s in p["pattern"] for k in s)
+    assert (flagged >= len(free_bits)) if free_bits else not flagged
+    plain, compiled = Matcher(nlp.vocab), Matcher(nlp.vocab, validate=False)
+    for number, (raw, quick) in enumerate(zip(patterns, fast)):
+        plain.add(str(number), [raw["pattern"]])
+        compiled.add(str(number), [quick["pattern"]])
+    texts = [p.read_text() for p in sorted((nlp_builder.MODELS_DIR.parent / "tests").glob("*/articles/*.txt"))]
+    assert len(texts) > 50
+    with nlp.select_pipes(disable=["contract_rules"]):
+        for doc in nlp.pipe(texts):
+            assert sorted(compiled(doc)) == sorted(plain(doc))
