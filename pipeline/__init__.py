@@ -12,3 +12,9 @@ def extract_text(text, reference_date=None, model=None):
     """The tables for one string (see ``pipeline.api.extract_text``)."""
     from pipeline.api import extract_text as _extract_text
     return _extract_text(text, reference_date, model)
+
+
+def load_nlp(model=None, rules=()):
+    """The extraction as a spaCy pipeline: ``nlp(text).ents`` are the final mentions (``pipeline.components``)."""
+    from pipeline.components import load_nlp as _load_nlp
+    return _load_nlp(model, rules)
