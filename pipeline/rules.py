@@ -216,7 +216,12 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     (['20', 'm', '-', '£', '30', 'm'], ['USD', '3.14'], ['3.14', 'US$'], ['NT$', '3', 'bn'])
     >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012"), amount_parts("A400M")
     (['m', '.'], ['1990s'], ['14.03.2012'], ['A400M'])
+    >>> amount_parts("MSEK"), amount_parts("kEUR"), amount_parts("MOST"), amount_parts("Musd")
+    (['M', 'SEK'], ['k', 'EUR'], ['MOST'], ['Musd'])
     """
+    if len(text) == 4 and text[0] in lexicons.words("currency_code_prefixes") \
+            and text[1:].lower() in lexicons.mapping("currency_codes") and text[1:].isupper():
+        return [text[0], text[1:]]  # "MEUR": a scale glued to a code
     if text.isalpha() or len(text) < 2:
         return [text]
     if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):
