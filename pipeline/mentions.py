@@ -99,8 +99,8 @@ def _before_open_bracket(doc: Doc, start: int, end: int) -> int:
     return opened[-1] if opened and ")" not in doc[opened[-1]:end].text else end
 
 
-SET_WORDS = re.compile(r"^(every|each|per|daily|weekly|monthly|quarterly|annually|yearly|nightly)\b")
-VAGUE_WORDS = re.compile(r"\b(several|few|many|some|couple|recent|past|last|next|coming|number of)\b")
+SET_WORDS = re.compile(rf"^({lexicons.alternation('set_words')})\b")
+VAGUE_WORDS = re.compile(rf"\b({lexicons.alternation('vague_words')})\b")
 YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 90s
 
 

@@ -79,14 +79,12 @@ def _number_words() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _scale_pattern() -> re.Pattern:
-    scales = sorted(lexicons.mapping("scales"), key=len, reverse=True)
-    return re.compile(r"^[\s-]*(" + "|".join(re.escape(s) for s in scales) + r")(?![A-Za-z])", re.I)
+    return re.compile(rf"^[\s-]*({lexicons.alternation('scales')})(?![A-Za-z])", re.I)
 
 
 @lru_cache(maxsize=1)
 def _subunit_pattern() -> re.Pattern:
-    units = sorted(lexicons.mapping("subunits"), key=len, reverse=True)
-    return re.compile(r"^[\s-]*(" + "|".join(re.escape(u) for u in units) + r")(?![A-Za-z])", re.I)
+    return re.compile(rf"^[\s-]*({lexicons.alternation('subunits')})(?![A-Za-z])", re.I)
 
 
 @lru_cache(maxsize=1)
@@ -256,7 +254,7 @@ def _cents(text: str) -> float:
     word_after = bool(currency_first and currency_first.start() == len(rest) - len(rest.lstrip()))
     if word_after:
         rest = rest[currency_first.end():]
-    units = "|".join(re.escape(u) for u in sorted(lexicons.table("subunits"), key=len, reverse=True))
+    units = lexicons.alternation("subunits")
     minor = re.fullmatch(rf"\s*(?:and\s+)?([\w\s-]+?)\s*-?\s*({units})?\.?\s*", rest, re.I)
     if not minor or not (word_after or minor.group(2)):
         return 0.0
