@@ -145,6 +145,10 @@ ORG_TEXT_CASES = [
      ["Army Contracting Command"]),
     ("Naval Information Warfare Systems Command, North Charleston, South Carolina, is the contracting activity.",
      ["Naval Information Warfare Systems Command"]),
+    # A name's words before "Bank of", "Fund for", "Institute of" are part of it.
+    ("Shares in Royal Bank of Scotland fell.", ["Royal Bank of Scotland"]),
+    ("The European Fund for Strategic Investments backs the deal.", ["European Fund for Strategic Investments"]),
+    ("The Commerce Department for November said sales rose.", ["Commerce Department"]),
 ]
 
 
