@@ -195,8 +195,8 @@ def test_lexeme_flags_match_what_the_patterns_match(free_bits, monkeypatch):
     for number, (raw, quick) in enumerate(zip(patterns, fast)):
         plain.add(str(number), [raw["pattern"]])
         compiled.add(str(number), [quick["pattern"]])
-    texts = [p.read_text() for p in sorted((nlp_builder.MODELS_DIR.parent / "tests").glob("*/articles/*.txt"))]
-    assert len(texts) > 50
+    texts = [p.read_text() for p in sorted((nlp_builder.MODELS_DIR.parent / "tests").glob("*/articles/*.txt"))[::5]]
+    assert len(texts) > 20
     with nlp.select_pipes(disable=["contract_rules"]):
         for doc in nlp.pipe(texts):
             assert sorted(compiled(doc)) == sorted(plain(doc))
