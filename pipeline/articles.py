@@ -126,21 +126,20 @@ def read_article(path: Path, folder: Path, problem: str | None = None,
                       format=article_format(path.name) or "txt")
     if problem:
         return _failed(article, problem)
+    why_empty = "no text (empty or only white space)"
     try:
         data = read_bytes(path)
         article.sha256 = hashlib.sha256(data).hexdigest()
         if article.format == "html":
             page = webpages.read_page(data)
             article.text, article.encoding, article.published = page.text, page.encoding, page.published
+            why_empty = page.no_text or why_empty
         else:
             article.text, article.encoding = decode_text(data)
     except (Unreadable, webpages.BadPage) as err:
         return _failed(article, str(err))
-    except webpages.NoText as err:
-        article.status, article.error = "empty", str(err)
-        return article
     if not article.text.strip():
-        article.status, article.error = "empty", "no text (empty or only white space)"
+        article.status, article.error = "empty", why_empty
     return article
 
 

@@ -29,9 +29,10 @@ PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=
                               collect_ids=False, default_doctype=False)
 # the text a reader of the page sees: none from scripts, styles and the like
 VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
-# Elements the HTML standard and ARIA define as page furniture, never the article: trafilatura leaves them out of
-# its main text, and this keeps them out of its fall-backs too (a page with only a menu has no article text).
-FURNITURE = ["//nav", "//footer", "//body/header", "//*[@role='navigation' or @role='contentinfo' or @role='banner']"]
+# Elements the HTML standard and ARIA define as page furniture, never the article: trafilatura leaves them out
+# of its main text; this keeps them out of its fall-backs too (a page with only a menu has no article text).
+FURNITURE = ["//nav", "//footer", "//body/header",
+             "//*[@role='navigation' or @role='contentinfo' or @role='banner']"]
 LIBRARIES = ("trafilatura", "htmldate", "justext", "lxml", "w3lib")  # what the text of a page depends on
 
 
@@ -39,30 +40,27 @@ class BadPage(Exception):
     """A file that cannot be read as a web page; the message says why."""
 
 
-class NoText(Exception):
-    """A web page in which no article text was found; the message says why."""
-
-
 @dataclass
 class Page:
     text: str
     encoding: str
-    published: date | None
+    published: date | None = None
+    no_text: str | None = None  # why a page with markup has no article text
 
 
 def read_page(data: bytes) -> Page:
-    """The article in a web page's bytes; raises ``BadPage`` or ``NoText`` with the reason."""
+    """The article in a web page's bytes; raises ``BadPage`` with the reason."""
     if len(data) > MAX_PAGE_BYTES:
         raise BadPage(f"web page is larger than {MAX_PAGE_BYTES // 2**20} MiB")
     markup, encoding = decode(data)
     if not markup.strip():
-        return Page("", encoding, None)
+        return Page(markup, encoding)
     tree = parse(markup)
     found = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
                                         date_extraction_params=DATE_SEARCH, prune_xpath=FURNITURE)
     text = article_text(found.title if found else None, found.text if found else None)
     if not text:
-        raise NoText(why_no_text(tree))
+        return Page("", encoding, no_text=why_no_text(tree))
     return Page(text, encoding, published(found.date))
 
 
