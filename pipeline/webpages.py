@@ -42,6 +42,7 @@ class BadPage(Exception):
 
 @dataclass
 class Page:
+    """What a page gives an article: its text (title and main text), the charset read, its date."""
     text: str
     encoding: str
     published: date | None = None
