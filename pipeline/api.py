@@ -11,7 +11,7 @@ import pandas as pd
 from pipeline import schema
 
 CATEGORIES = {"label", "currency", "grain", "unit", "qualifier", "status", "reference_date_source", "encoding",
-              "source"}
+              "source", "format"}
 DATES = {("articles", "reference_date"), ("dates", "start"), ("dates", "end")}
 
 

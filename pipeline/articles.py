@@ -1,13 +1,17 @@
-"""Find the article files under a folder, read and decode them, and give each its reference date."""
+"""Find the article files under a folder (plain text and saved web pages), read and decode them, and give each
+its reference date."""
 from __future__ import annotations
 
 import csv
 import hashlib
 import os
 import stat
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+from pipeline import webpages
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 MAX_BYTES = 200 * 1024 * 1024
@@ -23,13 +27,15 @@ class Article:
     encoding: str | None = None
     status: str = "ok"
     error: str | None = None
+    format: str = "txt"  # txt, or html for a saved web page
+    published: date | None = None  # a web page's publication date, from its metadata
 
     @property
     def title(self) -> str | None:
         return next((line.strip()[:300] for line in self.text.splitlines() if line.strip()), None)
 
 
-SUFFIXES = (".txt",)  # article files, whatever the case of the suffix ("NOTES.TXT")
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html"}  # article files, whatever the case ("NOTES.TXT")
 BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
         (b"\xfe\xff", "utf-16"))  # longest first: a UTF-32 LE mark starts like a UTF-16 one
 
@@ -38,8 +44,13 @@ class Unreadable(Exception):
     """A file that cannot be read as an article; the message says why."""
 
 
+def article_format(name: str) -> str | None:
+    """``txt`` or ``html`` for an article file's name, else None."""
+    return next((kind for suffix, kind in FORMATS.items() if name.lower().endswith(suffix)), None)
+
+
 def is_article(name: str) -> bool:
-    return name.lower().endswith(SUFFIXES)
+    return article_format(name) is not None
 
 
 def discover(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[Path, str | None]]:
@@ -77,6 +88,15 @@ def article_id(path: Path, folder: Path) -> str:
     return printable(relative.as_posix())
 
 
+def article_ids(paths: list[Path], folder: Path) -> list[str]:
+    """Each path's article id; files that would share one ("deal.txt" and "deal.html") keep their suffix, so
+    that an id names one file."""
+    plain = [article_id(path, folder) for path in paths]
+    shared = {aid for aid, n in Counter(plain).items() if n > 1}
+    return [printable(path.relative_to(folder).as_posix()) if aid in shared else aid
+            for path, aid in zip(paths, plain)]
+
+
 def read_bytes(path: Path) -> bytes:
     """A regular file's bytes, checked on the open file itself (a pipe is never waited on, a device never
     read); raises ``Unreadable`` with the reason."""
@@ -96,32 +116,44 @@ def read_bytes(path: Path) -> bytes:
             raise Unreadable(f"cannot read file: {err.strerror or err}") from None
 
 
-def read_article(path: Path, folder: Path, problem: str | None = None) -> Article:
-    """Read and decode one file: a UTF-16/32 byte-order mark, else UTF-8 (a BOM is dropped), then cp1252,
-    then Latin-1; never raises. ``problem`` (from ``discover``) makes it an error row without reading."""
-    article = Article(article_id(path, folder), printable(str(path)))
+def read_article(path: Path, folder: Path, problem: str | None = None,
+                 identity: str | None = None) -> Article:
+    """Read one file and take its text: a web page's with ``webpages.read_page``, a text file's decoded (a
+    UTF-16/32 byte-order mark, else UTF-8 with its BOM dropped, then cp1252, then Latin-1); never raises.
+    ``problem`` (from ``discover``) makes it an error row without reading; ``identity`` is its article id
+    when ``article_ids`` gave it one of its own."""
+    article = Article(identity or article_id(path, folder), printable(str(path)),
+                      format=article_format(path.name) or "txt")
     if problem:
         return _failed(article, problem)
+    why_empty = "no text (empty or only white space)"
     try:
         data = read_bytes(path)
-    except Unreadable as err:
+        article.sha256 = hashlib.sha256(data).hexdigest()
+        if article.format == "html":
+            page = webpages.read_page(data)
+            article.text, article.encoding, article.published = page.text, page.encoding, page.published
+            why_empty = page.no_text or why_empty
+        else:
+            article.text, article.encoding = decode_text(data)
+    except (Unreadable, webpages.BadPage) as err:
         return _failed(article, str(err))
-    article.sha256 = hashlib.sha256(data).hexdigest()
+    if not article.text.strip():
+        article.status, article.error = "empty", why_empty
+    return article
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file's bytes; raises ``Unreadable`` with the reason."""
     encodings = [codec for mark, codec in BOMS if data.startswith(mark)][:1] or ENCODINGS
     if b"\x00" in data and encodings == ENCODINGS:
-        return _failed(article, "binary file (contains NUL bytes), not text")
+        raise Unreadable("binary file (contains NUL bytes), not text")
     for encoding in encodings:
         try:
-            article.text = data.decode(encoding)
-            article.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-            break
+            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
         except UnicodeDecodeError:
             continue
-    else:
-        return _failed(article, f"cannot decode the file as {encodings[0]} (its byte-order mark says so)")
-    if not article.text.strip():
-        article.status, article.error = "empty", "no text (empty or only white space)"
-    return article
+    raise Unreadable(f"cannot decode the file as {encodings[0]} (its byte-order mark says so)")
 
 
 def _failed(article: Article, why: str) -> Article:

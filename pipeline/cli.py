@@ -42,8 +42,8 @@ def _positive(text: str) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract every *.txt article under a folder into tables")
-    ex.add_argument("articles", type=Path, help="folder of .txt articles (searched recursively)")
+    ex = sub.add_parser("extract", help="extract every article (.txt, .html, .htm) in a folder into tables")
+    ex.add_argument("articles", type=Path, help="folder of .txt articles and .html/.htm pages (recursive)")
     ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     ex.add_argument("--reference-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
     ex.add_argument("--manifest", type=Path, help="CSV article,published (default: ARTICLES/manifest.csv)")

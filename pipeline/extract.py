@@ -89,9 +89,12 @@ def batched_by_size(jobs: list[tuple[int, int, str]]) -> Iterator[list[tuple[int
 
 
 def reference_for(article: Article, given: date | None, given_source: str) -> tuple[date | None, str]:
-    """The article's reference date and where it came from: manifest or flag, else its dateline."""
+    """The article's reference date and where it came from: manifest or flag, else a web page's metadata, else
+    its dateline."""
     if given is not None:
         return given, given_source
+    if article.published is not None:
+        return article.published, "html_meta"
     found = dates.find_dateline(article.text)
     return (found, "dateline") if found else (None, "none")
 
@@ -123,6 +126,7 @@ def finish(article: Article, given: date | None, source: str, found: list[Mentio
     reference, ref_source = reference_for(article, given, source) if article.status == "ok" else (given, source)
     rows = {"articles": [article_row(article, reference, ref_source)]}
     if article.status == "ok":
+        rows["texts"] = [{"article_id": article.article_id, "text": article.text}]
         rows.update(mention_rows(article, found, sentences, reference))
     return rows
 
@@ -138,8 +142,9 @@ def parts(article: Article, limit: int, size: int) -> list[list[tuple[int, int, 
 
 
 def article_row(article: Article, reference: date | None, source: str) -> dict:
-    return {"article_id": article.article_id, "path": article.path, "sha256": article.sha256,
-            "title": article.title, "reference_date": reference.isoformat() if reference else None,
+    return {"article_id": article.article_id, "path": article.path, "format": article.format,
+            "sha256": article.sha256, "title": article.title,
+            "reference_date": reference.isoformat() if reference else None,
             "reference_date_source": source if reference else "none", "n_chars": len(article.text),
             "encoding": article.encoding, "status": article.status, "error": article.error}
 

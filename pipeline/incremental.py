@@ -14,7 +14,7 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import __version__, articles, schema
+from pipeline import __version__, articles, schema, webpages
 from pipeline.lexicons import MODELS_DIR
 from pipeline.writer import RUN_META
 
@@ -23,9 +23,10 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 
 
 def fingerprint(nlp, extra_rules: tuple[str, ...]) -> str:
-    """What the rows depend on besides the articles: our version and source code, the model, and every rule
-    and lexicon file."""
-    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')}".encode())
+    """What the rows depend on besides the articles: our version and source code, the model, every rule and
+    lexicon file, and the libraries that take a web page's text."""
+    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')} "
+                            f"{webpages.versions()}".encode())
     code = sorted(PACKAGE_DIR.rglob("*.py"))
     for path in code + sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
         if path.is_file():
@@ -54,7 +55,7 @@ class PreviousRows:
         self._order = {row["article_id"]: n for n, row in enumerate(previous)}
         by_id = {row["article_id"]: row for row in previous}
         for job in jobs:
-            old = by_id.get(articles.article_id(Path(job.path), Path(job.root)))
+            old = by_id.get(job.article_id)
             if old and old["status"] != "error" and not job.problem and _same_input(old, job):
                 self.reusable.add(job.path)
         self._groups = {t: _article_groups(out_dir / f"{t}.parquet") for t in schema.ARTICLE_TABLES}
@@ -62,7 +63,7 @@ class PreviousRows:
 
     def rows(self, job) -> dict[str, list[dict]]:
         """The previous rows of a reusable job's article, with the file's path as given in this run."""
-        article_id = articles.article_id(Path(job.path), Path(job.root))
+        article_id = job.article_id
         place = self._order[article_id]
         rows = {}
         for table, groups in self._groups.items():

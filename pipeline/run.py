@@ -35,12 +35,13 @@ class Job:
     """One article to process: where it is and the reference date given for it (manifest or flag)."""
     path: str
     root: str
+    article_id: str  # from articles.article_ids: its path without the suffix, unless another file has that id
     reference: date | None
     reference_source: str
     problem: str | None = None  # why the path cannot be read, known from the folder walk (an error row)
 
     def article(self) -> articles.Article:
-        return articles.read_article(Path(self.path), Path(self.root), self.problem)
+        return articles.read_article(Path(self.path), Path(self.root), self.problem, self.article_id)
 
 
 @dataclass
@@ -60,7 +61,7 @@ class Summary:
     def line(self) -> str:
         s = self.statuses
         if not s:
-            return f"no article files (*.txt) under {self.folder}; {self.seconds:.1f} s"
+            return f"no article files (*.txt, *.html, *.htm) under {self.folder}; {self.seconds:.1f} s"
         labels = ", ".join(f"{k} {self.labels[k]}" for k in ("ORG", "MONEY", "PERCENT", "DURATION", "DATE"))
         reused = f" ({self.reused} reused)" if self.reused else ""
         unlisted = f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
@@ -73,13 +74,16 @@ def jobs_for(folder: Path, reference: date | None, manifest: Path | None, skip: 
     flag's) as its given reference date. Folders in ``skip`` (the output) are not searched."""
     manifest = manifest or (folder / "manifest.csv" if (folder / "manifest.csv").exists() else None)
     published = articles.read_manifest(manifest) if manifest else {}
+    found = articles.discover(folder, skip)
+    identities = articles.article_ids([path for path, _ in found], folder)
     jobs = []
-    for path, problem in articles.discover(folder, skip):
-        aid = articles.article_id(path, folder)
+    for (path, problem), identity in zip(found, identities):
+        aid = articles.article_id(path, folder)  # a manifest names an article without its suffix
         if aid in published:
-            jobs.append(Job(str(path), str(folder), published[aid], "manifest", problem))
+            jobs.append(Job(str(path), str(folder), identity, published[aid], "manifest", problem))
         else:
-            jobs.append(Job(str(path), str(folder), reference, "flag" if reference else "none", problem))
+            source = "flag" if reference else "none"
+            jobs.append(Job(str(path), str(folder), identity, reference, source, problem))
     return jobs
 
 
@@ -159,8 +163,11 @@ def batches(jobs: list[Job]) -> Iterator[list[Job]]:
 
 
 def _long(job: Job) -> bool:
+    """A text file over ``SPLIT_CHARS``; a web page's size says little about its text's, and its text is
+    taken in a worker."""
     try:
-        return job.problem is None and os.path.getsize(job.path) > SPLIT_CHARS
+        return job.problem is None and articles.article_format(job.path) == "txt" \
+            and os.path.getsize(job.path) > SPLIT_CHARS
     except OSError:
         return False
 

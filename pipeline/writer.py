@@ -18,6 +18,7 @@ from pipeline import organisations, schema
 
 RENAME_EXCHANGE = 2
 ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
+ROW_GROUPS = {"texts": 256}  # fewer rows of whole article texts
 RUN_META = "run.json"  # written beside the tables: what made them, and the mark of an output of ours
 TOOL, FORMAT = "contract-news-extraction", 2  # in RUN_META: whose output this is, and its layout's version
 REPORT = "report.html"
@@ -92,7 +93,7 @@ class TableWriter:
         """Append rows ({table: [row, ...]}) to their tables; they are written a row group at a time."""
         for table, table_rows in rows.items():
             self._buffer[table] += table_rows
-            if len(self._buffer[table]) >= ROW_GROUP:
+            if len(self._buffer[table]) >= ROW_GROUPS.get(table, ROW_GROUP):
                 self._flush(table)
 
     def _flush(self, table: str) -> None:
