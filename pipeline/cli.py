@@ -59,6 +59,8 @@ def parser() -> argparse.ArgumentParser:
                     help="local worker processes, or Dask (pip install '.[dask]')")
     ex.add_argument("--scheduler", help="with --engine dask: the address of a running Dask scheduler "
                                         "(default: a local cluster of --workers processes)")
+    ex.add_argument("--convert-to", type=str.upper, default="USD", metavar="CUR",
+                    help="currency (ISO 4217, one the ECB publishes) every amount is also given in (default: USD)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ev = sub.add_parser("evaluate", help="score an output folder against gold files (SPEC section 4)")
     ev.add_argument("gold", type=Path)
@@ -135,7 +137,7 @@ def cmd_extract(args) -> int:
         summary = extract_folder(args.articles, args.out, reference=args.reference_date, manifest=args.manifest,
                                  model=args.model, extra_rules=tuple(map(str, args.rules)), workers=args.workers,
                                  engine=args.engine, scheduler=args.scheduler, incremental=args.incremental,
-                                 timeout=timeout, progress=bar.update)
+                                 timeout=timeout, convert_to=args.convert_to, progress=bar.update)
     except (ModelError, RuleError, ValueError) as err:
         raise UsageError(str(err)) from None
     except OSError as err:  # the disk, the file system or a Dask scheduler that cannot be reached

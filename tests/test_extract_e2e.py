@@ -1,12 +1,14 @@
 """End to end: the CLI on a folder the tests make, with every kind of bad input, checked table by table."""
+import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pandas as pd
 import pytest
 
-from conftest import ROOT, read_tables, run_cli
+from conftest import ROOT, ecb_rates, read_tables, run_cli
 from pipeline.articles import read_article
 from pipeline.schema import LABEL_TABLE, TABLES, arrow_schema, columns
 
@@ -93,6 +95,25 @@ def test_reference_dates_and_summary(run):
     relative = tables["dates"].query("article_id == 'bt_lancashire' and text == 'last week'")
     assert relative.value.tolist() == ["2011-W43"]
     assert "9 articles: 6 ok, 2 empty, 1 error" in result.stderr
+
+
+def test_money_converted_at_the_reference_date(run):
+    out, result, tables = run
+    money = tables["money"].merge(tables["articles"][["article_id", "reference_date"]], on="article_id")
+    dated = money[money.reference_date.notna()]
+    assert set(dated.article_id) == {"bt_lancashire"} and set(dated.currency) == {"GBP"}
+    rates = ecb_rates()[date(2011, 11, 1)]
+    assert dated.converted_amount.tolist() == pytest.approx((dated.amount / rates["GBP"] * rates["USD"]).tolist())
+    assert set(dated.rate_date) == {"2011-11-01"} and set(dated.converted_currency) == {"USD"}
+    in_usd = money[money.reference_date.isna() & (money.currency == "USD")]  # needs no rate
+    assert len(in_usd) and (in_usd.converted_amount == in_usd.amount).all() and in_usd.rate_date.isna().all()
+    undated = money[money.reference_date.isna() & (money.currency != "USD")]
+    assert undated.converted_amount.isna().all() and undated.rate_date.isna().all()
+    converted = len(dated) + len(in_usd)
+    assert f"money in USD: {converted} of {len(money)} converted (not converted: no reference date " \
+           f"{len(undated)})" in result.stderr
+    conversion = json.loads((out / "run.json").read_text())["conversion"]
+    assert (conversion["converted"], conversion["not_converted"]["no_reference_date"]) == (converted, len(undated))
 
 
 def test_same_rows_on_one_worker(run, corpus, tmp_path):
