@@ -18,7 +18,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import __version__, articles, extract, nlp as nlp_builder
+from pipeline import articles, extract, nlp as nlp_builder, provenance
 from pipeline.incremental import PreviousRows, fingerprint
 from pipeline.normalize import convert
 from pipeline.writer import TableWriter, output_target
@@ -55,11 +55,15 @@ class Summary:
     unlisted: int = 0  # folders the walk could not list: their files are unaccounted for
     convert_to: str = convert.DEFAULT_TARGET
     conversions: Counter = field(default_factory=Counter)  # money rows: "converted" or why not (convert.REASONS)
+    reference_sources: Counter = field(default_factory=Counter)  # articles read, by where their date came from
+    unresolved: int = 0  # relative dates left without a value (no reference date to resolve them against)
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         self.statuses.update(r["status"] for r in rows["articles"])
         self.unlisted += sum(1 for r in rows["articles"] if (r["error"] or "").startswith("cannot list folder"))
         self.labels.update(r["label"] for r in rows.get("mentions", []))
+        self.reference_sources.update(r["reference_date_source"] for r in rows["articles"] if r["status"] == "ok")
+        self.unresolved += sum(1 for r in rows.get("dates", []) if r["relative"] and r["value"] is None)
         reference = rows["articles"][0]["reference_date"]
         self.conversions.update(convert.why_unconverted(r, reference) or "converted" for r in rows.get("money", []))
 
@@ -71,7 +75,19 @@ class Summary:
         reused = f" ({self.reused} reused)" if self.reused else ""
         unlisted = f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
         return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error"
-                f"{unlisted}; mentions: {labels}; {self.conversion_line()}; {self.seconds:.1f} s")
+                f"{unlisted}; mentions: {labels}; {self.reference_line()}; {self.conversion_line()}; "
+                f"{self.seconds:.1f} s")
+
+    def reference_line(self) -> str:
+        """How many articles had no reference date and how many relative dates it left without a value."""
+        hint = " (give one with --reference-date or a manifest)" if self.unresolved else ""
+        return (f"{self.reference_sources['none']} articles without a reference date, {self.unresolved} relative "
+                f"dates left without a value{hint}")
+
+    def reference_meta(self) -> dict:
+        """For run.json: the articles read, by where their reference date came from, and the dates left open."""
+        return {"articles_by_source": {k: self.reference_sources[k] for k in ("manifest", "flag", "dateline", "none")},
+                "articles_without": self.reference_sources["none"], "relative_dates_without_value": self.unresolved}
 
     def conversion_meta(self) -> dict:
         """For run.json: the amounts converted, why the others were not, and which rates were used."""
@@ -332,13 +348,12 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
             summary.add(rows)
             if progress:
                 progress(1, len(jobs))
-        writer.write_meta({"fingerprint": print_, "version": __version__, "model": nlp.meta.get("name"),
-                           "model_version": nlp.meta.get("version"), "articles": len(jobs),
-                           "options": {"input": str(folder), "reference_date": reference, "manifest": manifest,
-                                       "rules": list(extra_rules), "workers": workers, "engine": engine,
-                                       "scheduler": scheduler, "incremental": incremental, "timeout": timeout,
-                                       "convert_to": convert_to},
-                           "conversion": summary.conversion_meta()})
+        options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference, "manifest": manifest,
+                   "model": model, "rules": list(extra_rules), "workers": workers, "engine": engine,
+                   "scheduler": scheduler, "incremental": incremental, "article_timeout": timeout,
+                   "convert_to": convert_to}  # named as the command line names them
+        writer.write_meta({"fingerprint": print_, **provenance.describe(nlp, options), "articles": len(jobs),
+                           "reference_dates": summary.reference_meta(), "conversion": summary.conversion_meta()})
         writer.commit()
     except BaseException:
         writer.abort()
