@@ -10,8 +10,8 @@ import pandas as pd
 
 from pipeline import schema
 
-CATEGORIES = {"label", "currency", "converted_currency", "grain", "unit", "qualifier", "status", "reference_date_source", "encoding",
-              "source"}
+CATEGORIES = {"label", "currency", "converted_currency", "grain", "unit", "qualifier", "status",
+              "reference_date_source", "encoding", "source"}
 DATES = {("articles", "reference_date"), ("dates", "start"), ("dates", "end"), ("money", "rate_date")}
 
 

@@ -13,6 +13,7 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
 from importlib import metadata
 from pathlib import Path
@@ -21,7 +22,8 @@ from typing import Callable, Iterator
 from pipeline import articles, extract, nlp as nlp_builder, provenance
 from pipeline.incremental import PreviousRows, fingerprint
 from pipeline.normalize import convert
-from pipeline.writer import TableWriter, output_target
+from pipeline.report import write_report
+from pipeline.writer import REPORT, TableWriter, output_target
 
 BATCH = 16  # articles a worker takes at a time
 SPLIT_CHARS = 100_000  # an article larger than this is read by all workers at once, in parts of this size
@@ -57,6 +59,7 @@ class Summary:
     conversions: Counter = field(default_factory=Counter)  # money rows: "converted" or why not (convert.REASONS)
     reference_sources: Counter = field(default_factory=Counter)  # articles read, by where their date came from
     unresolved: int = 0  # relative dates left without a value (no reference date to resolve them against)
+    report: bool = False  # report.html was written with the tables
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         self.statuses.update(r["status"] for r in rows["articles"])
@@ -315,15 +318,17 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
                    model: str | None = None, extra_rules: tuple[str, ...] = (), workers: int | None = None,
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
                    timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET,
-                   progress: Callable[[int, int], None] | None = None) -> Summary:
+                   report: bool = False, progress: Callable[[int, int], None] | None = None) -> Summary:
     """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end,
     and only if it is missing, empty or an output of ours (``writer.output_target``). ``incremental`` reuses the
     previous rows of articles whose file, reference date and pipeline are unchanged; ``timeout`` is each
-    article's budget in seconds; amounts are converted to ``convert_to``; ``progress(done, total)`` is called as
-    articles are written."""
+    article's budget in seconds; amounts are converted to ``convert_to``; ``report`` writes report.html with the
+    tables, as does a re-run over an output that has one (so a report never goes stale, nor goes away);
+    ``progress(done, total)`` is called as articles are written."""
     started = time.perf_counter()
     convert.check_target(convert_to)  # loads the rates here, once, before workers are forked
     target = output_target(out_dir, folder)
+    report = report or (target / REPORT).is_file()
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
     jobs = jobs_for(folder, reference, manifest, skip=(target,))
     print_ = fingerprint(nlp, extra_rules, convert_to)
@@ -351,10 +356,11 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
         options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference, "manifest": manifest,
                    "model": model, "rules": list(extra_rules), "workers": workers, "engine": engine,
                    "scheduler": scheduler, "incremental": incremental, "article_timeout": timeout,
-                   "convert_to": convert_to}  # named as the command line names them
+                   "convert_to": convert_to, "report": report}  # named as the command line names them
         writer.write_meta({"fingerprint": print_, **provenance.describe(nlp, options), "articles": len(jobs),
                            "reference_dates": summary.reference_meta(), "conversion": summary.conversion_meta()})
-        writer.commit()
+        writer.commit(partial(write_report, target) if report else None)
+        summary.report = report
     except BaseException:
         writer.abort()
         raise
