@@ -1,4 +1,4 @@
-"""Measure a report in headless Chromium (size, load time) and, with --screenshots, take the pictures in docs/.
+"""Measure a report in headless Chromium (size, load time); with --screenshots, take the pictures in docs/.
 
     .venv/bin/python docs/report_check.py OUT [--rounds 5] [--screenshots docs]
 
@@ -33,8 +33,8 @@ def load_times(browser, path: Path, rounds: int) -> list[float]:
 
 
 def screenshots(browser, path: Path, folder: Path) -> None:
-    """docs/report-summary.png (the summary) and docs/report-article.png (the articles of the top organisation,
-    the first one opened, a money amount hovered)."""
+    """docs/report-summary.png (the summary) and docs/report-article.png (the articles of the top
+    organisation, the first one opened, a money amount hovered)."""
     page = browser.new_page(viewport=VIEWPORT, device_scale_factor=1)
     page.goto(path.as_uri())
     page.locator("#summary").screenshot(path=folder / "report-summary.png")

@@ -60,9 +60,9 @@ def parser() -> argparse.ArgumentParser:
     ex.add_argument("--scheduler", help="with --engine dask: the address of a running Dask scheduler "
                                         "(default: a local cluster of --workers processes)")
     ex.add_argument("--convert-to", type=str.upper, default="USD", metavar="CUR",
-                    help="currency (ISO 4217, one the ECB publishes) every amount is also given in (default: USD)")
+                    help="currency (ISO 4217, published by the ECB) amounts are also given in (default: USD)")
     ex.add_argument("--report", action="store_true",
-                    help="also write OUT/report.html (a re-run over an output with a report always rewrites it)")
+                    help="also write OUT/report.html (a re-run over an output with one always rewrites it)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ev = sub.add_parser("evaluate", help="score an output folder against gold files (SPEC section 4)")
     ev.add_argument("gold", type=Path)

@@ -19,8 +19,8 @@ _lock = threading.Lock()
 
 
 def process_on_worker(batch: list[run.Job], setup: tuple[str | None, tuple[str, ...], str]) -> list[dict]:
-    """``run.process_jobs`` in a Dask worker, which loads the pipeline of ``setup`` (model, extra rules, currency
-    amounts are converted to) the first time only."""
+    """``run.process_jobs`` in a Dask worker, which loads the pipeline of ``setup`` (model, extra rules,
+    currency amounts are converted to) the first time only."""
     global _loaded
     with _lock:
         if _loaded != setup:

@@ -98,8 +98,8 @@ def reference_for(article: Article, given: date | None, given_source: str) -> tu
 
 def process(nlp: Language, batch: list[tuple[Article, date | None, str]], limit: int,
             convert_to: str = convert.DEFAULT_TARGET) -> list[dict[str, list[dict]]]:
-    """Rows for each article of a batch: {table: rows}, amounts converted to ``convert_to``. Articles that could
-    not be read get only their row."""
+    """Rows for each article of a batch: {table: rows}, amounts converted to ``convert_to``. Articles that
+    could not be read get only their row."""
     jobs = [(i, offset, piece) for i, (a, _, _) in enumerate(batch) if a.status == "ok"
             for offset, piece in pieces(readable(a.text), limit)]
     found = find_in_pieces(nlp, jobs)
@@ -121,7 +121,8 @@ def find_in_pieces(nlp: Language, jobs: list[tuple[int, int, str]]) -> dict[int,
 
 
 def finish(article: Article, given: date | None, source: str, found: list[Mention],
-           sentences: list[tuple[int, int]], convert_to: str = convert.DEFAULT_TARGET) -> dict[str, list[dict]]:
+           sentences: list[tuple[int, int]],
+           convert_to: str = convert.DEFAULT_TARGET) -> dict[str, list[dict]]:
     """An article's rows from the mentions and sentences found in it."""
     reference, ref_source = reference_for(article, given, source) if article.status == "ok" else (given, source)
     rows = {"articles": [article_row(article, reference, ref_source)]}

@@ -81,8 +81,11 @@ const el = (tag, props, ...kids) => { const e = Object.assign(document.createEle
 const items = DATA.articles.map(([id, anchor, title, text, note, marks, orgs]) => {
   const d = el("details", {className: "article", id: anchor});
   const count = marks.length + (marks.length === 1 ? " mention" : " mentions");
-  d.append(el("summary", {}, el("code", {textContent: id}), title, el("span", {className: "n", textContent: count})));
-  d.addEventListener("toggle", () => { if (d.open && d.childElementCount === 1) draw(d, text, note, marks); });
+  d.append(el("summary", {}, el("code", {textContent: id}), title,
+              el("span", {className: "n", textContent: count})));
+  d.addEventListener("toggle", () => {
+    if (d.open && d.childElementCount === 1) draw(d, text, note, marks);
+  });
   list.append(d);
   return {d, id, title, text, marks, orgs, key: null};
 });
@@ -115,7 +118,9 @@ function apply() {
   shown.textContent = `${n.toLocaleString("en")} of ${items.length.toLocaleString("en")} articles`;
   orgFilter.hidden = org === null;
   if (org !== null) orgFilter.firstChild.textContent = "Organisation: " + S[org];
-  for (const b of document.querySelectorAll("button.org")) b.setAttribute("aria-pressed", +b.dataset.org === org);
+  for (const b of document.querySelectorAll("button.org")) {
+    b.setAttribute("aria-pressed", +b.dataset.org === org);
+  }
 }
 search.addEventListener("input", apply);
 for (const b of document.querySelectorAll("button.org")) b.addEventListener("click", () => {
@@ -144,8 +149,8 @@ class Strings:
 
 
 def write_report(out_dir: Path, tables_dir: Path | None = None) -> Path:
-    """Write ``report.html`` from the tables in ``tables_dir`` (default ``out_dir``), named and with article paths
-    resolved as the output folder ``out_dir``; returns its path."""
+    """Write ``report.html`` from the tables in ``tables_dir`` (default ``out_dir``), named and with article
+    paths resolved as the output folder ``out_dir``; returns its path."""
     out_dir = Path(out_dir)
     tables_dir = Path(tables_dir or out_dir)
     tables = {t: pq.read_table(tables_dir / f"{t}.parquet").to_pylist() for t in TABLES}
@@ -194,7 +199,8 @@ aria-label="Clear the organisation filter">✕</button></span><span id="shown" c
 <div id="list"></div>
 </section>
 <section id="problems"><h2>Empty and failed files</h2>{problems(t["articles"])}</section>
-</main><script type="application/json" id="data">{script_json(data)}</script><script>{JS}</script></body></html>
+</main><script type="application/json" id="data">{script_json(data)}</script>
+<script>{JS}</script></body></html>
 """
 
 
@@ -213,8 +219,9 @@ def reference_note(articles: list[dict], dates: list[dict]) -> str:
     open_dates = sum(1 for d in dates if d["relative"] and d["value"] is None)
     if not without:
         return ""
-    return (f'<p class="note">{_n(without, "article")} had no reference date: {_n(open_dates, "relative date")} '
-            f'in them have no value (run <code>extract</code> with <code>--reference-date</code> or a manifest).</p>')
+    return (f'<p class="note">{_n(without, "article")} had no reference date: '
+            f'{_n(open_dates, "relative date")} in them have no value (run <code>extract</code> with '
+            f'<code>--reference-date</code> or a manifest).</p>')
 
 
 def label_counts(mentions: list[dict]) -> str:
@@ -232,12 +239,12 @@ def top_organisations(entities: list[dict], strings: Strings, n: int = TOP_ORGS)
     if not top:
         return '<p class="none">No organisations.</p>'
     rows = "".join(
-        f'<tr><td><button class="org" data-org="{strings(e["entity"])}" title="{esc(e["names"])}">{esc(e["entity"])}'
-        f'</button></td><td class="num">{e["mentions"]:,}</td><td class="num">{e["articles"]:,}</td>'
-        f'<td style="width:30%"><div class="bar" style="width:{100 * e["mentions"] / top[0]["mentions"]:.1f}%"></div>'
-        f'</td></tr>' for e in top)
-    return (f'<table><tr><th>Organisation</th><th class="num">Mentions</th><th class="num">Articles</th><th></th>'
-            f'</tr>{rows}</table><p class="note">Click one to list its articles.</p>')
+        f'<tr><td><button class="org" data-org="{strings(e["entity"])}" title="{esc(e["names"])}">'
+        f'{esc(e["entity"])}</button></td><td class="num">{e["mentions"]:,}</td>'
+        f'<td class="num">{e["articles"]:,}</td><td style="width:30%"><div class="bar" '
+        f'style="width:{100 * e["mentions"] / top[0]["mentions"]:.1f}%"></div></td></tr>' for e in top)
+    return ('<table><tr><th>Organisation</th><th class="num">Mentions</th><th class="num">Articles</th>'
+            f'<th></th></tr>{rows}</table><p class="note">Click one to list its articles.</p>')
 
 
 def short_amount(amount: float) -> str:
@@ -258,8 +265,8 @@ def _n(count: int, noun: str) -> str:
 
 
 def money_by_currency(money: list[dict], references: dict[str, str | None]) -> dict[str, dict]:
-    """Per currency as written: the amounts counted (restatements left out), their total, their converted total,
-    how many were converted, why the others were not, and the restatements left out."""
+    """Per currency as written: the amounts counted (restatements left out), their total, their converted
+    total, how many were converted, why the others were not, and the restatements left out."""
     out: dict[str, dict] = {}
     for row in money:
         c = out.setdefault(row["currency"] or "?", {"amounts": 0, "written": 0.0, "converted": 0.0,
@@ -283,15 +290,16 @@ def money_section(money: list[dict], references: dict[str, str | None], target: 
     by_currency = money_by_currency(money, references)
     if not by_currency:
         return '<p class="none">No money amounts.</p>'
-    note = ('<p class="note">Each amount at the ECB reference rate of its article\'s reference date; an amount '
-            'that restates another in brackets ("€300m ($340m)") is left out.</p>')
+    note = ('<p class="note">Each amount at the ECB reference rate of its article\'s reference date; an '
+            'amount that restates another in brackets ("€300m ($340m)") is left out.</p>')
     return f'{note}<div class="pair"><div>{money_chart(by_currency, target)}</div>' \
            f'<div>{money_table(by_currency, target)}</div></div>'
 
 
 def money_chart(by_currency: dict[str, dict], target: str) -> str:
     """Inline SVG: a bar per currency as written, the total of its converted amounts in ``target``."""
-    items = sorted(((c, v) for c, v in by_currency.items() if v["n_converted"]), key=lambda kv: -kv[1]["converted"])
+    items = sorted(((c, v) for c, v in by_currency.items() if v["n_converted"]),
+                   key=lambda kv: -kv[1]["converted"])
     if not items:
         return f'<p class="none">No amount could be converted to {esc(target)}.</p>'
     left, span, step = 44, MONEY_WIDTH * 0.5, 34
@@ -302,8 +310,9 @@ def money_chart(by_currency: dict[str, dict], target: str) -> str:
         counted = f'{v["n_converted"]:,} of {_n(v["amounts"], "amount")} converted'
         bars.append(f'<text class="lab" x="{left - 8}" y="{y + 15}" text-anchor="end">{esc(currency)}</text>'
                     f'<rect class="money" x="{left}" y="{y}" width="{w:.1f}" height="22" rx="3">'
-                    f'<title>{esc(currency)} amounts: {target} {v["converted"]:,.0f} ({counted})</title></rect>'
-                    f'<text class="lab" x="{left + w + 8:.1f}" y="{y + 15}">{target} {short_amount(v["converted"])}'
+                    f'<title>{esc(currency)} amounts: {target} {v["converted"]:,.0f} ({counted})</title>'
+                    f'</rect><text class="lab" x="{left + w + 8:.1f}" y="{y + 15}">'
+                    f'{target} {short_amount(v["converted"])}'
                     f'<tspan class="dim" dx="6">{v["n_converted"]:,}/{v["amounts"]:,}</tspan></text>')
     return (f'<svg class="money-chart" viewBox="0 0 {MONEY_WIDTH} {len(items) * step + 14}" role="img" '
             f'aria-label="Money in {esc(target)} by currency">{"".join(bars)}</svg>')
@@ -327,18 +336,20 @@ def money_table(by_currency: dict[str, dict], target: str) -> str:
                     f'{_not_converted(sum((v["why_not"] for _, v in rest), Counter()))}'
                     f'<td class="num">{sum(v["restated"] for _, v in rest):,}</td></tr>')
     total_why = sum((v["why_not"] for v in by_currency.values()), Counter())
-    total = (f'<tr class="total"><td>All</td><td class="num">{sum(v["amounts"] for v in by_currency.values()):,}'
-             f'</td><td></td><td class="num">{_converted(ranked)}</td>'
-             f'{_not_converted(total_why)}<td class="num">{sum(v["restated"] for v in by_currency.values()):,}</td>'
-             f'</tr>')
-    return (f'<table class="money-table"><tr><th>Currency</th><th class="num">Amounts</th><th class="num">Total'
-            f'</th><th class="num">In {esc(target)}</th><th class="num">Not converted</th><th class="num">Restated'
-            f'</th></tr>{"".join(rows)}{total}</table>')
+    amounts, restated = (sum(v[key] for v in by_currency.values()) for key in ("amounts", "restated"))
+    total = (f'<tr class="total"><td>All</td><td class="num">{amounts:,}</td><td></td>'
+             f'<td class="num">{_converted(ranked)}</td>{_not_converted(total_why)}'
+             f'<td class="num">{restated:,}</td></tr>')
+    return ('<table class="money-table"><tr><th>Currency</th><th class="num">Amounts</th>'
+            f'<th class="num">Total</th><th class="num">In {esc(target)}</th>'
+            f'<th class="num">Not converted</th><th class="num">Restated</th></tr>{"".join(rows)}{total}</table>')
 
 
 def _converted(rows: list[tuple[str, dict]]) -> str:
     """The converted total of some currencies' amounts, or a dash when none was converted."""
-    return short_amount(sum(v["converted"] for _, v in rows)) if any(v["n_converted"] for _, v in rows) else "–"
+    if not any(v["n_converted"] for _, v in rows):
+        return "–"
+    return short_amount(sum(v["converted"] for _, v in rows))
 
 
 def _not_converted(why_not: Counter) -> str:
@@ -353,7 +364,8 @@ def timeline(dates: list[dict], references: dict[str, str | None]) -> str:
     spans = sorted((date.fromisoformat(r["start"]), date.fromisoformat(r["end"] or r["start"]))
                    for r in dates if r["start"])
     without = Counter(_why_no_value(r, references.get(r["article_id"])) if r["value"] is None
-                      else "a financial year whose end the article does not give" for r in dates if not r["start"])
+                      else "a financial year whose end the article does not give"
+                      for r in dates if not r["start"])
     if not spans:
         return '<p class="none">No dates with a value.</p>' + _without_note(without)
     lo, hi = spans[int(TRIM * len(spans))][0], spans[math.ceil((1 - TRIM) * len(spans)) - 1][0]
@@ -418,30 +430,35 @@ def _histogram(bins: list[date], grain: str, within: list[int], spread: list[flo
     for i, (count, share) in enumerate(zip(within, spread)):
         x, h_in, h_sp = left + i * step, height * count / top, height * share / top
         name = _period_name(bins[i], grain)
-        tip = f"{name}: {_n(count, 'date')} in the {grain}" + (f", and {share:.1f} of longer ones" if share else "")
-        bars.append(f'<g><title>{esc(tip)}</title><rect class="within" x="{x + 1:.1f}" y="{20 + height - h_in:.1f}" '
-                    f'width="{max(step - 2, 1):.1f}" height="{h_in:.1f}"/><rect class="spread" x="{x + 1:.1f}" '
-                    f'y="{20 + height - h_in - h_sp:.1f}" width="{max(step - 2, 1):.1f}" height="{h_sp:.1f}"/></g>')
+        tip = f"{name}: {_n(count, 'date')} in the {grain}"
+        tip += f", and {share:.1f} of longer ones" if share else ""
+        bar = f'x="{x + 1:.1f}" width="{max(step - 2, 1):.1f}"'
+        bars.append(f'<g><title>{esc(tip)}</title><rect class="within" {bar} y="{20 + height - h_in:.1f}" '
+                    f'height="{h_in:.1f}"/><rect class="spread" {bar} y="{20 + height - h_in - h_sp:.1f}" '
+                    f'height="{h_sp:.1f}"/></g>')
     every = math.ceil((len(bins) - 1) / 12)
     for i in range(0, len(bins) - 1, every):
         x = left + i * step
-        ticks.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="20" y2="{20 + height}"/><text class="dim" '
-                     f'x="{x:.1f}" y="{height + 36}">{_period_name(bins[i], grain)}</text>')
+        ticks.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="20" y2="{20 + height}"/>'
+                     f'<text class="dim" x="{x:.1f}" y="{height + 36}">{_period_name(bins[i], grain)}</text>')
     axis = (f'<line class="axis" x1="{left}" x2="{left + width}" y1="{20 + height}" y2="{20 + height}"/>'
             f'<text class="dim" x="{left - 6}" y="28" text-anchor="end">{top:,.0f}</text>')
-    legend = (f'<rect class="within" x="{left}" y="{height + 50}" width="10" height="10"/><text class="dim" '
-              f'x="{left + 16}" y="{height + 59}">dates within the {grain}</text><rect class="spread" '
-              f'x="{left + 170}" y="{height + 50}" width="10" height="10"/><text class="dim" x="{left + 186}" '
-              f'y="{height + 59}">longer dates ("2005", "the 1990s"), shared among the {grain}s they cover</text>')
-    return (f'<svg class="timeline" viewBox="0 0 {WIDTH} {height + 70}" role="img" aria-label="Dates per {grain}">'
-            f'{"".join(ticks)}{"".join(bars)}{axis}{legend}</svg>')
+    key = f'y="{height + 50}" width="10" height="10"'
+    legend = (f'<rect class="within" x="{left}" {key}/><text class="dim" x="{left + 16}" y="{height + 59}">'
+              f'dates within the {grain}</text><rect class="spread" x="{left + 170}" {key}/>'
+              f'<text class="dim" x="{left + 186}" y="{height + 59}">longer dates ("2005", "the 1990s"), shared among the '
+              f'{grain}s they cover</text>')
+    return (f'<svg class="timeline" viewBox="0 0 {WIDTH} {height + 70}" role="img" '
+            f'aria-label="Dates per {grain}">{"".join(ticks)}{"".join(bars)}{axis}{legend}</svg>')
 
 
 def _period_name(first_day: date, grain: str) -> str:
     """'Mar 2005', '2005-Q1' or '2005'."""
     if grain == "month":
         return first_day.strftime("%b %Y")
-    return f"{first_day.year}-Q{(first_day.month - 1) // 3 + 1}" if grain == "quarter" else str(first_day.year)
+    if grain == "quarter":
+        return f"{first_day.year}-Q{(first_day.month - 1) // 3 + 1}"
+    return str(first_day.year)
 
 
 def anchor(article_id: str) -> str:
@@ -480,9 +497,10 @@ def articles_data(t: dict[str, list[dict]], references: dict[str, str | None], o
     return out
 
 
-def tooltip(mention: dict, row: dict | None, references: dict[str, str | None], target: str) -> tuple[str, bool]:
-    """What hovering a mention shows: its normalised value, and for money its converted amount (or why there is
-    none) and whether it restates another; for a date without a value, why. Second: it has no value."""
+def tooltip(mention: dict, row: dict | None, references: dict[str, str | None],
+            target: str) -> tuple[str, bool]:
+    """What hovering a mention shows: its normalised value, and for money its converted amount (or why there
+    is none) and whether it restates another; for a date without a value, why. Second: it has no value."""
     value = mention["normalized"]
     reference = references.get(mention["article_id"])
     if mention["label"] == "DATE" and row and row["value"] is None:

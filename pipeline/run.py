@@ -56,8 +56,8 @@ class Summary:
     folder: str = ""
     unlisted: int = 0  # folders the walk could not list: their files are unaccounted for
     convert_to: str = convert.DEFAULT_TARGET
-    conversions: Counter = field(default_factory=Counter)  # money rows: "converted" or why not (convert.REASONS)
-    reference_sources: Counter = field(default_factory=Counter)  # articles read, by where their date came from
+    conversions: Counter = field(default_factory=Counter)  # money rows: "converted", or why not (REASONS)
+    reference_sources: Counter = field(default_factory=Counter)  # articles read, by their date's source
     unresolved: int = 0  # relative dates left without a value (no reference date to resolve them against)
     report: bool = False  # report.html was written with the tables
 
@@ -65,10 +65,12 @@ class Summary:
         self.statuses.update(r["status"] for r in rows["articles"])
         self.unlisted += sum(1 for r in rows["articles"] if (r["error"] or "").startswith("cannot list folder"))
         self.labels.update(r["label"] for r in rows.get("mentions", []))
-        self.reference_sources.update(r["reference_date_source"] for r in rows["articles"] if r["status"] == "ok")
+        self.reference_sources.update(r["reference_date_source"] for r in rows["articles"]
+                                      if r["status"] == "ok")
         self.unresolved += sum(1 for r in rows.get("dates", []) if r["relative"] and r["value"] is None)
         reference = rows["articles"][0]["reference_date"]
-        self.conversions.update(convert.why_unconverted(r, reference) or "converted" for r in rows.get("money", []))
+        self.conversions.update(convert.why_unconverted(r, reference) or "converted"
+                                for r in rows.get("money", []))
 
     def line(self) -> str:
         s = self.statuses
@@ -84,13 +86,15 @@ class Summary:
     def reference_line(self) -> str:
         """How many articles had no reference date and how many relative dates it left without a value."""
         hint = " (give one with --reference-date or a manifest)" if self.unresolved else ""
-        return (f"{self.reference_sources['none']} articles without a reference date, {self.unresolved} relative "
-                f"dates left without a value{hint}")
+        return (f"{self.reference_sources['none']} articles without a reference date, "
+                f"{self.unresolved} relative dates left without a value{hint}")
 
     def reference_meta(self) -> dict:
-        """For run.json: the articles read, by where their reference date came from, and the dates left open."""
-        return {"articles_by_source": {k: self.reference_sources[k] for k in ("manifest", "flag", "dateline", "none")},
-                "articles_without": self.reference_sources["none"], "relative_dates_without_value": self.unresolved}
+        """For run.json: the articles read, by where their reference date came from, and the dates left
+        open."""
+        sources = {k: self.reference_sources[k] for k in ("manifest", "flag", "dateline", "none")}
+        return {"articles_by_source": sources, "articles_without": sources["none"],
+                "relative_dates_without_value": self.unresolved}
 
     def conversion_meta(self) -> dict:
         """For run.json: the amounts converted, why the others were not, and which rates were used."""
@@ -134,8 +138,8 @@ class TimedOut(BaseException):
     """An article went over its time budget (a BaseException, so no library code swallows it)."""
 
 
-def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None, timeout: float | None = ARTICLE_TIMEOUT,
-                convert_to: str = convert.DEFAULT_TARGET) -> None:
+def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None,
+                timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET) -> None:
     """Load the pipeline and the exchange rates once per worker process (or take a pipeline already built)."""
     global _NLP, _PIECE_CHARS, _TIMEOUT, _CONVERT_TO
     _NLP = nlp or nlp_builder.build(model, extra_rules)
@@ -322,8 +326,8 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
     """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end,
     and only if it is missing, empty or an output of ours (``writer.output_target``). ``incremental`` reuses the
     previous rows of articles whose file, reference date and pipeline are unchanged; ``timeout`` is each
-    article's budget in seconds; amounts are converted to ``convert_to``; ``report`` writes report.html with the
-    tables, as does a re-run over an output that has one (so a report never goes stale, nor goes away);
+    article's budget in seconds; amounts are converted to ``convert_to``; ``report`` writes report.html with
+    the tables, as does a re-run over an output that has one (so a report never goes stale, nor goes away);
     ``progress(done, total)`` is called as articles are written."""
     started = time.perf_counter()
     convert.check_target(convert_to)  # loads the rates here, once, before workers are forked
@@ -353,12 +357,14 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
             summary.add(rows)
             if progress:
                 progress(1, len(jobs))
-        options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference, "manifest": manifest,
-                   "model": model, "rules": list(extra_rules), "workers": workers, "engine": engine,
+        options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference,
+                   "manifest": manifest, "model": model, "rules": list(extra_rules), "workers": workers,
+                   "engine": engine,
                    "scheduler": scheduler, "incremental": incremental, "article_timeout": timeout,
                    "convert_to": convert_to, "report": report}  # named as the command line names them
         writer.write_meta({"fingerprint": print_, **provenance.describe(nlp, options), "articles": len(jobs),
-                           "reference_dates": summary.reference_meta(), "conversion": summary.conversion_meta()})
+                           "reference_dates": summary.reference_meta(),
+                           "conversion": summary.conversion_meta()})
         writer.commit(partial(write_report, target) if report else None)
         summary.report = report
     except BaseException:

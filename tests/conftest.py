@@ -40,5 +40,7 @@ def ecb_rates() -> dict[date, dict[str, float]]:
     from currency_converter import CURRENCY_FILE
     with zipfile.ZipFile(CURRENCY_FILE) as bundle:
         text = bundle.read(bundle.namelist()[0]).decode("utf-8")
-    return {date.fromisoformat(row.pop("Date")): {k: float(v) for k, v in row.items() if k and v not in ("", "N/A")}
-            | {"EUR": 1.0} for row in csv.DictReader(io.StringIO(text))}
+    rows = csv.DictReader(io.StringIO(text))
+    return {date.fromisoformat(row.pop("Date")): {"EUR": 1.0} | {k: float(v) for k, v in row.items()
+                                                                 if k and v not in ("", "N/A")}
+            for row in rows}

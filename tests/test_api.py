@@ -41,8 +41,9 @@ def test_readme_notebook_example_runs(tmp_path, monkeypatch):
     code = re.search(r"### In a notebook\n\n```python\n(.*?)```", readme, re.S).group(1)
     articles = tmp_path / "articles"
     shutil.copytree(ROOT / "seeds", articles)
-    (articles / "restated.txt").write_text("Siemens wins €300 million ($340 million) rail deal\n\nPublished: "
-                                           "3 March 2014. Siemens will be paid €300 million ($340 million).\n")
+    (articles / "restated.txt").write_text("Siemens wins €300 million ($340 million) rail deal\n\n"
+                                           "Published: 3 March 2014. Siemens will be paid €300 million "
+                                           "($340 million).\n")
     extract_folder(articles, tmp_path / "output", workers=1)
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
@@ -53,4 +54,5 @@ def test_readme_notebook_example_runs(tmp_path, monkeypatch):
     restated = money[money.restates.notna()]
     assert set(restated.article_id) == {"restated"} and set(restated.currency) == {"USD"}
     assert scope["total_usd"] == pytest.approx(money[money.restates.isna()].converted_amount.sum())
-    assert scope["by_currency"]["USD"] == money[money.restates.isna() & (money.currency == "USD")].amount.sum()
+    counted_usd = money[money.restates.isna() & (money.currency == "USD")]
+    assert scope["by_currency"]["USD"] == counted_usd.amount.sum()

@@ -49,7 +49,8 @@ def test_known_amounts_at_known_dates(amount, currency, reference, target, expec
     ("EUR", "2005-03-28", "USD", 1.2982),  # 2005-03-24: USD 1.2982
 ])
 def test_rates_looked_up_by_hand(currency, reference, target, rate):
-    assert convert.convert(1000.0, currency, D(reference), target).amount == pytest.approx(1000 * rate, rel=1e-12)
+    converted = convert.convert(1000.0, currency, D(reference), target).amount
+    assert converted == pytest.approx(1000 * rate, rel=1e-12)
 
 
 def test_rows_get_the_three_columns_and_summary_reasons():
@@ -57,7 +58,7 @@ def test_rows_get_the_three_columns_and_summary_reasons():
     convert.convert_rows(rows, D("2014-03-28"), "EUR")
     assert rows[0]["converted_amount"] == pytest.approx(10 / ecb_rates()[D("2014-03-28")]["GBP"])
     assert (rows[0]["converted_currency"], rows[0]["rate_date"]) == ("EUR", "2014-03-28")
-    assert (rows[1]["converted_amount"], rows[1]["converted_currency"], rows[1]["rate_date"]) == (None, None, None)
+    assert [rows[1][k] for k in ("converted_amount", "converted_currency", "rate_date")] == [None] * 3
     assert [convert.why_unconverted(r, "2014-03-28") for r in rows] == [None, convert.NOT_PUBLISHED]
 
 

@@ -44,7 +44,8 @@ def report(tmp_path_factory) -> tuple[Path, dict[str, list[dict]]]:
     for name, text in ARTICLES.items():
         (folder / name).write_text(text, encoding="utf-8")
     (folder / "binary.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (folder / "manifest.csv").write_text("article,published\n" + "".join(f"{k},{v}\n" for k, v in PUBLISHED.items()))
+    manifest = "".join(f"{name},{day}\n" for name, day in PUBLISHED.items())
+    (folder / "manifest.csv").write_text("article,published\n" + manifest)
     extract_folder(folder, out, workers=1, report=True)
     tables = {t: pq.read_table(out / f"{t}.parquet").to_pylist()
               for t in ("articles", "mentions", "money", "dates", "organisations")}
@@ -52,7 +53,8 @@ def report(tmp_path_factory) -> tuple[Path, dict[str, list[dict]]]:
 
 
 def page_data(page: str) -> dict:
-    return json.loads(re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S).group(1))
+    found = re.search(r'<script type="application/json" id="data">(.*?)</script>', page, re.S)
+    return json.loads(found.group(1))
 
 
 def test_every_mention_is_in_the_page_data(report):
@@ -78,7 +80,8 @@ def test_money_is_summed_in_one_currency_without_restatements(report):
     usd_counted = sum(usd)
     assert usd == [5e6, 5e6], "acme's $5 million, in its title and its body"
     chart = re.search(r'<svg class="money-chart".*?</svg>', page, re.S).group()
-    assert f"USD {short_amount(usd_counted)}" in chart and f"USD {short_amount(eur['converted_amount'])}" in chart
+    assert f"USD {short_amount(usd_counted)}" in chart
+    assert f"USD {short_amount(eur['converted_amount'])}" in chart
     table = re.search(r'<table class="money-table">.*?</table>', page, re.S).group()
     rows = {cells[0]: cells[1:] for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row)
                                               for row in re.findall(r"<tr>(.*?)</tr>", table)) if cells}
@@ -93,12 +96,14 @@ def test_dates_are_a_histogram_and_undated_values_are_explained(report):
     page = path.read_text(encoding="utf-8")
     svg = re.search(r'<svg class="timeline".*?</svg>', page, re.S).group()
     titles = re.findall(r"<title>[^<]*?: (\d+) dates? in the (\w+)", svg)
-    spans = [(date.fromisoformat(d["start"]), date.fromisoformat(d["end"])) for d in tables["dates"] if d["start"]]
+    spans = [(date.fromisoformat(d["start"]), date.fromisoformat(d["end"]))
+             for d in tables["dates"] if d["start"]]
     assert len(spans) == 3, "31 March 2014, January 2015, last week (2005-W12)"
     grain = periods(min(spans)[0], max(spans)[0])[1]
     assert {found for _, found in titles} == {grain} == {"quarter"}  # ten years: too many months
     quarter = lambda day: (day.year, (day.month - 1) // 3)  # noqa: E731
-    assert sum(int(n) for n, _ in titles) == sum(1 for start, end in spans if quarter(start) == quarter(end)) == 3
+    within = sum(1 for start, end in spans if quarter(start) == quarter(end))
+    assert sum(int(n) for n, _ in titles) == within == 3
     relative = next(d for d in tables["dates"] if d["article_id"] == "acme" and d["relative"])
     assert relative["value"] is None
     assert "1 article had no reference date" in page
@@ -140,7 +145,7 @@ def test_a_rerun_replaces_the_report_and_never_leaves_it_behind(tmp_path):
     extract_folder(folder, out, workers=1, report=True)
     assert "First title" in (out / "report.html").read_text()
     (folder / "a.txt").write_text("Second title\n\nBT won a £2m deal.\n")
-    extract_folder(folder, out, workers=1)  # no --report: the old report is rewritten, not kept stale or dropped
+    extract_folder(folder, out, workers=1)  # no --report: the old report is rewritten, neither stale nor gone
     page = (out / "report.html").read_text()
     assert "Second title" in page and "First title" not in page
     assert json.loads((out / "run.json").read_text())["options"]["report"] is True
@@ -197,7 +202,8 @@ def _check_organisation_filter(page, tables) -> None:
     assert counts[entity] == max(counts.values())
     button = page.locator("button.org", has_text=re.compile(f"^{entity}$"))
     button.click()
-    assert visible(page) == sorted({o["article_id"] for o in tables["organisations"] if o["entity"] == entity})
+    naming = {o["article_id"] for o in tables["organisations"] if o["entity"] == entity}
+    assert visible(page) == sorted(naming)
     assert page.locator("#org-filter").text_content().startswith(f"Organisation: {entity}")
     button.click()
     assert len(visible(page)) == 3 and page.locator("#org-filter").is_hidden()

