@@ -91,8 +91,9 @@ def convert_rows(money_rows: list[dict], reference: date | None, target: str) ->
         row["rate_date"] = converted.rate_date.isoformat() if converted.rate_date else None
 
 
-def why_unconverted(row: dict, reference: date | None) -> str | None:
-    """Why a money row written by ``convert_rows`` has no converted amount (None when it has one)."""
+def why_unconverted(row: dict, reference: date | str | None) -> str | None:
+    """Why a money row written by ``convert_rows`` has no converted amount (None when it has one); ``reference``
+    is its article's reference date, as a date or as the ISO string of the ``articles`` table."""
     if row["converted_amount"] is not None:
         return None
     return reason(row["currency"], reference) or OUTSIDE_HISTORY
