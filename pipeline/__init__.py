@@ -8,10 +8,10 @@ def load(out_dir):
     return _load(out_dir)
 
 
-def extract_text(text, reference_date=None, model=None):
+def extract_text(text, reference_date=None, model=None, convert_to="USD"):
     """The tables for one string (see ``pipeline.api.extract_text``)."""
     from pipeline.api import extract_text as _extract_text
-    return _extract_text(text, reference_date, model)
+    return _extract_text(text, reference_date, model, convert_to=convert_to)
 
 
 def load_nlp(model=None, rules=()):

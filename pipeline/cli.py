@@ -59,6 +59,10 @@ def parser() -> argparse.ArgumentParser:
                     help="local worker processes, or Dask (pip install '.[dask]')")
     ex.add_argument("--scheduler", help="with --engine dask: the address of a running Dask scheduler "
                                         "(default: a local cluster of --workers processes)")
+    ex.add_argument("--convert-to", type=str.upper, default="USD", metavar="CUR",
+                    help="currency (ISO 4217, published by the ECB) amounts are also given in (default: USD)")
+    ex.add_argument("--report", action="store_true",
+                    help="also write OUT/report.html (a re-run over an output with one always rewrites it)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ev = sub.add_parser("evaluate", help="score an output folder against gold files (SPEC section 4)")
     ev.add_argument("gold", type=Path)
@@ -135,7 +139,8 @@ def cmd_extract(args) -> int:
         summary = extract_folder(args.articles, args.out, reference=args.reference_date, manifest=args.manifest,
                                  model=args.model, extra_rules=tuple(map(str, args.rules)), workers=args.workers,
                                  engine=args.engine, scheduler=args.scheduler, incremental=args.incremental,
-                                 timeout=timeout, progress=bar.update)
+                                 timeout=timeout, convert_to=args.convert_to, report=args.report,
+                                 progress=bar.update)
     except (ModelError, RuleError, ValueError) as err:
         raise UsageError(str(err)) from None
     except OSError as err:  # the disk, the file system or a Dask scheduler that cannot be reached
@@ -143,7 +148,8 @@ def cmd_extract(args) -> int:
         raise UsageError(f"cannot write the tables in {args.out}: {err.strerror or err}{hint}") from None
     finally:
         bar.close()
-    print(f"{summary.line()}; tables in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
+    written = "tables and report.html" if summary.report else "tables"
+    print(f"{summary.line()}; {written} in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
     return 0
 
 

@@ -16,6 +16,7 @@ from spacy.util import filter_spans
 from pipeline import extract, schema
 from pipeline.articles import Article
 from pipeline.mentions import find_mentions
+from pipeline.normalize import convert
 
 MENTIONS_KEY = "mentions"
 COLUMNS = sorted({name for table in schema.LABEL_TABLE.values() for name in schema.columns(table)}
@@ -27,19 +28,23 @@ for _column in COLUMNS:
     Span.set_extension(_column, default=None, force=True)
 
 
-@Language.factory("contract_mentions")
-def make_contract_mentions(nlp: Language, name: str) -> ContractMentions:
-    return ContractMentions()
+@Language.factory("contract_mentions", default_config={"convert_to": convert.DEFAULT_TARGET})
+def make_contract_mentions(nlp: Language, name: str, convert_to: str) -> ContractMentions:
+    return ContractMentions(convert_to)
 
 
 class ContractMentions:
-    """Final mentions, normalised, from the rule spans and the model's entities of a Doc."""
+    """Final mentions, normalised, from the rule spans and the model's entities of a Doc; money also in
+    ``convert_to``."""
+
+    def __init__(self, convert_to: str):
+        self.convert_to = convert_to
 
     def __call__(self, doc: Doc) -> Doc:
         sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
         article = Article("doc", "<doc>", text=doc.text)
         reference, _ = extract.reference_for(article, doc._.reference_date, "flag")
-        rows = extract.mention_rows(article, find_mentions(doc), sentences, reference)
+        rows = extract.mention_rows(article, find_mentions(doc), sentences, reference, self.convert_to)
         doc._.rows = rows
         spans = [self.span(doc, row, rows) for row in rows["mentions"]]
         doc.spans[MENTIONS_KEY] = spans

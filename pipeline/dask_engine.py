@@ -11,24 +11,28 @@ from collections import deque
 from typing import Iterator
 
 from pipeline import run
+from pipeline.normalize import convert
 
 IN_FLIGHT = 4  # batches submitted ahead, per worker
-_loaded: tuple | None = None  # (model, extra_rules) of the pipeline this worker process holds
+_loaded: tuple | None = None  # the setup (model, extra_rules, convert_to) this worker process holds
 _lock = threading.Lock()
 
 
-def process_on_worker(batch: list[run.Job], model: str | None, extra_rules: tuple[str, ...]) -> list[dict]:
-    """``run.process_jobs`` in a Dask worker, which loads the pipeline the first time only."""
+def process_on_worker(batch: list[run.Job], setup: tuple[str | None, tuple[str, ...], str]) -> list[dict]:
+    """``run.process_jobs`` in a Dask worker, which loads the pipeline of ``setup`` (model, extra rules,
+    currency amounts are converted to) the first time only."""
     global _loaded
     with _lock:
-        if _loaded != (model, extra_rules):
-            run.init_worker(model, extra_rules)
-            _loaded = (model, extra_rules)
+        if _loaded != setup:
+            model, extra_rules, convert_to = setup
+            run.init_worker(model, extra_rules, convert_to=convert_to)
+            _loaded = setup
     return run.process_jobs(batch)
 
 
 def dask_results(jobs: list[run.Job], model: str | None, extra_rules: tuple[str, ...],
-                 scheduler: str | None = None, workers: int | None = None) -> Iterator[list[dict[str, list[dict]]]]:
+                 scheduler: str | None = None, workers: int | None = None,
+                 convert_to: str = convert.DEFAULT_TARGET) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, like ``run.local_results``.
 
     On a local cluster of ``workers`` single-threaded processes, or on the cluster at ``scheduler``.
@@ -39,29 +43,29 @@ def dask_results(jobs: list[run.Job], model: str | None, extra_rules: tuple[str,
         import distributed
     except ImportError:
         raise RuntimeError("--engine dask needs Dask: pip install '.[dask]'") from None
-    return _results(dask, distributed, jobs, model, extra_rules, scheduler, workers)
+    return _results(dask, distributed, jobs, (model, extra_rules, convert_to), scheduler, workers)
 
 
-def _results(dask, distributed, jobs, model, extra_rules, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
+def _results(dask, distributed, jobs, setup, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
     """The cluster and client are closed when the rows are all out, on an error, or when the caller stops."""
     if scheduler:
         with distributed.Client(scheduler) as client:
-            yield from _ordered(client, jobs, model, extra_rules)
+            yield from _ordered(client, jobs, setup)
         return
     try:
-        yield from _local_cluster(dask, distributed, jobs, model, extra_rules, workers)
+        yield from _local_cluster(dask, distributed, jobs, setup, workers)
     finally:
         _close_half_made_clusters(distributed)
 
 
-def _local_cluster(dask, distributed, jobs, model, extra_rules, workers) -> Iterator[list[dict[str, list[dict]]]]:
+def _local_cluster(dask, distributed, jobs, setup, workers) -> Iterator[list[dict[str, list[dict]]]]:
     with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch:
         # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
         # silenced, so a stopped run prints no tracebacks of the workers it stopped
         with dask.config.set({"temporary-directory": scratch}), distributed.LocalCluster(
                 n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                 local_directory=scratch, silence_logs=logging.CRITICAL) as cluster, distributed.Client(cluster) as client:
-            yield from _ordered(client, jobs, model, extra_rules)
+            yield from _ordered(client, jobs, setup)
 
 
 def _close_half_made_clusters(distributed) -> None:
@@ -74,19 +78,19 @@ def _close_half_made_clusters(distributed) -> None:
         cluster.shutdown_on_close = False  # done here: the exit hook leaves it
 
 
-def _ordered(client, jobs, model, extra_rules) -> Iterator[list[dict[str, list[dict]]]]:
+def _ordered(client, jobs, setup) -> Iterator[list[dict[str, list[dict]]]]:
     """Submit batches in a bounded window; yield each result in turn as the oldest one completes."""
     window = IN_FLIGHT * max(1, sum(client.nthreads().values()))
     pending: deque = deque()
     for batch in run.batches(jobs):
-        pending.append((batch, client.submit(process_on_worker, batch, model, extra_rules, pure=False)))
+        pending.append((batch, client.submit(process_on_worker, batch, setup, pure=False)))
         if len(pending) >= window:
-            yield _rows(client, *pending.popleft(), model, extra_rules)
+            yield _rows(client, *pending.popleft(), setup)
     while pending:
-        yield _rows(client, *pending.popleft(), model, extra_rules)
+        yield _rows(client, *pending.popleft(), setup)
 
 
-def _rows(client, batch, future, model, extra_rules) -> list[dict[str, list[dict]]]:
+def _rows(client, batch, future, setup) -> list[dict[str, list[dict]]]:
     """A batch's rows. When its task killed the workers it ran on (Dask retries it a few times first), its
     articles are redone one by one, and an article that kills a worker again gets an error row."""
     from distributed import KilledWorker
@@ -96,5 +100,4 @@ def _rows(client, batch, future, model, extra_rules) -> list[dict[str, list[dict
         if len(batch) == 1:
             return [run.died_rows(batch[0])]
         return [rows for job in batch for rows in  # one at a time, so that no other task shares the blame
-                _rows(client, [job], client.submit(process_on_worker, [job], model, extra_rules, pure=False),
-                      model, extra_rules)]
+                _rows(client, [job], client.submit(process_on_worker, [job], setup, pure=False), setup)]

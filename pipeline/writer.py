@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -108,13 +109,16 @@ class TableWriter:
         meta = {"tool": TOOL, "format": FORMAT, **meta}
         (self.work_dir / RUN_META).write_text(json.dumps(meta, indent=1, default=str) + "\n")
 
-    def commit(self) -> None:
-        """Close every table, give organisations their run-wide entity, and put the finished folder where the
-        output belongs, atomically; refused if something foreign appeared in the output folder meanwhile."""
+    def commit(self, finish: Callable[[Path], object] | None = None) -> None:
+        """Close every table, give organisations their run-wide entity, call ``finish`` on the finished folder
+        (the report is written there), and put the folder where the output belongs, atomically; refused if
+        something foreign appeared in the output folder meanwhile."""
         for table in schema.TABLES:
             self._flush(table)
         self._close(raise_errors=True)
         write_entities(self.work_dir)
+        if finish:
+            finish(self.work_dir)
         for path in self.work_dir.iterdir():
             with open(path, "rb") as f:
                 os.fsync(f.fileno())

@@ -99,9 +99,9 @@ def die_on_poison(distributed):
             from pipeline import extract
             real = extract.process
 
-            def process(nlp, batch, limit):
+            def process(nlp, batch, limit, *rest):
                 if any("POISON" in article.text for article, _, _ in batch):
                     os.kill(os.getpid(), signal.SIGKILL)
-                return real(nlp, batch, limit)
+                return real(nlp, batch, limit, *rest)
             extract.process = process
     return DieOnPoison()

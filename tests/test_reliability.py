@@ -131,10 +131,10 @@ def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFra
     (poisoned / "poison.txt").write_text("POISON: BT paid £5m.\n")
     real = extract.process
 
-    def process(nlp, batch, limit):
+    def process(nlp, batch, limit, *rest):
         if any("POISON" in article.text for article, _, _ in batch):
             harm()
-        return real(nlp, batch, limit)
+        return real(nlp, batch, limit, *rest)
     monkeypatch.setattr(extract, "process", process)  # forked workers inherit it
     run.extract_folder(clean, tmp_path / "clean_out", workers=workers)
     run.extract_folder(poisoned, tmp_path / "poisoned_out", workers=workers)
