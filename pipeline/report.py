@@ -154,6 +154,8 @@ def write_report(out_dir: Path, tables_dir: Path | None = None) -> Path:
     out_dir = Path(out_dir)
     tables_dir = Path(tables_dir or out_dir)
     tables = {t: pq.read_table(tables_dir / f"{t}.parquet").to_pylist() for t in TABLES}
+    texts = tables_dir / "texts.parquet"  # the texts offsets are into (web pages' extracted text); older runs lack it
+    tables["texts"] = pq.read_table(texts).to_pylist() if texts.exists() else []
     path = tables_dir / REPORT
     path.write_text(page(tables, out_dir, converted_to(tables["money"], tables_dir)), encoding="utf-8")
     return path
@@ -482,9 +484,10 @@ def articles_data(t: dict[str, list[dict]], references: dict[str, str | None], o
     by_article = defaultdict(list)
     for m in t["mentions"]:
         by_article[m["article_id"]].append(m)
+    texts = {r["article_id"]: r["text"] for r in t["texts"]}
     out = []
     for a in (a for a in t["articles"] if a["status"] == "ok"):
-        text, note = article_text(a, out_dir)
+        text, note = (texts[a["article_id"]], "") if a["article_id"] in texts else article_text(a, out_dir)
         if len(text) > MAX_CHARS:
             note, text = f"Showing the first {MAX_CHARS:,} of {len(text):,} characters.", text[:MAX_CHARS]
         marks = []

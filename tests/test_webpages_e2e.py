@@ -118,3 +118,19 @@ def test_incremental_reuses_unchanged_pages_and_redoes_a_changed_one(run, corpus
     assert "(9 reused)" in third.stderr
     money = read_tables(out)["money"].query("article_id == 'dod'")
     assert 5e6 in money.amount.tolist()
+
+
+
+def test_the_report_shows_a_page_as_extracted_after_the_page_is_gone(tmp_path):
+    """The report takes a page's text from the texts table (the text offsets are into), so it shows it even
+    when the saved page has been moved away since the run."""
+    pages, out = tmp_path / "pages", tmp_path / "out"
+    pages.mkdir()
+    text = (GOLD / "dod_20170623_1.txt").read_text(encoding="utf-8")
+    (pages / "dod.html").write_text(page(text, None, 0))
+    assert run_cli("extract", pages, "--out", out, "--quiet").returncode == 0
+    shutil.rmtree(pages)
+    assert run_cli("report", out).returncode == 0
+    html = (out / "report.html").read_text(encoding="utf-8")
+    sentence = max(read_tables(out)["texts"].text[0].split("\n"), key=len)[:60]
+    assert "was not found" not in html and sentence in html
