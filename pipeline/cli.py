@@ -39,14 +39,22 @@ def _positive(text: str) -> int:
     return number
 
 
+def _location(text: str) -> Path | str:
+    """A local path, or an fsspec URL kept as text (a Path would fold its '//')."""
+    from pipeline.articles import is_url
+    return text if is_url(text) else Path(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract every *.txt article under a folder into tables")
-    ex.add_argument("articles", type=Path, help="folder of .txt articles (searched recursively)")
+    ex.add_argument("articles", type=_location, help="folder of .txt articles (searched recursively): a path "
+                                                     "or a URL (s3://bucket/news, needs pip install '.[s3]')")
     ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
     ex.add_argument("--reference-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
-    ex.add_argument("--manifest", type=Path, help="CSV article,published (default: ARTICLES/manifest.csv)")
+    ex.add_argument("--manifest", type=_location,
+                    help="CSV article,published, a path or a URL (default: ARTICLES/manifest.csv)")
     ex.add_argument("--model", help="installed spaCy pipeline name or path (default: models/config.cfg)")
     ex.add_argument("--rules", type=Path, action="append", default=[], help="extra pattern file (repeatable)")
     ex.add_argument("--workers", type=_positive, default=os.cpu_count() or 1,
@@ -122,11 +130,8 @@ def cmd_extract(args) -> int:
     from pipeline.rules import RuleError
     from pipeline.run import ARTICLE_TIMEOUT, extract_folder
 
-    if not args.articles.is_dir():
-        raise UsageError(f"input folder {args.articles} does not exist or is not a folder")
+    _check_input(args.articles, args.manifest)
     _check_writable(args.out)
-    if args.manifest and not args.manifest.is_file():
-        raise UsageError(f"manifest {args.manifest} does not exist")
     if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
         raise UsageError("--engine dask needs Dask: pip install '.[dask]'")
     timeout = ARTICLE_TIMEOUT if args.article_timeout is None else (args.article_timeout or None)
@@ -145,6 +150,31 @@ def cmd_extract(args) -> int:
         bar.close()
     print(f"{summary.line()}; tables in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
     return 0
+
+
+def _check_input(folder: Path | str, manifest: Path | str | None) -> None:
+    """The input folder and the manifest exist, a URL's file system package is installed and reachable."""
+    for location, kind in ((folder, "input folder"), (manifest, "manifest")):
+        if location is None:
+            continue
+        try:
+            found = _found(location, folder=kind == "input folder")
+        except ImportError as err:  # fsspec names the package: "Install s3fs to access S3"
+            raise UsageError(f"cannot read {location}: {err} (for S3: pip install '.[s3]')") from None
+        except Exception as err:  # noqa: BLE001  (a file system's error: credentials, network, permission)
+            raise UsageError(f"cannot read {location}: {type(err).__name__}: {err}") from None
+        if not found:
+            what = "is not a folder" if kind == "input folder" else "is not a file"
+            raise UsageError(f"{kind} {location} does not exist or {what}")
+
+
+def _found(location: Path | str, folder: bool) -> bool:
+    """Whether a path or URL is a folder (``folder``) or a file."""
+    if isinstance(location, Path):
+        return location.is_dir() if folder else location.is_file()
+    import fsspec
+    fs, path = fsspec.core.url_to_fs(location)
+    return fs.isdir(path) if folder else fs.isfile(path)
 
 
 def _check_writable(out: Path) -> None:

@@ -1,16 +1,20 @@
 """Run the extraction on Dask: the same batches as the local engine, yielded in the same order.
 
-Dask is optional (``pip install '.[dask]'``): it is imported only here, when this engine is used."""
+Workers read URL inputs (``s3://...``) themselves, through fsspec. On a cluster at ``--scheduler``, whose workers
+need not share the client's disk, the articles of a local folder are read here and their bytes sent along with
+their batch. Dask is optional (``pip install '.[dask]'``): it is imported only here, when this engine is used."""
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import logging
 import tempfile
 import threading
 from collections import deque
+from pathlib import Path
 from typing import Iterator
 
-from pipeline import run
+from pipeline import articles, run
 
 IN_FLIGHT = 4  # batches submitted ahead, per worker
 _loaded: tuple | None = None  # (model, extra_rules) of the pipeline this worker process holds
@@ -46,7 +50,7 @@ def _results(dask, distributed, jobs, model, extra_rules, scheduler, workers) ->
     """The cluster and client are closed when the rows are all out, on an error, or when the caller stops."""
     if scheduler:
         with distributed.Client(scheduler) as client:
-            yield from _ordered(client, jobs, model, extra_rules)
+            yield from _ordered(client, jobs, model, extra_rules, carry_bytes=True)
         return
     try:
         yield from _local_cluster(dask, distributed, jobs, model, extra_rules, workers)
@@ -74,16 +78,30 @@ def _close_half_made_clusters(distributed) -> None:
         cluster.shutdown_on_close = False  # done here: the exit hook leaves it
 
 
-def _ordered(client, jobs, model, extra_rules) -> Iterator[list[dict[str, list[dict]]]]:
-    """Submit batches in a bounded window; yield each result in turn as the oldest one completes."""
+def _ordered(client, jobs, model, extra_rules, carry_bytes=False) -> Iterator[list[dict[str, list[dict]]]]:
+    """Submit batches in a bounded window; yield each result in turn as the oldest one completes. With
+    ``carry_bytes``, local files are read here as their batch is submitted, so only the window's are in memory."""
     window = IN_FLIGHT * max(1, sum(client.nthreads().values()))
     pending: deque = deque()
     for batch in run.batches(jobs):
+        if carry_bytes:
+            batch = [with_bytes(job) for job in batch]
         pending.append((batch, client.submit(process_on_worker, batch, model, extra_rules, pure=False)))
         if len(pending) >= window:
             yield _rows(client, *pending.popleft(), model, extra_rules)
     while pending:
         yield _rows(client, *pending.popleft(), model, extra_rules)
+
+
+def with_bytes(job: run.Job) -> run.Job:
+    """A local file's job with its bytes, or with why it cannot be read; a URL's job as it is."""
+    if job.problem or articles.is_url(job.path):
+        return job
+    try:
+        data = articles.read_bytes(Path(job.path))
+    except articles.Unreadable as err:
+        return dataclasses.replace(job, problem=str(err))
+    return dataclasses.replace(job, data=data, size=len(data))
 
 
 def _rows(client, batch, future, model, extra_rules) -> list[dict[str, list[dict]]]:

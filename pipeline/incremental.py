@@ -54,7 +54,7 @@ class PreviousRows:
         self._order = {row["article_id"]: n for n, row in enumerate(previous)}
         by_id = {row["article_id"]: row for row in previous}
         for job in jobs:
-            old = by_id.get(articles.article_id(Path(job.path), Path(job.root)))
+            old = by_id.get(job.article_id)
             if old and old["status"] != "error" and not job.problem and _same_input(old, job):
                 self.reusable.add(job.path)
         self._groups = {t: _article_groups(out_dir / f"{t}.parquet") for t in schema.ARTICLE_TABLES}
@@ -62,7 +62,7 @@ class PreviousRows:
 
     def rows(self, job) -> dict[str, list[dict]]:
         """The previous rows of a reusable job's article, with the file's path as given in this run."""
-        article_id = articles.article_id(Path(job.path), Path(job.root))
+        article_id = job.article_id
         place = self._order[article_id]
         rows = {}
         for table, groups in self._groups.items():
@@ -90,6 +90,6 @@ def _same_input(old: dict, job) -> bool:
     else:
         same_reference = job.reference is None
     try:
-        return same_reference and hashlib.sha256(articles.read_bytes(Path(job.path))).hexdigest() == old["sha256"]
+        return same_reference and hashlib.sha256(articles.source_bytes(job.path)).hexdigest() == old["sha256"]
     except articles.Unreadable:
         return False

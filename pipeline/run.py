@@ -32,15 +32,22 @@ PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent 
 
 @dataclass(frozen=True)
 class Job:
-    """One article to process: where it is and the reference date given for it (manifest or flag)."""
+    """One article to process: where it is (a local path or a URL) and the reference date given for it
+    (manifest or flag)."""
     path: str
     root: str
     reference: date | None
     reference_source: str
     problem: str | None = None  # why the path cannot be read, known from the folder walk (an error row)
+    size: int | None = None  # bytes, when the listing says (a URL's)
+    data: bytes | None = None  # the file's bytes, sent along to workers that cannot read the client's disk
+
+    @property
+    def article_id(self) -> str:
+        return articles.article_id(self.path, self.root)
 
     def article(self) -> articles.Article:
-        return articles.read_article(Path(self.path), Path(self.root), self.problem)
+        return articles.read_article(self.path, self.root, self.problem, self.data)
 
 
 @dataclass
@@ -68,18 +75,24 @@ class Summary:
                 f"{unlisted}; mentions: {labels}; {self.seconds:.1f} s")
 
 
-def jobs_for(folder: Path, reference: date | None, manifest: Path | None, skip: tuple[Path, ...] = ()) -> list[Job]:
+def jobs_for(folder: Path | str, reference: date | None, manifest: Path | str | None,
+             skip: tuple[Path, ...] = ()) -> list[Job]:
     """A job per article file (and per path the walk could not read), with the manifest's date (else the
-    flag's) as its given reference date. Folders in ``skip`` (the output) are not searched."""
-    manifest = manifest or (folder / "manifest.csv" if (folder / "manifest.csv").exists() else None)
+    flag's) as its given reference date. ``folder`` is a local folder or a URL; folders in ``skip`` (the
+    output) are not searched."""
+    manifest = manifest or articles.manifest_in(folder)
     published = articles.read_manifest(manifest) if manifest else {}
+    if articles.is_url(folder):
+        listed = articles.discover_url(folder, skip)
+    else:
+        listed = [(str(path), problem, None) for path, problem in articles.discover(folder, skip)]
     jobs = []
-    for path, problem in articles.discover(folder, skip):
+    for path, problem, size in listed:
         aid = articles.article_id(path, folder)
         if aid in published:
-            jobs.append(Job(str(path), str(folder), published[aid], "manifest", problem))
+            jobs.append(Job(path, str(folder), published[aid], "manifest", problem, size))
         else:
-            jobs.append(Job(str(path), str(folder), reference, "flag" if reference else "none", problem))
+            jobs.append(Job(path, str(folder), reference, "flag" if reference else "none", problem, size))
     return jobs
 
 
@@ -159,8 +172,12 @@ def batches(jobs: list[Job]) -> Iterator[list[Job]]:
 
 
 def _long(job: Job) -> bool:
+    if job.problem is not None:
+        return False
+    if job.size is not None or articles.is_url(job.path):
+        return (job.size or 0) > SPLIT_CHARS
     try:
-        return job.problem is None and os.path.getsize(job.path) > SPLIT_CHARS
+        return os.path.getsize(job.path) > SPLIT_CHARS
     except OSError:
         return False
 
@@ -270,14 +287,15 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(cancel_futures=True)
 
 
-def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None, manifest: Path | None = None,
-                   model: str | None = None, extra_rules: tuple[str, ...] = (), workers: int | None = None,
+def extract_folder(folder: Path | str, out_dir: Path, *, reference: date | None = None,
+                   manifest: Path | str | None = None, model: str | None = None,
+                   extra_rules: tuple[str, ...] = (), workers: int | None = None,
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
                    timeout: float | None = ARTICLE_TIMEOUT,
                    progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end,
-    and only if it is missing, empty or an output of ours (``writer.output_target``). ``incremental`` reuses the
-    previous rows of articles whose file, reference date and pipeline are unchanged; ``timeout`` is each
+    """Extract every article under ``folder`` (a local folder or a URL) into ``out_dir``; the previous output is
+    replaced only at the end, and only if it is missing, empty or an output of ours (``writer.output_target``).
+    ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are unchanged; ``timeout`` is each
     article's budget in seconds; ``progress(done, total)`` is called as articles are written."""
     started = time.perf_counter()
     target = output_target(out_dir, folder)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pipeline import organisations, schema
+from pipeline import articles, organisations, schema
 
 RENAME_EXCHANGE = 2
 ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
@@ -28,12 +28,13 @@ class UnsafeOutput(ValueError):
     """The output folder holds something this tool did not write, or is the input; the message says what."""
 
 
-def output_target(out_dir: Path, input_dir: Path) -> Path:
+def output_target(out_dir: Path, input_dir: Path | str) -> Path:
     """The folder a run will replace (a link's target, so the link stays). Raises ``UnsafeOutput`` unless it
-    is missing, empty or a previous output of ours, and is not the input folder, one of its parents, or the
-    current folder or one of its parents."""
-    target, source, here = Path(out_dir).resolve(), Path(input_dir).resolve(), Path.cwd().resolve()
-    if target == source or target in source.parents:
+    is missing, empty or a previous output of ours, and is not the input folder (when local), one of its
+    parents, or the current folder or one of its parents."""
+    target, here = Path(out_dir).resolve(), Path.cwd().resolve()
+    source = None if articles.is_url(input_dir) else Path(input_dir).resolve()
+    if source and (target == source or target in source.parents):
         raise UnsafeOutput(f"output folder {out_dir} is the input folder or contains it: choose another --out")
     if target == here or target in here.parents:
         raise UnsafeOutput(f"output folder {out_dir} is the current folder or contains it, and a run replaces "
