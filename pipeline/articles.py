@@ -88,7 +88,8 @@ def discover_url(url: str, skip: tuple[str, ...] = ()) -> list[tuple[str, str | 
         relative = path[len(root) + 1:]
         if not path.startswith(root + "/") or not is_article(relative) or (path + "/").startswith(skipped):
             continue
-        problem = None if info.get("type") == "file" else "not a regular file (a folder named like an article)"
+        problem = (None if info.get("type") == "file"
+                   else "not a regular file (a folder named like an article)")
         found.append((f"{base}/{relative}", problem, info.get("size")))
     return sorted(found, key=lambda item: item[0])
 
@@ -199,7 +200,7 @@ def manifest_in(folder: Path | str) -> Path | str | None:
 
 
 def read_manifest(path: Path | str) -> dict[str, date]:
-    """{article_id: publication date} from a CSV with columns ``article,published`` (a local file or a URL)."""
+    """{article_id: publication date} from a CSV with columns ``article,published`` (a file or a URL)."""
     if is_url(path):
         try:
             text = read_url_bytes(path).decode("utf-8-sig")

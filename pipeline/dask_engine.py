@@ -1,8 +1,9 @@
 """Run the extraction on Dask: the same batches as the local engine, yielded in the same order.
 
-Workers read URL inputs (``s3://...``) themselves, through fsspec. On a cluster at ``--scheduler``, whose workers
-need not share the client's disk, the articles of a local folder are read here and their bytes sent along with
-their batch. Dask is optional (``pip install '.[dask]'``): it is imported only here, when this engine is used."""
+Workers read URL inputs (``s3://...``) themselves, through fsspec. On a cluster at ``--scheduler``, whose
+workers need not share the client's disk, the articles of a local folder are read here and their bytes sent
+along with their batch. Dask is optional (``pip install '.[dask]'``): it is imported only here, when this
+engine is used."""
 from __future__ import annotations
 
 import contextlib
@@ -80,7 +81,7 @@ def _close_half_made_clusters(distributed) -> None:
 
 def _ordered(client, jobs, model, extra_rules, carry_bytes=False) -> Iterator[list[dict[str, list[dict]]]]:
     """Submit batches in a bounded window; yield each result in turn as the oldest one completes. With
-    ``carry_bytes``, local files are read here as their batch is submitted, so only the window's are in memory."""
+    ``carry_bytes``, local files are read here as their batch is submitted: only the window's are held."""
     window = IN_FLIGHT * max(1, sum(client.nthreads().values()))
     pending: deque = deque()
     for batch in run.batches(jobs):

@@ -293,10 +293,11 @@ def extract_folder(folder: Path | str, out_dir: Path, *, reference: date | None 
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
                    timeout: float | None = ARTICLE_TIMEOUT,
                    progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Extract every article under ``folder`` (a local folder or a URL) into ``out_dir``; the previous output is
-    replaced only at the end, and only if it is missing, empty or an output of ours (``writer.output_target``).
-    ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are unchanged; ``timeout`` is each
-    article's budget in seconds; ``progress(done, total)`` is called as articles are written."""
+    """Extract every article under ``folder`` (a local folder or a URL) into ``out_dir``; the previous output
+    is replaced only at the end, and only if it is missing, empty or an output of ours (``output_target``).
+    ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are
+    unchanged; ``timeout`` is each article's budget in seconds; ``progress(done, total)`` is called as
+    articles are written."""
     started = time.perf_counter()
     target = output_target(out_dir, folder)
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file

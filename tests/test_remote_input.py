@@ -50,7 +50,8 @@ def test_a_url_is_listed_like_the_local_folder(folders, kind):
 
 
 def test_a_url_articles_rows_equal_the_local_ones(folders):
-    local = [r for batch in run.local_results(run.jobs_for(folders["local"], None, None), 1, None, ()) for r in batch]
+    local_jobs = run.jobs_for(folders["local"], None, None)
+    local = [r for batch in run.local_results(local_jobs, 1, None, ()) for r in batch]
     jobs = run.jobs_for(folders["memory"], None, None)
     remote = [r for batch in run.local_results(jobs, 1, None, ()) for r in batch]
     assert [r["articles"][0]["status"] for r in remote] == ["ok", "ok", "ok", "empty", "error", "error"]
