@@ -78,6 +78,9 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--words", type=int, help="cycle the corpus to about this many words")
     bench.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes of both runs")
     bench.add_argument("--rounds", type=int, default=2, help="alternating rounds of each run (best is reported)")
+    bench.add_argument("--dask", action="store_true",
+                       help="also run on a real Dask cluster of --workers worker processes "
+                            "(pip install '.[dask]')")
     bench.add_argument("--no-pathological", action="store_true",
                        help="skip the pathological articles (1 MB and 5 MB on one line, a run of symbols)")
     rep = sub.add_parser("report", help="write OUT_DIR/report.html, the tables as one self-contained page")
@@ -230,13 +233,17 @@ def cmd_rules(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from pipeline.bench import DEFAULT_WORDS, SEEDS, format_pathological, format_table, run_bench, run_pathological
+    from pipeline.bench import (DEFAULT_WORDS, SEEDS, format_dask, format_pathological, format_table,
+                                run_bench, run_pathological)
     corpus = args.corpus or SEEDS
     if not corpus.is_dir():
         raise UsageError(f"corpus {corpus} is not a folder")
     words = args.words or (None if args.corpus else DEFAULT_WORDS)
     try:
-        print(format_table(run_bench(corpus, words, args.workers, max(1, args.rounds))), flush=True)
+        rows = run_bench(corpus, words, args.workers, max(1, args.rounds), args.dask)
+        print(format_table(rows), flush=True)
+        if args.dask:
+            print("\n" + format_dask(rows), flush=True)
         if not args.no_pathological:
             print("\n" + format_pathological(run_pathological(corpus, args.workers)))
     except ValueError as err:
