@@ -51,7 +51,8 @@ def parser() -> argparse.ArgumentParser:
     ex = sub.add_parser("extract", help="extract every *.txt article under a folder into tables")
     ex.add_argument("articles", type=_location, help="folder of .txt articles (searched recursively): a path "
                                                      "or a URL (s3://bucket/news, needs pip install '.[s3]')")
-    ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    ex.add_argument("--out", type=_location, default=Path("output"),
+                    help="output folder (default: output), or a URL the Dask workers write to (Parquet only)")
     ex.add_argument("--reference-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
     ex.add_argument("--manifest", type=_location,
                     help="CSV article,published, a path or a URL (default: ARTICLES/manifest.csv)")
@@ -134,7 +135,13 @@ def cmd_extract(args) -> int:
     from pipeline.run import ARTICLE_TIMEOUT, extract_folder
 
     _check_input(args.articles, args.manifest)
-    _check_writable(args.out)
+    if isinstance(args.out, Path):
+        _check_writable(args.out)
+    elif args.engine != "dask" or args.incremental:
+        raise UsageError(f"an --out URL ({args.out}) is written by Dask workers: use --engine dask, without "
+                         f"--incremental, or a local --out")
+    else:
+        _file_system(args.out)
     if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
         raise UsageError("--engine dask needs Dask: pip install '.[dask]'")
     timeout = ARTICLE_TIMEOUT if args.article_timeout is None else (args.article_timeout or None)
@@ -156,17 +163,9 @@ def cmd_extract(args) -> int:
 
 
 def _check_input(folder: Path | str, manifest: Path | str | None) -> None:
-    """The input folder and the manifest exist, a URL's file system package is installed and reachable."""
+    """The input folder and the manifest exist; a URL's file system is installed and answers."""
     for location, kind in ((folder, "input folder"), (manifest, "manifest")):
-        if location is None:
-            continue
-        try:
-            found = _found(location, folder=kind == "input folder")
-        except ImportError as err:  # fsspec names the package: "Install s3fs to access S3"
-            raise UsageError(f"cannot read {location}: {err} (for S3: pip install '.[s3]')") from None
-        except Exception as err:  # noqa: BLE001  (a file system's error: credentials, network, permission)
-            raise UsageError(f"cannot read {location}: {type(err).__name__}: {err}") from None
-        if not found:
+        if location is not None and not _found(location, folder=kind == "input folder"):
             what = "is not a folder" if kind == "input folder" else "is not a file"
             raise UsageError(f"{kind} {location} does not exist or {what}")
 
@@ -175,9 +174,20 @@ def _found(location: Path | str, folder: bool) -> bool:
     """Whether a path or URL is a folder (``folder``) or a file."""
     if isinstance(location, Path):
         return location.is_dir() if folder else location.is_file()
+    fs, path = _file_system(location)
+    try:
+        return fs.isdir(path) if folder else fs.isfile(path)
+    except Exception as err:  # noqa: BLE001  (a file system's error: credentials, network, permission)
+        raise UsageError(f"cannot read {location}: {type(err).__name__}: {err}") from None
+
+
+def _file_system(url: str):
+    """fsspec's file system for a URL, if its package is installed."""
     import fsspec
-    fs, path = fsspec.core.url_to_fs(location)
-    return fs.isdir(path) if folder else fs.isfile(path)
+    try:
+        return fsspec.core.url_to_fs(url)
+    except ImportError as err:  # fsspec names the package: "Install s3fs to access S3"
+        raise UsageError(f"cannot use {url}: {err} (for S3: pip install '.[s3]')") from None
 
 
 def _check_writable(out: Path) -> None:

@@ -2,8 +2,8 @@
 
 Workers read URL inputs (``s3://...``) themselves, through fsspec. On a cluster at ``--scheduler``, whose
 workers need not share the client's disk, the articles of a local folder are read here and their bytes sent
-along with their batch. Dask is optional (``pip install '.[dask]'``): it is imported only here, when this
-engine is used."""
+along with their batch. With a URL output, the workers write the tables there (``dataset``). Dask is
+optional (``pip install '.[dask]'``): it is imported only here, when this engine is used."""
 from __future__ import annotations
 
 import contextlib
@@ -15,7 +15,7 @@ from collections import deque
 from pathlib import Path
 from typing import Iterator
 
-from pipeline import articles, run
+from pipeline import articles, dataset, organisations, run, writer
 
 IN_FLIGHT = 4  # batches submitted ahead, per worker
 _loaded: tuple | None = None  # (model, extra_rules) of the pipeline this worker process holds
@@ -39,34 +39,73 @@ def dask_results(jobs: list[run.Job], model: str | None, extra_rules: tuple[str,
     On a local cluster of ``workers`` single-threaded processes, or on the cluster at ``scheduler``.
     At most ``IN_FLIGHT`` batches per worker are submitted ahead, so memory stays flat on big corpora.
     Fails at once, before anything runs, when Dask is not installed."""
+    dask, distributed = _imported()
+    return _results(dask, distributed, jobs, model, extra_rules, scheduler, workers)
+
+
+def _imported():
     try:
         import dask
         import distributed
     except ImportError:
         raise RuntimeError("--engine dask needs Dask: pip install '.[dask]'") from None
-    return _results(dask, distributed, jobs, model, extra_rules, scheduler, workers)
+    return dask, distributed
 
 
 def _results(dask, distributed, jobs, model, extra_rules, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
     """The cluster and client are closed when the rows are all out, on an error, or when the caller stops."""
+    with _client(dask, distributed, scheduler, workers) as client:
+        yield from _ordered(client, jobs, _Rows(model, extra_rules), carry_bytes=bool(scheduler))
+
+
+def dask_dataset(jobs: list[run.Job], model: str | None, extra_rules: tuple[str, ...], scheduler: str | None,
+                 workers: int | None, target: dataset.Dataset, meta: dict, on_receipt) -> None:
+    """Extract ``jobs`` on Dask into ``target`` (a URL output), each batch's rows written as Parquet parts by
+    the worker that made them (``dataset``); ``on_receipt`` is called, in input order, with what each part's
+    worker counted (statuses, labels). The organisations get their run-wide entity once all parts are in,
+    and only then is the run committed; on any failure its parts are deleted and the previous output stays."""
+    dask, distributed = _imported()
+    try:
+        with _client(dask, distributed, scheduler, workers) as client:
+            counts: dict[str, list[int]] = {}
+            parts_of = _Parts(model, extra_rules, target)
+            for receipts in _ordered(client, jobs, parts_of, carry_bytes=bool(scheduler)):
+                for receipt in receipts:
+                    on_receipt(receipt)
+                    writer.count_organisations(counts, receipt["organisation_summary"])
+            entity_of = organisations.entities((name, m, a) for name, (m, a) in counts.items())
+            names: dict[str, set[str]] = {}
+            shared = client.scatter([entity_of], broadcast=True)[0]
+            parts = target.parts("organisations")
+            filled = client.map(dataset.fill_entities, parts, entity_of=shared, pure=False)
+            for found in client.gather(filled):
+                for entity, more in found.items():
+                    names.setdefault(entity, set()).update(more)
+        target.commit(writer.entity_rows(counts, entity_of, names), meta)
+    except BaseException:
+        target.abort()
+        raise
+
+
+@contextlib.contextmanager
+def _client(dask, distributed, scheduler, workers) -> Iterator:
+    """A client of the cluster at ``scheduler``, or of a local cluster of ``workers`` processes made for the
+    run and closed with it."""
     if scheduler:
         with distributed.Client(scheduler) as client:
-            yield from _ordered(client, jobs, model, extra_rules, carry_bytes=True)
+            yield client
         return
     try:
-        yield from _local_cluster(dask, distributed, jobs, model, extra_rules, workers)
-    finally:
-        _close_half_made_clusters(distributed)
-
-
-def _local_cluster(dask, distributed, jobs, model, extra_rules, workers) -> Iterator[list[dict[str, list[dict]]]]:
-    with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch:
         # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
         # silenced, so a stopped run prints no tracebacks of the workers it stopped
-        with dask.config.set({"temporary-directory": scratch}), distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                local_directory=scratch, silence_logs=logging.CRITICAL) as cluster, distributed.Client(cluster) as client:
-            yield from _ordered(client, jobs, model, extra_rules)
+        with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch, \
+                dask.config.set({"temporary-directory": scratch}), distributed.LocalCluster(
+                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                    local_directory=scratch, silence_logs=logging.CRITICAL) as cluster, \
+                distributed.Client(cluster) as client:
+            yield client
+    finally:
+        _close_half_made_clusters(distributed)
 
 
 def _close_half_made_clusters(distributed) -> None:
@@ -79,19 +118,60 @@ def _close_half_made_clusters(distributed) -> None:
         cluster.shutdown_on_close = False  # done here: the exit hook leaves it
 
 
-def _ordered(client, jobs, model, extra_rules, carry_bytes=False) -> Iterator[list[dict[str, list[dict]]]]:
+class _Rows:
+    """Each batch's rows come back to the client."""
+
+    def __init__(self, model: str | None, extra_rules: tuple[str, ...]):
+        self.model, self.extra_rules = model, extra_rules
+
+    def submit(self, client, batch: list[run.Job], number: int, sub: int):
+        return client.submit(process_on_worker, batch, self.model, self.extra_rules, pure=False)
+
+    def died(self, job: run.Job, number: int, sub: int) -> dict:
+        return run.died_rows(job)
+
+    def forget(self, number: int, sub: int) -> None:
+        """Nothing of a batch whose task killed its workers was kept."""
+
+
+class _Parts(_Rows):
+    """Each batch's rows are written as parts by its worker; what it counted comes back."""
+
+    def __init__(self, model: str | None, extra_rules: tuple[str, ...], target: dataset.Dataset):
+        super().__init__(model, extra_rules)
+        self.target = target
+
+    def submit(self, client, batch: list[run.Job], number: int, sub: int):
+        return client.submit(write_on_worker, batch, number, sub, self.target.folder, self.model,
+                             self.extra_rules, pure=False)
+
+    def died(self, job: run.Job, number: int, sub: int) -> dict:
+        return dataset.write_batch(self.target.folder, number, sub, [run.died_rows(job)])
+
+    def forget(self, number: int, sub: int) -> None:
+        """The parts the killed task may have written."""
+        self.target.remove_part(number, sub)
+
+
+def write_on_worker(batch: list[run.Job], number: int, sub: int, folder: str, model: str | None,
+                    extra_rules: tuple[str, ...]) -> list[dict]:
+    """In a Dask worker: a batch's rows written as parts of the run's ``folder``; what the client counts."""
+    return [dataset.write_batch(folder, number, sub, process_on_worker(batch, model, extra_rules))]
+
+
+def _ordered(client, jobs, way: _Rows, carry_bytes=False) -> Iterator[list]:
     """Submit batches in a bounded window; yield each result in turn as the oldest one completes. With
     ``carry_bytes``, local files are read here as their batch is submitted: only the window's are held."""
     window = IN_FLIGHT * max(1, sum(client.nthreads().values()))
     pending: deque = deque()
-    for batch in run.batches(jobs):
+    for number, batch in enumerate(run.batches(jobs)):
         if carry_bytes:
             batch = [with_bytes(job) for job in batch]
-        pending.append((batch, client.submit(process_on_worker, batch, model, extra_rules, pure=False)))
+        pending.append((batch, number, 0, way.submit(client, batch, number, 0)))
         if len(pending) >= window:
-            yield _rows(client, *pending.popleft(), model, extra_rules)
+            yield _done(client, way, *pending.popleft())
     while pending:
-        yield _rows(client, *pending.popleft(), model, extra_rules)
+        yield _done(client, way, *pending.popleft())
 
 
 def with_bytes(job: run.Job) -> run.Job:
@@ -105,15 +185,16 @@ def with_bytes(job: run.Job) -> run.Job:
     return dataclasses.replace(job, data=data, size=len(data))
 
 
-def _rows(client, batch, future, model, extra_rules) -> list[dict[str, list[dict]]]:
-    """A batch's rows. When its task killed the workers it ran on (Dask retries it a few times first), its
+def _done(client, way: _Rows, batch: list[run.Job], number: int, sub: int, future) -> list:
+    """A batch's results. When its task killed the workers it ran on (Dask retries it a few times first), its
     articles are redone one by one, and an article that kills a worker again gets an error row."""
     from distributed import KilledWorker
     try:
         return future.result()
     except KilledWorker:
+        way.forget(number, sub)
         if len(batch) == 1:
-            return [run.died_rows(batch[0])]
-        return [rows for job in batch for rows in  # one at a time, so that no other task shares the blame
-                _rows(client, [job], client.submit(process_on_worker, [job], model, extra_rules, pure=False),
-                      model, extra_rules)]
+            return [way.died(batch[0], number, sub)]
+        return [result for place, job in enumerate(batch, 1)  # one at a time: no other task shares the blame
+                for result in _done(client, way, [job], number, place,
+                                    way.submit(client, [job], number, place))]

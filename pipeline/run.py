@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pipeline import __version__, articles, extract, nlp as nlp_builder
+from pipeline.dataset import Dataset
 from pipeline.incremental import PreviousRows, fingerprint
 from pipeline.writer import TableWriter, output_target
 
@@ -287,7 +288,7 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(cancel_futures=True)
 
 
-def extract_folder(folder: Path | str, out_dir: Path, *, reference: date | None = None,
+def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date | None = None,
                    manifest: Path | str | None = None, model: str | None = None,
                    extra_rules: tuple[str, ...] = (), workers: int | None = None,
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
@@ -295,18 +296,31 @@ def extract_folder(folder: Path | str, out_dir: Path, *, reference: date | None 
                    progress: Callable[[int, int], None] | None = None) -> Summary:
     """Extract every article under ``folder`` (a local folder or a URL) into ``out_dir``; the previous output
     is replaced only at the end, and only if it is missing, empty or an output of ours (``output_target``).
+    An ``out_dir`` URL (Dask only, no ``incremental``) is written by the workers (``dataset``).
     ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are
     unchanged; ``timeout`` is each article's budget in seconds; ``progress(done, total)`` is called as
     articles are written."""
     started = time.perf_counter()
-    target = output_target(out_dir, folder)
+    remote = articles.is_url(out_dir)
+    target = Dataset(out_dir) if remote else output_target(out_dir, folder)
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
-    jobs = jobs_for(folder, reference, manifest, skip=(target,))
+    jobs = jobs_for(folder, reference, manifest, skip=(out_dir if remote else target,))
     print_ = fingerprint(nlp, extra_rules)
+    workers = workers or os.cpu_count() or 1
+    meta = {"fingerprint": print_, "version": __version__, "model": nlp.meta.get("name"),
+            "model_version": nlp.meta.get("version"), "articles": len(jobs),
+            "options": {"input": str(folder), "reference_date": reference, "manifest": manifest,
+                        "rules": list(extra_rules), "workers": workers, "engine": engine,
+                        "scheduler": scheduler, "incremental": incremental, "timeout": timeout}}
+    summary = Summary(folder=str(folder))
+    if remote:
+        _to_dataset(jobs, model, extra_rules, scheduler, workers, target, meta, summary, progress)
+        summary.seconds = time.perf_counter() - started
+        return summary
     previous = PreviousRows(target, print_, jobs) if incremental else None
     kept = previous.reusable if previous else set()
+    summary.reused = len(kept)
     todo = [j for j in jobs if j.path not in kept]
-    workers = workers or os.cpu_count() or 1
     if not todo:
         batches_out = (batch for batch in ())
     elif engine == "dask":
@@ -315,7 +329,6 @@ def extract_folder(folder: Path | str, out_dir: Path, *, reference: date | None 
     else:
         batches_out = local_results(todo, workers, model, extra_rules, nlp, timeout)
     computed = (rows for batch in batches_out for rows in batch)
-    summary = Summary(reused=len(kept), folder=str(folder))
     writer = TableWriter(target)
     try:
         for job in jobs:
@@ -324,11 +337,7 @@ def extract_folder(folder: Path | str, out_dir: Path, *, reference: date | None 
             summary.add(rows)
             if progress:
                 progress(1, len(jobs))
-        writer.write_meta({"fingerprint": print_, "version": __version__, "model": nlp.meta.get("name"),
-                           "model_version": nlp.meta.get("version"), "articles": len(jobs),
-                           "options": {"input": str(folder), "reference_date": reference, "manifest": manifest,
-                                       "rules": list(extra_rules), "workers": workers, "engine": engine,
-                                       "scheduler": scheduler, "incremental": incremental, "timeout": timeout}})
+        writer.write_meta(meta)
         writer.commit()
     except BaseException:
         writer.abort()
@@ -337,3 +346,15 @@ def extract_folder(folder: Path | str, out_dir: Path, *, reference: date | None 
         batches_out.close()  # stops the worker pool or the Dask cluster now, also on an error
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _to_dataset(jobs, model, extra_rules, scheduler, workers, target, meta, summary, progress) -> None:
+    """The tables written by the Dask workers into ``target`` (a ``Dataset``); only what they counted comes
+    back."""
+    from pipeline.dask_engine import dask_dataset
+
+    def counted(receipt: dict[str, list[dict]]) -> None:
+        summary.add(receipt)
+        if progress:
+            progress(len(receipt["articles"]), len(jobs))
+    dask_dataset(jobs, model, extra_rules, scheduler, workers, target, meta, counted)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from pipeline import schema
+from pipeline import dataset, schema
 
 distributed = pytest.importorskip("distributed", reason="Dask is optional: pip install '.[dask]'")
 s3fs = pytest.importorskip("s3fs", reason="S3 input is an optional dependency: pip install '.[s3]'")
@@ -184,7 +184,7 @@ def _wait_for_workers(address: str, n: int) -> None:
         client.wait_for_workers(n, timeout=WAIT)
 
 
-def extract(*args, env: dict, cwd: Path, wait: bool = True):
+def extract(*args, env: dict, cwd: Path, wait: bool = True, exit_code: int = 0):
     command = [sys.executable, "-m", "pipeline", "extract", *map(str, args), "--quiet"]
     proc = subprocess.Popen(command, cwd=cwd, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -194,7 +194,7 @@ def extract(*args, env: dict, cwd: Path, wait: bool = True):
         out, err = proc.communicate(timeout=WAIT * 2)
     finally:
         proc.kill()
-    assert proc.returncode == 0, err
+    assert proc.returncode == exit_code, err
     return err
 
 
@@ -262,3 +262,24 @@ def test_a_worker_killed_mid_run_costs_nothing(cluster, procs, corpus, local_tab
         proc.kill()
     assert proc.returncode == 0, err
     assert_same_tables(local_tables, tables(out), s3_paths(local_tables, corpus))
+
+
+def test_s3_output_is_written_by_the_workers(cluster, corpus, local_tables, place, s3_env, monkeypatch):
+    for name in ("AWS_ENDPOINT_URL", "AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_DEFAULT_REGION"):
+        monkeypatch.setenv(name, s3_env[name])  # this process reads the output back
+    fs = s3fs.S3FileSystem(endpoint_url=s3_env["AWS_ENDPOINT_URL"], key="testing", secret="testing")
+    fs.mkdir("results")
+    out = "s3://results/news"
+    runs = []
+    for _ in range(2):
+        extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
+                cwd=place / "client")
+        assert_same_tables(local_tables, dataset.load(out), s3_paths(local_tables, corpus))
+        fs.invalidate_cache()
+        runs.append({path.split("/")[2] for path in fs.find("results/news") if "/tables-" in path})
+    assert len(runs[0]) == len(runs[1]) == 1 and runs[0] != runs[1]  # the second run replaced the first
+    fs.pipe("results/news/notes.txt", b"mine")
+    err = extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
+                  cwd=place / "client", exit_code=2)
+    assert "refusing to write into s3://results/news" in err and fs.cat("results/news/notes.txt") == b"mine"
+    assert opened_client_files(cluster) == []
