@@ -73,18 +73,24 @@ def dask_dataset(jobs: list[run.Job], model: str | None, extra_rules: tuple[str,
                 for receipt in receipts:
                     on_receipt(receipt)
                     writer.count_organisations(counts, receipt["organisation_summary"])
-            entity_of = organisations.entities((name, m, a) for name, (m, a) in counts.items())
-            names: dict[str, set[str]] = {}
-            shared = client.scatter([entity_of], broadcast=True)[0]
-            parts = target.parts("organisations")
-            filled = client.map(dataset.fill_entities, parts, entity_of=shared, pure=False)
-            for found in client.gather(filled):
-                for entity, more in found.items():
-                    names.setdefault(entity, set()).update(more)
+            entity_of, names = _entities(client, target, counts)
         target.commit(writer.entity_rows(counts, entity_of, names), meta)
     except BaseException:
         target.abort()
         raise
+
+
+def _entities(client, target: dataset.Dataset, counts: dict[str, list[int]]) -> tuple[dict, dict]:
+    """The run-wide entity of each canonical name ({canonical: entity}), written into the organisations parts
+    by the workers, and the names each entity was written as."""
+    entity_of = organisations.entities((name, m, a) for name, (m, a) in counts.items())
+    shared = client.scatter([entity_of], broadcast=True)[0]
+    filled = client.map(dataset.fill_entities, target.parts("organisations"), entity_of=shared, pure=False)
+    names: dict[str, set[str]] = {}
+    for found in client.gather(filled):
+        for entity, more in found.items():
+            names.setdefault(entity, set()).update(more)
+    return entity_of, names
 
 
 @contextlib.contextmanager
