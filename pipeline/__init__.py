@@ -8,7 +8,13 @@ def load(out_dir):
     return _load(out_dir)
 
 
-def extract_text(text, reference_date=None, model=None):
+def extract_text(text, reference_date=None, model=None, convert_to="USD"):
     """The tables for one string (see ``pipeline.api.extract_text``)."""
     from pipeline.api import extract_text as _extract_text
-    return _extract_text(text, reference_date, model)
+    return _extract_text(text, reference_date, model, convert_to=convert_to)
+
+
+def load_nlp(model=None, rules=()):
+    """The extraction as a spaCy pipeline: ``nlp(text).ents`` are the final mentions (``pipeline.components``)."""
+    from pipeline.components import load_nlp as _load_nlp
+    return _load_nlp(model, rules)

@@ -11,9 +11,9 @@ import pandas as pd
 from pipeline import schema
 from pipeline.articles import is_url
 
-CATEGORIES = {"label", "currency", "grain", "unit", "qualifier", "status", "reference_date_source", "encoding",
-              "source"}
-DATES = {("articles", "reference_date"), ("dates", "start"), ("dates", "end")}
+CATEGORIES = {"label", "currency", "converted_currency", "grain", "unit", "qualifier", "status",
+              "reference_date_source", "encoding", "source", "format"}
+DATES = {("articles", "reference_date"), ("dates", "start"), ("dates", "end"), ("money", "rate_date")}
 
 
 def typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
@@ -51,12 +51,13 @@ def _nlp(model: str | None):
 
 
 def extract_text(text: str, reference_date: date | str | None = None, model: str | None = None,
-                 article_id: str = "text") -> dict[str, pd.DataFrame]:
+                 article_id: str = "text", convert_to: str = "USD") -> dict[str, pd.DataFrame]:
     """The tables for one string, as ``load`` gives them; relative dates resolve against ``reference_date``
-    (else a dateline in the text)."""
+    (else a dateline in the text), amounts are also given in ``convert_to``."""
     from pipeline.articles import Article
     from pipeline.extract import process
     from pipeline.nlp import load_config
+    from pipeline.normalize.convert import check_target
 
     if isinstance(reference_date, str):
         reference_date = date.fromisoformat(reference_date)
@@ -64,5 +65,6 @@ def extract_text(text: str, reference_date: date | str | None = None, model: str
     if not text.strip():
         article.status, article.error = "empty", "no text (empty or only white space)"
     source = "flag" if reference_date else "none"
-    rows = process(_nlp(model), [(article, reference_date, source)], int(load_config()["pipeline"]["piece_chars"]))[0]
+    piece_chars = int(load_config()["pipeline"]["piece_chars"])
+    rows = process(_nlp(model), [(article, reference_date, source)], piece_chars, check_target(convert_to))[0]
     return {t: typed(t, schema.to_arrow(t, rows.get(t, [])).to_pandas()) for t in schema.TABLES}

@@ -1,4 +1,5 @@
-"""Find the article files under a folder, read and decode them, and give each its reference date.
+"""Find the article files under a folder (plain text and saved web pages), read and decode them, and give each
+its reference date.
 
 A folder is a local path or an fsspec URL (``s3://bucket/news``, ``gs://...``, ``file://...``): a URL is
 listed and read through fsspec (imported only then), with the same rules as a local folder."""
@@ -10,9 +11,12 @@ import io
 import os
 import re
 import stat
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path, PurePosixPath
+
+from pipeline import webpages
 
 ENCODINGS = ("utf-8-sig", "cp1252", "latin-1")
 MAX_BYTES = 200 * 1024 * 1024
@@ -28,13 +32,15 @@ class Article:
     encoding: str | None = None
     status: str = "ok"
     error: str | None = None
+    format: str = "txt"  # txt, or html for a saved web page
+    published: date | None = None  # a web page's publication date, from its metadata
 
     @property
     def title(self) -> str | None:
         return next((line.strip()[:300] for line in self.text.splitlines() if line.strip()), None)
 
 
-SUFFIXES = (".txt",)  # article files, whatever the case of the suffix ("NOTES.TXT")
+FORMATS = {".txt": "txt", ".html": "html", ".htm": "html"}  # article files, whatever the case ("NOTES.TXT")
 BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
         (b"\xfe\xff", "utf-16"))  # longest first: a UTF-32 LE mark starts like a UTF-16 one
 
@@ -43,8 +49,13 @@ class Unreadable(Exception):
     """A file that cannot be read as an article; the message says why."""
 
 
+def article_format(name: str) -> str | None:
+    """``txt`` or ``html`` for an article file's name, else None."""
+    return next((kind for suffix, kind in FORMATS.items() if name.lower().endswith(suffix)), None)
+
+
 def is_article(name: str) -> bool:
-    return name.lower().endswith(SUFFIXES)
+    return article_format(name) is not None
 
 
 def discover(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[Path, str | None]]:
@@ -104,15 +115,28 @@ def printable(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def article_id(path: Path | str, folder: Path | str) -> str:
-    """The path below the folder without the article suffix (``sub/nested``); for a URL too."""
+def _relative(path: Path | str, folder: Path | str) -> PurePosixPath | Path:
+    """The path below the folder; for a URL too."""
     if is_url(folder):
-        relative = PurePosixPath(str(path)[len(str(folder).rstrip("/")) + 1:])
-    else:
-        relative = Path(path).relative_to(folder)
+        return PurePosixPath(str(path)[len(str(folder).rstrip("/")) + 1:])
+    return Path(path).relative_to(folder)
+
+
+def article_id(path: Path | str, folder: Path | str) -> str:
+    """The path below the folder without the article suffix (``sub/nested``)."""
+    relative = _relative(path, folder)
     if is_article(relative.name):
         relative = relative.with_suffix("")
     return printable(relative.as_posix())
+
+
+def article_ids(paths: list[Path] | list[str], folder: Path | str) -> list[str]:
+    """Each path's article id; files that would share one ("deal.txt" and "deal.html") keep their suffix, so
+    that an id names one file."""
+    plain = [article_id(path, folder) for path in paths]
+    shared = {aid for aid, n in Counter(plain).items() if n > 1}
+    return [printable(_relative(path, folder).as_posix()) if aid in shared else aid
+            for path, aid in zip(paths, plain)]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -154,33 +178,43 @@ def source_bytes(location: str | Path) -> bytes:
 
 
 def read_article(path: Path | str, folder: Path | str, problem: str | None = None,
-                 data: bytes | None = None) -> Article:
-    """Read and decode one file (a local path or a URL, or its ``data`` when given): a UTF-16/32 byte-order
-    mark, else UTF-8 (a BOM is dropped), then cp1252, then Latin-1; never raises. ``problem`` (from
-    ``discover``) makes it an error row without reading."""
-    article = Article(article_id(path, folder), printable(str(path)))
+                 identity: str | None = None, data: bytes | None = None) -> Article:
+    """Read one file (a local path or a URL, or its ``data`` when given) and take its text: a web page's with
+    ``webpages.read_page``, a text file's decoded (a UTF-16/32 byte-order mark, else UTF-8 with its BOM
+    dropped, then cp1252, then Latin-1); never raises. ``problem`` (from ``discover``) makes it an error row
+    without reading; ``identity`` is its article id when ``article_ids`` gave it one of its own."""
+    article = Article(identity or article_id(path, folder), printable(str(path)),
+                      format=article_format(str(path)) or "txt")
     if problem:
         return _failed(article, problem)
+    why_empty = "no text (empty or only white space)"
     try:
         data = source_bytes(path) if data is None else data
-    except Unreadable as err:
+        article.sha256 = hashlib.sha256(data).hexdigest()
+        if article.format == "html":
+            page = webpages.read_page(data)
+            article.text, article.encoding, article.published = page.text, page.encoding, page.published
+            why_empty = page.no_text or why_empty
+        else:
+            article.text, article.encoding = decode_text(data)
+    except (Unreadable, webpages.BadPage) as err:
         return _failed(article, str(err))
-    article.sha256 = hashlib.sha256(data).hexdigest()
+    if not article.text.strip():
+        article.status, article.error = "empty", why_empty
+    return article
+
+
+def decode_text(data: bytes) -> tuple[str, str]:
+    """(text, encoding) of a text file's bytes; raises ``Unreadable`` with the reason."""
     encodings = [codec for mark, codec in BOMS if data.startswith(mark)][:1] or ENCODINGS
     if b"\x00" in data and encodings == ENCODINGS:
-        return _failed(article, "binary file (contains NUL bytes), not text")
+        raise Unreadable("binary file (contains NUL bytes), not text")
     for encoding in encodings:
         try:
-            article.text = data.decode(encoding)
-            article.encoding = "utf-8" if encoding == "utf-8-sig" else encoding
-            break
+            return data.decode(encoding), "utf-8" if encoding == "utf-8-sig" else encoding
         except UnicodeDecodeError:
             continue
-    else:
-        return _failed(article, f"cannot decode the file as {encodings[0]} (its byte-order mark says so)")
-    if not article.text.strip():
-        article.status, article.error = "empty", "no text (empty or only white space)"
-    return article
+    raise Unreadable(f"cannot decode the file as {encodings[0]} (its byte-order mark says so)")
 
 
 def _failed(article: Article, why: str) -> Article:

@@ -48,9 +48,9 @@ def _location(text: str) -> Path | str:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="extract every *.txt article under a folder into tables")
-    ex.add_argument("articles", type=_location, help="folder of .txt articles (searched recursively): a path "
-                                                     "or a URL (s3://bucket/news, needs pip install '.[s3]')")
+    ex = sub.add_parser("extract", help="extract every article (.txt, .html, .htm) in a folder into tables")
+    ex.add_argument("articles", type=_location, help="folder of .txt articles and .html/.htm pages (recursive): "
+                                                     "a path or a URL (s3://bucket/news: pip install '.[s3]')")
     ex.add_argument("--out", type=_location, default=Path("output"),
                     help="output folder (default: output), or a URL the Dask workers write to (Parquet only)")
     ex.add_argument("--reference-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
@@ -68,6 +68,10 @@ def parser() -> argparse.ArgumentParser:
                     help="local worker processes, or Dask (pip install '.[dask]')")
     ex.add_argument("--scheduler", help="with --engine dask: the address of a running Dask scheduler "
                                         "(default: a local cluster of --workers processes)")
+    ex.add_argument("--convert-to", type=str.upper, default="USD", metavar="CUR",
+                    help="currency (ISO 4217, published by the ECB) amounts are also given in (default: USD)")
+    ex.add_argument("--report", action="store_true",
+                    help="also write OUT/report.html (a re-run over an output with one always rewrites it)")
     ex.add_argument("--quiet", action="store_true", help="no progress bar")
     ev = sub.add_parser("evaluate", help="score an output folder against gold files (SPEC section 4)")
     ev.add_argument("gold", type=Path)
@@ -137,9 +141,9 @@ def cmd_extract(args) -> int:
     _check_input(args.articles, args.manifest)
     if isinstance(args.out, Path):
         _check_writable(args.out)
-    elif args.engine != "dask" or args.incremental:
+    elif args.engine != "dask" or args.incremental or args.report:
         raise UsageError(f"an --out URL ({args.out}) is written by Dask workers: use --engine dask, without "
-                         f"--incremental, or a local --out")
+                         f"--incremental or --report, or a local --out")
     else:
         _file_system(args.out)
     if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
@@ -150,7 +154,8 @@ def cmd_extract(args) -> int:
         summary = extract_folder(args.articles, args.out, reference=args.reference_date, manifest=args.manifest,
                                  model=args.model, extra_rules=tuple(map(str, args.rules)), workers=args.workers,
                                  engine=args.engine, scheduler=args.scheduler, incremental=args.incremental,
-                                 timeout=timeout, progress=bar.update)
+                                 timeout=timeout, convert_to=args.convert_to, report=args.report,
+                                 progress=bar.update)
     except (ModelError, RuleError, ValueError) as err:
         raise UsageError(str(err)) from None
     except OSError as err:  # the disk, the file system or a Dask scheduler that cannot be reached
@@ -158,7 +163,8 @@ def cmd_extract(args) -> int:
         raise UsageError(f"cannot write the tables in {args.out}: {err.strerror or err}{hint}") from None
     finally:
         bar.close()
-    print(f"{summary.line()}; tables in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
+    written = "tables and report.html" if summary.report else "tables"
+    print(f"{summary.line()}; {written} in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
     return 0
 
 

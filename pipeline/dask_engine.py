@@ -13,34 +13,38 @@ import tempfile
 import threading
 from collections import deque
 from pathlib import Path
-from typing import Iterator
+from typing import Callable, Iterator
 
 from pipeline import articles, dataset, organisations, run, writer
+from pipeline.normalize import convert
 
 IN_FLIGHT = 4  # batches submitted ahead, per worker
-_loaded: tuple | None = None  # (model, extra_rules) of the pipeline this worker process holds
+_loaded: tuple | None = None  # the setup (model, extra_rules, convert_to) this worker process holds
 _lock = threading.Lock()
 
 
-def process_on_worker(batch: list[run.Job], model: str | None, extra_rules: tuple[str, ...]) -> list[dict]:
-    """``run.process_jobs`` in a Dask worker, which loads the pipeline the first time only."""
+def process_on_worker(batch: list[run.Job], setup: tuple[str | None, tuple[str, ...], str]) -> list[dict]:
+    """``run.process_jobs`` in a Dask worker, which loads the pipeline of ``setup`` (model, extra rules,
+    currency amounts are converted to) the first time only."""
     global _loaded
     with _lock:
-        if _loaded != (model, extra_rules):
-            run.init_worker(model, extra_rules)
-            _loaded = (model, extra_rules)
+        if _loaded != setup:
+            model, extra_rules, convert_to = setup
+            run.init_worker(model, extra_rules, convert_to=convert_to)
+            _loaded = setup
     return run.process_jobs(batch)
 
 
 def dask_results(jobs: list[run.Job], model: str | None, extra_rules: tuple[str, ...],
-                 scheduler: str | None = None, workers: int | None = None) -> Iterator[list[dict[str, list[dict]]]]:
+                 scheduler: str | None = None, workers: int | None = None,
+                 convert_to: str = convert.DEFAULT_TARGET) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, like ``run.local_results``.
 
     On a local cluster of ``workers`` single-threaded processes, or on the cluster at ``scheduler``.
     At most ``IN_FLIGHT`` batches per worker are submitted ahead, so memory stays flat on big corpora.
     Fails at once, before anything runs, when Dask is not installed."""
     dask, distributed = _imported()
-    return _results(dask, distributed, jobs, model, extra_rules, scheduler, workers)
+    return _results(dask, distributed, jobs, (model, extra_rules, convert_to), scheduler, workers)
 
 
 def _imported():
@@ -52,29 +56,30 @@ def _imported():
     return dask, distributed
 
 
-def _results(dask, distributed, jobs, model, extra_rules, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
+def _results(dask, distributed, jobs, setup, scheduler, workers) -> Iterator[list[dict[str, list[dict]]]]:
     """The cluster and client are closed when the rows are all out, on an error, or when the caller stops."""
     with _client(dask, distributed, scheduler, workers) as client:
-        yield from _ordered(client, jobs, _Rows(model, extra_rules), carry_bytes=bool(scheduler))
+        yield from _ordered(client, jobs, _Rows(setup), carry_bytes=bool(scheduler))
 
 
-def dask_dataset(jobs: list[run.Job], model: str | None, extra_rules: tuple[str, ...], scheduler: str | None,
-                 workers: int | None, target: dataset.Dataset, meta: dict, on_receipt) -> None:
+def dask_dataset(jobs: list[run.Job], setup: tuple, scheduler: str | None, workers: int | None,
+                 target: dataset.Dataset, meta: Callable[[], dict], on_receipt) -> None:
     """Extract ``jobs`` on Dask into ``target`` (a URL output), each batch's rows written as Parquet parts by
     the worker that made them (``dataset``); ``on_receipt`` is called, in input order, with what each part's
-    worker counted (statuses, labels). The organisations get their run-wide entity once all parts are in,
-    and only then is the run committed; on any failure its parts are deleted and the previous output stays."""
+    worker counted for each article (``run.Summary.add`` takes it). The organisations get their run-wide
+    entity once all parts are in, and only then is the run committed with ``meta()``; on any failure its parts
+    are deleted and the previous output stays. ``setup`` is (model, extra rules, the currency converted to)."""
     dask, distributed = _imported()
     try:
         with _client(dask, distributed, scheduler, workers) as client:
             counts: dict[str, list[int]] = {}
-            parts_of = _Parts(model, extra_rules, target)
+            parts_of = _Parts(setup, target)
             for receipts in _ordered(client, jobs, parts_of, carry_bytes=bool(scheduler)):
                 for receipt in receipts:
                     on_receipt(receipt)
                     writer.count_organisations(counts, receipt["organisation_summary"])
             entity_of, names = _entities(client, target, counts)
-        target.commit(writer.entity_rows(counts, entity_of, names), meta)
+        target.commit(writer.entity_rows(counts, entity_of, names), meta())
     except BaseException:
         target.abort()
         raise
@@ -127,11 +132,11 @@ def _close_half_made_clusters(distributed) -> None:
 class _Rows:
     """Each batch's rows come back to the client."""
 
-    def __init__(self, model: str | None, extra_rules: tuple[str, ...]):
-        self.model, self.extra_rules = model, extra_rules
+    def __init__(self, setup: tuple):
+        self.setup = setup
 
     def submit(self, client, batch: list[run.Job], number: int, sub: int):
-        return client.submit(process_on_worker, batch, self.model, self.extra_rules, pure=False)
+        return client.submit(process_on_worker, batch, self.setup, pure=False)
 
     def died(self, job: run.Job, number: int, sub: int) -> dict:
         return run.died_rows(job)
@@ -143,26 +148,25 @@ class _Rows:
 class _Parts(_Rows):
     """Each batch's rows are written as parts by its worker; what it counted comes back."""
 
-    def __init__(self, model: str | None, extra_rules: tuple[str, ...], target: dataset.Dataset):
-        super().__init__(model, extra_rules)
+    def __init__(self, setup: tuple, target: dataset.Dataset):
+        super().__init__(setup)
         self.target = target
 
     def submit(self, client, batch: list[run.Job], number: int, sub: int):
-        return client.submit(write_on_worker, batch, number, sub, self.target.folder, self.model,
-                             self.extra_rules, pure=False)
+        return client.submit(write_on_worker, batch, number, sub, self.target.folder, self.setup, pure=False)
 
     def died(self, job: run.Job, number: int, sub: int) -> dict:
-        return dataset.write_batch(self.target.folder, number, sub, [run.died_rows(job)])
+        return dataset.write_batch(self.target.folder, number, sub, [run.died_rows(job)])[0]
 
     def forget(self, number: int, sub: int) -> None:
         """The parts the killed task may have written."""
         self.target.remove_part(number, sub)
 
 
-def write_on_worker(batch: list[run.Job], number: int, sub: int, folder: str, model: str | None,
-                    extra_rules: tuple[str, ...]) -> list[dict]:
-    """In a Dask worker: a batch's rows written as parts of the run's ``folder``; what the client counts."""
-    return [dataset.write_batch(folder, number, sub, process_on_worker(batch, model, extra_rules))]
+def write_on_worker(batch: list[run.Job], number: int, sub: int, folder: str, setup: tuple) -> list[dict]:
+    """In a Dask worker: a batch's rows written as parts of the run's ``folder``; what the client counts of
+    each article."""
+    return dataset.write_batch(folder, number, sub, process_on_worker(batch, setup))
 
 
 def _ordered(client, jobs, way: _Rows, carry_bytes=False) -> Iterator[list]:

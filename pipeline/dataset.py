@@ -125,17 +125,20 @@ def write_part(folder: str, table: str, batch: int, sub: int, rows: list[dict]) 
         pq.write_table(schema.to_arrow(table, rows), handle)
 
 
-def write_batch(folder: str, batch: int, sub: int, rows: list[dict[str, list[dict]]]) -> dict:
+def write_batch(folder: str, batch: int, sub: int, rows: list[dict[str, list[dict]]]) -> list[dict]:
     """Write a batch's rows (one {table: rows} per article) as parts, a table without rows writing none;
-    return what the client counts: each article's status and error, each mention's label, and the
-    organisation summary (for the run-wide entities)."""
+    return what the client counts of each article (``run.Summary.add`` takes it) and its organisation
+    summary (for the run-wide entities)."""
     for table in schema.ARTICLE_TABLES:
         table_rows = [row for article in rows for row in article.get(table, [])]
         if table_rows:
             write_part(folder, table, batch, sub, table_rows)
-    return {"articles": [{"status": r["status"], "error": r["error"]} for a in rows for r in a["articles"]],
-            "mentions": [{"label": r["label"]} for a in rows for r in a.get("mentions", [])],
-            "organisation_summary": [r for a in rows for r in a.get("organisation_summary", [])]}
+    return [{"articles": article["articles"],
+             "mentions": [{"label": r["label"]} for r in article.get("mentions", [])],
+             "dates": [{"relative": r["relative"], "value": r["value"]} for r in article.get("dates", [])],
+             "money": [{"converted_amount": r["converted_amount"], "currency": r["currency"]}
+                       for r in article.get("money", [])],
+             "organisation_summary": article.get("organisation_summary", [])} for article in rows]
 
 
 def fill_entities(url: str, entity_of: dict[str, str]) -> dict[str, set[str]]:

@@ -13,7 +13,7 @@ from spacy.language import Language
 from pipeline import organisations
 from pipeline.articles import Article
 from pipeline.mentions import Mention, find_mentions
-from pipeline.normalize import dates, duration, money, percent
+from pipeline.normalize import convert, dates, duration, money, percent
 
 BEFORE = 60  # characters around a value in which its qualifier and tense are looked for
 BATCH_CHARS = 30_000  # characters the model reads at once: bigger batches run faster, memory grows with them
@@ -89,19 +89,25 @@ def batched_by_size(jobs: list[tuple[int, int, str]]) -> Iterator[list[tuple[int
 
 
 def reference_for(article: Article, given: date | None, given_source: str) -> tuple[date | None, str]:
-    """The article's reference date and where it came from: manifest or flag, else its dateline."""
+    """The article's reference date and where it came from: manifest or flag, else a web page's metadata, else
+    its dateline."""
     if given is not None:
         return given, given_source
+    if article.published is not None:
+        return article.published, "html_meta"
     found = dates.find_dateline(article.text)
     return (found, "dateline") if found else (None, "none")
 
 
-def process(nlp: Language, batch: list[tuple[Article, date | None, str]], limit: int) -> list[dict[str, list[dict]]]:
-    """Rows for each article of a batch: {table: rows}. Articles that could not be read get only their row."""
+def process(nlp: Language, batch: list[tuple[Article, date | None, str]], limit: int,
+            convert_to: str = convert.DEFAULT_TARGET) -> list[dict[str, list[dict]]]:
+    """Rows for each article of a batch: {table: rows}, amounts converted to ``convert_to``. Articles that
+    could not be read get only their row."""
     jobs = [(i, offset, piece) for i, (a, _, _) in enumerate(batch) if a.status == "ok"
             for offset, piece in pieces(readable(a.text), limit)]
     found = find_in_pieces(nlp, jobs)
-    return [finish(article, given, source, *found.get(i, ([], []))) for i, (article, given, source) in enumerate(batch)]
+    return [finish(article, given, source, *found.get(i, ([], [])), convert_to)
+            for i, (article, given, source) in enumerate(batch)]
 
 
 def find_in_pieces(nlp: Language, jobs: list[tuple[int, int, str]]) -> dict[int, tuple[list, list]]:
@@ -118,12 +124,14 @@ def find_in_pieces(nlp: Language, jobs: list[tuple[int, int, str]]) -> dict[int,
 
 
 def finish(article: Article, given: date | None, source: str, found: list[Mention],
-           sentences: list[tuple[int, int]]) -> dict[str, list[dict]]:
+           sentences: list[tuple[int, int]],
+           convert_to: str = convert.DEFAULT_TARGET) -> dict[str, list[dict]]:
     """An article's rows from the mentions and sentences found in it."""
     reference, ref_source = reference_for(article, given, source) if article.status == "ok" else (given, source)
     rows = {"articles": [article_row(article, reference, ref_source)]}
     if article.status == "ok":
-        rows.update(mention_rows(article, found, sentences, reference))
+        rows["texts"] = [{"article_id": article.article_id, "text": article.text}]
+        rows.update(mention_rows(article, found, sentences, reference, convert_to))
     return rows
 
 
@@ -138,8 +146,9 @@ def parts(article: Article, limit: int, size: int) -> list[list[tuple[int, int, 
 
 
 def article_row(article: Article, reference: date | None, source: str) -> dict:
-    return {"article_id": article.article_id, "path": article.path, "sha256": article.sha256,
-            "title": article.title, "reference_date": reference.isoformat() if reference else None,
+    return {"article_id": article.article_id, "path": article.path, "format": article.format,
+            "sha256": article.sha256, "title": article.title,
+            "reference_date": reference.isoformat() if reference else None,
             "reference_date_source": source if reference else "none", "n_chars": len(article.text),
             "encoding": article.encoding, "status": article.status, "error": article.error}
 
@@ -151,7 +160,7 @@ def error_rows(article: Article, reference: date | None, source: str, why: str) 
 
 
 def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[int, int]],
-                 reference: date | None) -> dict[str, list[dict]]:
+                 reference: date | None, convert_to: str) -> dict[str, list[dict]]:
     """The mentions table, one typed table per label and the organisation summary, for one article."""
     text = article.text
     stage = organisations.resolve_article(text, found, sentences)
@@ -165,6 +174,7 @@ def mention_rows(article: Article, found: list[Mention], sentences: list[tuple[i
         tables["mentions"].append({**key, "label": m.label, "text": span_text, "start": m.start, "end": m.end,
                                    "sentence": m.sentence, "source": m.source, "normalized": normalized})
     mark_restated(text, tables["money"], tables["mentions"])
+    convert.convert_rows(tables["money"], reference, convert_to)
     tables["organisation_summary"] = summary(article.article_id, tables["mentions"])
     return tables
 

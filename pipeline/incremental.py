@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from importlib import metadata
 from itertools import groupby
 from operator import itemgetter
 from pathlib import Path
@@ -14,18 +15,21 @@ from typing import Iterator
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from pipeline import __version__, articles, schema
+from pipeline import __version__, articles, schema, webpages
 from pipeline.lexicons import MODELS_DIR
+from pipeline.normalize import convert
 from pipeline.writer import RUN_META
 
 READ_BATCH = 4_096  # rows read back at a time
 PACKAGE_DIR = Path(__file__).resolve().parent
 
 
-def fingerprint(nlp, extra_rules: tuple[str, ...]) -> str:
-    """What the rows depend on besides the articles: our version and source code, the model, and every rule
-    and lexicon file."""
-    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')}".encode())
+def fingerprint(nlp, extra_rules: tuple[str, ...], convert_to: str = convert.DEFAULT_TARGET) -> str:
+    """What the rows depend on besides the articles: our version and source code, the model, every rule and
+    lexicon file, the libraries that take a web page's text, and the currency amounts are converted to, with
+    the exchange rates' version."""
+    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')} "
+                            f"{webpages.versions()} {convert_to} {metadata.version('currencyconverter')}".encode())
     code = sorted(PACKAGE_DIR.rglob("*.py"))
     for path in code + sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
         if path.is_file():

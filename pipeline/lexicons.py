@@ -50,6 +50,16 @@ def lowered(name: str) -> frozenset[str]:
     return frozenset(w.lower() for w in words(name))
 
 
+@lru_cache(maxsize=None)
+def alternation(name: str) -> str:
+    """A lexicon's entries, in lower case, as one regex alternation, longest first (for ``re.I`` patterns).
+
+    >>> alternation("council_kinds")
+    'metropolitan|district|borough|county|city|town'
+    """
+    return "|".join(re.escape(w) for w in sorted(lowered(name), key=lambda w: (-len(w), w)))
+
+
 def exists(name: str) -> bool:
     return any((LEXICON_DIR / f"{name}.{ext}").exists() for ext in ("tsv", "txt"))
 

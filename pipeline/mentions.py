@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import takewhile
 
 from spacy.tokens import Doc, Span
 
@@ -98,8 +99,8 @@ def _before_open_bracket(doc: Doc, start: int, end: int) -> int:
     return opened[-1] if opened and ")" not in doc[opened[-1]:end].text else end
 
 
-SET_WORDS = re.compile(r"^(every|each|per|daily|weekly|monthly|quarterly|annually|yearly|nightly)\b")
-VAGUE_WORDS = re.compile(r"\b(several|few|many|some|couple|recent|past|last|next|coming|number of)\b")
+SET_WORDS = re.compile(rf"^({lexicons.alternation('set_words')})\b")
+VAGUE_WORDS = re.compile(rf"\b({lexicons.alternation('vague_words')})\b")
 YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 90s
 
 
@@ -167,9 +168,29 @@ class Taken:
         self.spans[i:j], self.starts[i:j], self.ends[i:j] = [span], [span.start], [span.end]
 
 
+def with_number_words(span: Span) -> Span:
+    """A money or percent span widened leftwards over the number words its number starts with: "forty five
+    percent", "one hundred and twenty pounds" (the "and" after a hundred or more, as British English says)."""
+    doc, start = span.doc, span.start
+    if span.label_ not in ("MONEY", "PERCENT") or not _number_word(doc[start]):
+        return span
+    while start > 0 and (_number_word(doc[start - 1]) or doc[start - 1].lower_ == "and" and start > 1
+                         and _compound_number(doc[start - 2], doc[start - 1])):
+        start -= 1
+    return span if start == span.start else Span(doc, start, span.end, label=span.label_, span_id=span.id_)
+
+
+def _number_word(token) -> bool:
+    return token.is_alpha and token.lower_ in lexicons.mapping("numbers") and token.lower_ not in ("a", "an")
+
+
+def _number_value(token) -> float:
+    return float(lexicons.mapping("numbers").get(token.lower_, 0))
+
+
 def select_spans(doc: Doc) -> list[Span]:
     """The non-overlapping spans of a Doc, rule spans before model entities, each trimmed."""
-    rule_spans = [s for s in (trim(s) for s in doc.spans.get(SPANS_KEY, [])) if s is not None]
+    rule_spans = [with_number_words(s) for s in (trim(s) for s in doc.spans.get(SPANS_KEY, [])) if s is not None]
     taken = Taken()
     for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start, s.label_ != "IGNORE")):
         i, j = taken.overlapping(span)
@@ -237,10 +258,14 @@ def _next_year(first: str, second: str) -> bool:
     return int(second) == (int(first) + 1) % 10 ** len(second)
 
 
-def _compound_number(before, hyphen) -> bool:
-    """ "twenty-two": a hyphen with no space between two number words joins one number, not a range."""
-    return hyphen.text == "-" and before.is_alpha and hyphen.nbor(1).is_alpha \
-        and not before.whitespace_ and not hyphen.whitespace_
+def _compound_number(before, joiner) -> bool:
+    """ "twenty-two": a hyphen with no space between two number words joins one number, not a range; so does
+    "and" after a hundred or more, before a number word ("one hundred and twenty")."""
+    if joiner.lower_ == "and":
+        after = list(takewhile(_number_word, joiner.doc[joiner.i + 1:]))
+        return _number_value(before) >= 100 and bool(after) and all(_number_value(t) < 100 for t in after)
+    return joiner.text == "-" and before.is_alpha and joiner.nbor(1).is_alpha \
+        and not before.whitespace_ and not joiner.whitespace_
 
 
 def _has_number(span: Span) -> bool:

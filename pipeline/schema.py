@@ -8,15 +8,18 @@ KEY = [("article_id", pa.string()), ("mention_id", pa.int64())]
 TYPED_KEY = KEY + [("text", pa.string())]
 
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
-    "articles": [("article_id", pa.string()), ("path", pa.string()), ("sha256", pa.string()),
-                 ("title", pa.string()), ("reference_date", pa.string()), ("reference_date_source", pa.string()),
-                 ("n_chars", pa.int64()), ("encoding", pa.string()), ("status", pa.string()),
-                 ("error", pa.string())],
+    "articles": [("article_id", pa.string()), ("path", pa.string()), ("format", pa.string()),
+                 ("sha256", pa.string()), ("title", pa.string()), ("reference_date", pa.string()),
+                 ("reference_date_source", pa.string()), ("n_chars", pa.int64()), ("encoding", pa.string()),
+                 ("status", pa.string()), ("error", pa.string())],
+    # one row per ok article: the text its offsets are into (for a web page, the text taken from it)
+    "texts": [("article_id", pa.string()), ("text", pa.string())],
     "mentions": KEY + [("label", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                        ("sentence", pa.string()), ("source", pa.string()), ("normalized", pa.string())],
     "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())],
     "money": TYPED_KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
-                    ("qualifier", pa.string()), ("restates", pa.int64())],
+                    ("qualifier", pa.string()), ("restates", pa.int64()), ("converted_amount", pa.float64()),
+                    ("converted_currency", pa.string()), ("rate_date", pa.string())],
     "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", pa.string())],
     "durations": TYPED_KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
                         ("qualifier", pa.string())],

@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Callable
 
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
@@ -18,6 +19,7 @@ from pipeline import articles, organisations, schema
 
 RENAME_EXCHANGE = 2
 ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
+ROW_GROUPS = {"texts": 256}  # fewer rows of whole article texts
 RUN_META = "run.json"  # written beside the tables: what made them, and the mark of an output of ours
 TOOL, FORMAT = "contract-news-extraction", 2  # in RUN_META: whose output this is, and its layout's version
 REPORT = "report.html"
@@ -93,7 +95,7 @@ class TableWriter:
         """Append rows ({table: [row, ...]}) to their tables; they are written a row group at a time."""
         for table, table_rows in rows.items():
             self._buffer[table] += table_rows
-            if len(self._buffer[table]) >= ROW_GROUP:
+            if len(self._buffer[table]) >= ROW_GROUPS.get(table, ROW_GROUP):
                 self._flush(table)
 
     def _flush(self, table: str) -> None:
@@ -108,13 +110,16 @@ class TableWriter:
         meta = {"tool": TOOL, "format": FORMAT, **meta}
         (self.work_dir / RUN_META).write_text(json.dumps(meta, indent=1, default=str) + "\n")
 
-    def commit(self) -> None:
-        """Close every table, give organisations their run-wide entity, and put the finished folder where the
-        output belongs, atomically; refused if something foreign appeared in the output folder meanwhile."""
+    def commit(self, finish: Callable[[Path], object] | None = None) -> None:
+        """Close every table, give organisations their run-wide entity, call ``finish`` on the finished folder
+        (the report is written there), and put the folder where the output belongs, atomically; refused if
+        something foreign appeared in the output folder meanwhile."""
         for table in schema.TABLES:
             self._flush(table)
         self._close(raise_errors=True)
         write_entities(self.work_dir)
+        if finish:
+            finish(self.work_dir)
         for path in self.work_dir.iterdir():
             with open(path, "rb") as f:
                 os.fsync(f.fileno())

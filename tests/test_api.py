@@ -1,7 +1,9 @@
 """The notebook API: typed tables from a folder or from one string, and the README's example runs as written."""
 import re
+import shutil
 
 import pandas as pd
+import pytest
 
 import pipeline
 from conftest import ROOT
@@ -37,9 +39,20 @@ def test_load_matches_the_files(tmp_path):
 def test_readme_notebook_example_runs(tmp_path, monkeypatch):
     readme = (ROOT / "README.md").read_text()
     code = re.search(r"### In a notebook\n\n```python\n(.*?)```", readme, re.S).group(1)
-    extract_folder(ROOT / "seeds", tmp_path / "output", workers=1)
+    articles = tmp_path / "articles"
+    shutil.copytree(ROOT / "seeds", articles)
+    (articles / "restated.txt").write_text("Siemens wins €300 million ($340 million) rail deal\n\n"
+                                           "Published: 3 March 2014. Siemens will be paid €300 million "
+                                           "($340 million).\n")
+    extract_folder(articles, tmp_path / "output", workers=1)
     monkeypatch.chdir(tmp_path)
     scope: dict = {}
     exec(code, scope)
     one = scope["one"]
     assert one["money"].amount.tolist() == [40e6] and one["dates"].value.tolist() == ["2012-04"]
+    money = pd.read_parquet(tmp_path / "output" / "money.parquet")
+    restated = money[money.restates.notna()]
+    assert set(restated.article_id) == {"restated"} and set(restated.currency) == {"USD"}
+    assert scope["total_usd"] == pytest.approx(money[money.restates.isna()].converted_amount.sum())
+    counted_usd = money[money.restates.isna() & (money.currency == "USD")]
+    assert scope["by_currency"]["USD"] == counted_usd.amount.sum()

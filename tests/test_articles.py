@@ -2,7 +2,7 @@
 
 import pytest
 
-from pipeline.articles import article_id, discover, read_article, read_manifest
+from pipeline.articles import article_id, article_ids, discover, read_article, read_manifest
 
 CASES = [
     # name, bytes, status, encoding, text
@@ -38,6 +38,13 @@ def test_discover_is_recursive_sorted_and_survives_link_loops(tmp_path):
     (tmp_path / "b" / "loop").symlink_to(tmp_path, target_is_directory=True)
     found = [article_id(p, tmp_path) for p, problem in discover(tmp_path)]
     assert found == ["a", "b/c", "b/deep/deeper/x"]
+
+
+def test_files_that_would_share_an_id_keep_their_suffix(tmp_path):
+    (tmp_path / "sub").mkdir()
+    names = ["deal.html", "deal.txt", "other.htm", "sub/deal.TXT", "sub/note.txt", "sub/note.HTM"]
+    ids = article_ids([tmp_path / name for name in names], tmp_path)
+    assert ids == ["deal.html", "deal.txt", "other", "sub/deal", "sub/note.txt", "sub/note.HTM"]
 
 
 def test_manifest(tmp_path):

@@ -98,6 +98,7 @@ def test_a_dask_worker_that_dies_loses_only_its_article_in_a_url_output(tmp_path
 
     from pipeline import dataset, schema
     from pipeline.dask_engine import dask_dataset
+    from pipeline.normalize import convert
 
     monkeypatch.setattr(run, "BATCH", 4)
     folder = tmp_path / "in"
@@ -112,7 +113,7 @@ def test_a_dask_worker_that_dies_loses_only_its_article_in_a_url_output(tmp_path
             distributed.Client(cluster) as client:
         client.register_plugin(die_on_poison(distributed))
         receipts = []
-        dask_dataset(jobs, None, (), cluster.scheduler_address, None, target, {}, receipts.append)
+        dask_dataset(jobs, (None, (), convert.DEFAULT_TARGET), cluster.scheduler_address, None, target, dict, receipts.append)
     local = [r for batch in run.local_results(jobs, 1, None, ()) for r in batch]
     assert sum(len(r["articles"]) for r in receipts) == len(jobs) == 8
     for table in ("articles", "mentions", "money"):
@@ -138,9 +139,9 @@ def die_on_poison(distributed):
             from pipeline import extract
             real = extract.process
 
-            def process(nlp, batch, limit):
+            def process(nlp, batch, limit, *rest):
                 if any("POISON" in article.text for article, _, _ in batch):
                     os.kill(os.getpid(), signal.SIGKILL)
-                return real(nlp, batch, limit)
+                return real(nlp, batch, limit, *rest)
             extract.process = process
     return DieOnPoison()

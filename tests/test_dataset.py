@@ -31,8 +31,8 @@ def test_parts_read_back_in_input_order_and_run_json_commits(url):
     target = dataset.Dataset(url)
     batches = [[article_rows(f"a{b}{k}", ["Acme", f"Org {b}"]) for k in range(3)] for b in range(12)]
     for number in reversed(range(12)):  # finished out of order
-        receipt = dataset.write_batch(target.folder, number, 0, batches[number])
-        assert [r["status"] for r in receipt["articles"]] == ["ok"] * 3
+        receipts = dataset.write_batch(target.folder, number, 0, batches[number])
+        assert [r["articles"][0]["article_id"] for r in receipts] == [f"a{number}{k}" for k in range(3)]
     with pytest.raises(FileNotFoundError):
         dataset.load(url)  # nothing is there before the commit
     target.commit([{"entity": "Acme", "names": "Acme", "articles": 36, "mentions": 36}], {"articles": 36})

@@ -1,12 +1,15 @@
 """End to end: the CLI on a folder the tests make, with every kind of bad input, checked table by table."""
+import hashlib
+import json
 import shutil
+from datetime import date
 from pathlib import Path
 
 import pyarrow.parquet as pq
 import pandas as pd
 import pytest
 
-from conftest import ROOT, read_tables, run_cli
+from conftest import ROOT, ecb_rates, read_tables, run_cli
 from pipeline.articles import read_article
 from pipeline.schema import LABEL_TABLE, TABLES, arrow_schema, columns
 
@@ -93,6 +96,61 @@ def test_reference_dates_and_summary(run):
     relative = tables["dates"].query("article_id == 'bt_lancashire' and text == 'last week'")
     assert relative.value.tolist() == ["2011-W43"]
     assert "9 articles: 6 ok, 2 empty, 1 error" in result.stderr
+
+
+def test_money_converted_at_the_reference_date(run):
+    out, result, tables = run
+    money = tables["money"].merge(tables["articles"][["article_id", "reference_date"]], on="article_id")
+    dated = money[money.reference_date.notna()]
+    assert set(dated.article_id) == {"bt_lancashire"} and set(dated.currency) == {"GBP"}
+    rates = ecb_rates()[date(2011, 11, 1)]
+    expected = dated.amount / rates["GBP"] * rates["USD"]
+    assert dated.converted_amount.tolist() == pytest.approx(expected.tolist())
+    assert set(dated.rate_date) == {"2011-11-01"} and set(dated.converted_currency) == {"USD"}
+    in_usd = money[money.reference_date.isna() & (money.currency == "USD")]  # needs no rate
+    assert len(in_usd) and (in_usd.converted_amount == in_usd.amount).all() and in_usd.rate_date.isna().all()
+    undated = money[money.reference_date.isna() & (money.currency != "USD")]
+    assert undated.converted_amount.isna().all() and undated.rate_date.isna().all()
+    converted = len(dated) + len(in_usd)
+    assert f"money in USD: {converted} of {len(money)} converted (not converted: no reference date " \
+           f"{len(undated)})" in result.stderr
+    conversion = json.loads((out / "run.json").read_text())["conversion"]
+    assert conversion["converted"] == converted
+    assert conversion["not_converted"]["no_reference_date"] == len(undated)
+
+
+def test_summary_counts_articles_without_reference_date_and_open_relative_dates(run):
+    out, result, tables = run
+    articles = tables["articles"]
+    without = ((articles.status == "ok") & articles.reference_date.isna()).sum()
+    unresolved = (tables["dates"].relative & tables["dates"].value.isna()).sum()
+    assert without and unresolved, "the corpus should have undated articles with relative dates"
+    assert (f"{without} articles without a reference date, {unresolved} relative dates left without a value "
+            f"(give one with --reference-date or a manifest)") in result.stderr
+    meta = json.loads((out / "run.json").read_text())["reference_dates"]
+    assert (meta["articles_without"], meta["relative_dates_without_value"]) == (without, unresolved)
+    assert meta["articles_by_source"]["manifest"] == 1
+
+
+def test_run_json_records_options_model_rule_files_and_versions(run, corpus, nlp):
+    from importlib import metadata
+
+    from pipeline.cli import parser
+    from pipeline.nlp import load_config
+    out, _, _ = run
+    meta = json.loads((out / "run.json").read_text())
+    extract_parser = parser()._subparsers._group_actions[0].choices["extract"]
+    given = {action.dest for action in extract_parser._actions} - {"help", "quiet"}  # quiet: only the display
+    assert set(meta["options"]) == given
+    assert (meta["options"]["articles"], meta["options"]["workers"], meta["options"]["convert_to"]) == \
+        (str(corpus), 2, "USD")
+    assert (meta["model"], meta["model_version"]) == (nlp.meta["name"], nlp.meta["version"])
+    for library in ("spacy", "dateparser", "currencyconverter", "pandas", "pyarrow"):
+        assert meta["libraries"][library] == metadata.version(library)
+    files = {f["file"]: f["sha256"] for f in meta["rule_files"]}
+    for pattern_file in load_config()["components"]["contract_rules"]["pattern_files"]:
+        path = ROOT / "models" / pattern_file
+        assert files[f"models/{pattern_file}"] == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 def test_same_rows_on_one_worker(run, corpus, tmp_path):

@@ -64,6 +64,15 @@ def test_changed_rules_or_reference_date_are_not_reused(tmp_path):
     assert "(1 reused)" in flagged.stderr  # seeds 001 and 003 have no manifest row: the flag is theirs now
 
 
+def _rows_written(folder: Path) -> bool:
+    """A run's half-written output under ``folder`` holds mention rows (a row group was flushed)."""
+    for part in folder.glob(".out.tmp-*/mentions.csv"):
+        with part.open("rb") as f:
+            if len(f.read(1 << 16).splitlines()) > 1:
+                return True
+    return False
+
+
 def test_killed_run_leaves_the_previous_output(tmp_path):
     out = tmp_path / "out"
     assert run_cli("extract", copy_gold(tmp_path / "small", n=2), "--out", out, "--quiet").returncode == 0
@@ -76,10 +85,9 @@ def test_killed_run_leaves_the_previous_output(tmp_path):
     proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", big, "--out", out, "--quiet",
                              "--workers", "2"], cwd=ROOT, start_new_session=True,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.time() + 120
-    while not list(tmp_path.glob(".out.tmp-*")) and time.time() < deadline:
-        time.sleep(0.05)
-    time.sleep(1.0)  # well into writing
+    deadline = time.time() + 300
+    while not _rows_written(tmp_path) and time.time() < deadline and proc.poll() is None:
+        time.sleep(0.05)  # until the run has flushed rows into its half-written folder
     assert proc.poll() is None, "the run finished before it could be killed"
     os.killpg(proc.pid, signal.SIGKILL)
     proc.wait()
@@ -123,10 +131,10 @@ def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFra
     (poisoned / "poison.txt").write_text("POISON: BT paid £5m.\n")
     real = extract.process
 
-    def process(nlp, batch, limit):
+    def process(nlp, batch, limit, *rest):
         if any("POISON" in article.text for article, _, _ in batch):
             harm()
-        return real(nlp, batch, limit)
+        return real(nlp, batch, limit, *rest)
     monkeypatch.setattr(extract, "process", process)  # forked workers inherit it
     run.extract_folder(clean, tmp_path / "clean_out", workers=workers)
     run.extract_folder(poisoned, tmp_path / "poisoned_out", workers=workers)

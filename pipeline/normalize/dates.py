@@ -34,9 +34,8 @@ from dateutil.relativedelta import relativedelta
 from pipeline import lexicons
 from pipeline.normalize.numbers import parse_number
 
-ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4,
-            "final": 4, "last": 4}
-ORDINAL_WORDS = "|".join(ORDINALS)
+ORDINALS = {word: int(n) for word, n in lexicons.mapping("ordinals").items()}
+ORDINAL_WORDS = lexicons.alternation("ordinals")
 FISCAL = r"(?:fy ?|(?:fiscal|financial) (?:year )?)"
 # Quarters and halves however written: Q3 2024, 3Q18, Q3 FY24, 2013-H1, third quarter of fiscal 2023, 1988 second
 # quarter. Groups: code letter + number (either order), or ordinal + word; the year, and whether it is fiscal.
@@ -46,10 +45,8 @@ PERIOD = re.compile(
     rf"(?:(?: of)?(?: the)? ?(?P<fy2>{FISCAL})?[ -/]?(?P<y2>\d{{4}}|\d\d))?")
 DECADE = re.compile(r"(?:(?:early|mid|late) )?(?:the )?(?:(?P<full>1[5-9]\d|20\d)0s|'?(?P<short>\d)0s|"
                     r"(?P<word>twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)")
-LEAD = re.compile(r"^(?:the|of|in|on|at|by|from|since|until|till|to|during|before|after|for|as of|"
-                  r"effective|from)\s+")
-RELATIVE_WORDS = re.compile(r"\b(today|tonight|yesterday|tomorrow|last|this|next|past|previous|coming|current|"
-                            r"following|ago|earlier|later|recent)\b")
+LEAD = re.compile(rf"^(?:{lexicons.alternation('date_lead_words')})\s+")
+RELATIVE_WORDS = re.compile(rf"\b({lexicons.alternation('relative_words')})\b")
 YEAR = r"(1[89]\d\d|2[01]\d\d)"
 MIN_YEAR, MAX_YEAR = 1800, 2200
 
@@ -392,8 +389,7 @@ def _fallback(t: str, day_first: bool) -> DateValue:
     return _safe(day, data.date_obj.date()) or _unresolved(t)
 
 
-FUTURE = re.compile(r"\b(?:will|shall|won't|'ll|due|expected|plans? to|planned|scheduled|set to|"
-                    r"going to|is to|are to|intends? to|aims? to)\b", re.I)
+FUTURE = re.compile(rf"\b(?:{lexicons.alternation('future_cues')})\b", re.I)
 FUTURE_BEFORE = re.compile(r"\b(?:from|until|till|by|starting|beginning|effective|before|next)\s+(?:the\s+)?$", re.I)
 
 

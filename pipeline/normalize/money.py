@@ -79,18 +79,35 @@ def _number_words() -> re.Pattern:
 
 @lru_cache(maxsize=1)
 def _scale_pattern() -> re.Pattern:
-    scales = sorted(lexicons.mapping("scales"), key=len, reverse=True)
-    return re.compile(r"^[\s-]*(" + "|".join(re.escape(s) for s in scales) + r")(?![A-Za-z])", re.I)
+    return re.compile(rf"^[\s-]*({lexicons.alternation('scales')})(?![A-Za-z])", re.I)
 
 
 @lru_cache(maxsize=1)
 def _subunit_pattern() -> re.Pattern:
-    units = sorted(lexicons.mapping("subunits"), key=len, reverse=True)
-    return re.compile(r"^[\s-]*(" + "|".join(re.escape(u) for u in units) + r")(?![A-Za-z])", re.I)
+    return re.compile(rf"^[\s-]*({lexicons.alternation('subunits')})(?![A-Za-z])", re.I)
+
+
+@lru_cache(maxsize=1)
+def _scaled_code_pattern() -> re.Pattern:
+    prefixes = "".join(lexicons.words("currency_code_prefixes"))
+    codes = "|".join(sorted(k.upper() for k in lexicons.mapping("currency_codes")))
+    return re.compile(rf"(?<![A-Za-z])([{prefixes}])({codes})(?![A-Za-z])")
+
+
+def unglued(text: str) -> str:
+    """A scale glued before an ISO code written apart, after the number: "120 MEUR" -> "120 M EUR",
+    "MAUD 60" -> "AUD 60 M" (``currency_code_prefixes``)."""
+    glued = _scaled_code_pattern().search(text)
+    if not glued:
+        return text
+    scale, code = glued.groups()
+    if not text[:glued.start()].strip():
+        return f"{text[:glued.start()]}{code}{text[glued.end():]} {scale}"
+    return f"{text[:glued.start()]}{scale} {code}{text[glued.end():]}"
 
 
 def _currency_match(text: str) -> re.Match | None:
-    return _currency_pattern().search(re.sub(r"\b([A-Za-z]{1,2}) \$", r"\1$", text))
+    return _currency_pattern().search(re.sub(r"\b([A-Za-z]{1,2}) \$", r"\1$", unglued(text)))
 
 
 def currency_form(text: str) -> str | None:
@@ -197,6 +214,7 @@ def parse_money(text: str, partner: str | None = None) -> tuple[float | None, st
 @lru_cache(maxsize=8192)
 def _parse(text: str, partner: str | None) -> tuple[float | None, str | None, str | None]:
     """(amount, currency read alone, the form that named it: a symbol or word, or a sub-unit's main unit)."""
+    text = unglued(text)
     number, scale, rest = _number_and_scale(text)
     if number is None:
         return None, None, None
@@ -236,7 +254,7 @@ def _cents(text: str) -> float:
     word_after = bool(currency_first and currency_first.start() == len(rest) - len(rest.lstrip()))
     if word_after:
         rest = rest[currency_first.end():]
-    units = "|".join(re.escape(u) for u in sorted(lexicons.table("subunits"), key=len, reverse=True))
+    units = lexicons.alternation("subunits")
     minor = re.fullmatch(rf"\s*(?:and\s+)?([\w\s-]+?)\s*-?\s*({units})?\.?\s*", rest, re.I)
     if not minor or not (word_after or minor.group(2)):
         return 0.0
