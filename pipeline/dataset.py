@@ -53,7 +53,8 @@ class Dataset:
         return f"{self.url}/{self.run}"
 
     def _keys(self) -> list[str]:
-        """Everything under the output, relative to it."""
+        """Everything under the output, relative to it (listed anew: the workers wrote meanwhile)."""
+        self.fs.invalidate_cache()
         try:
             return sorted(path[len(self.root) + 1:] for path in self.fs.find(self.root))
         except FileNotFoundError:
@@ -76,6 +77,7 @@ class Dataset:
 
     def parts(self, table: str) -> list[str]:
         """The URLs of this run's parts of ``table``, in order."""
+        self.fs.invalidate_cache()
         try:
             found = self.fs.find(f"{self.root}/{self.run}/{table}")
         except FileNotFoundError:
