@@ -7,6 +7,7 @@ OUT ?= output
 REFERENCE_DATE ?=
 WORKERS ?=
 CORPUS ?=
+DASK ?=
 EXTRACT_ARGS := $(if $(REFERENCE_DATE),--reference-date $(REFERENCE_DATE)) $(if $(WORKERS),--workers $(WORKERS))
 
 .PHONY: install extract test bench report clean
@@ -23,7 +24,7 @@ extract: install
 	$(PY) -m pipeline extract $(ARTICLES) --out $(OUT) $(EXTRACT_ARGS)
 
 bench: install
-	$(PY) -m pipeline bench $(CORPUS) $(if $(WORKERS),--workers $(WORKERS))
+	$(PY) -m pipeline bench $(CORPUS) $(if $(WORKERS),--workers $(WORKERS)) $(if $(DASK),--dask)
 
 report: install
 	$(PY) -m pipeline report $(OUT)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pandas as pd
 
 from pipeline import schema
+from pipeline.articles import is_url
 
 CATEGORIES = {"label", "currency", "converted_currency", "grain", "unit", "qualifier", "status",
               "reference_date_source", "encoding", "source", "format"}
@@ -34,7 +35,11 @@ def typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
-    """Every table of an output folder, typed: ``tables = pipeline.load("output"); tables["money"]``."""
+    """Every table of an output folder, typed: ``tables = pipeline.load("output"); tables["money"]``; or of an
+    output URL that Dask workers wrote (``pipeline.load("s3://bucket/tables")``)."""
+    if is_url(out_dir):
+        from pipeline import dataset
+        return {t: typed(t, frame) for t, frame in dataset.load(out_dir).items()}
     out_dir = Path(out_dir)
     return {t: typed(t, pd.read_parquet(out_dir / f"{t}.parquet")) for t in schema.TABLES}
 

@@ -1,15 +1,20 @@
 """Find the article files under a folder (plain text and saved web pages), read and decode them, and give each
-its reference date."""
+its reference date.
+
+A folder is a local path or an fsspec URL (``s3://bucket/news``, ``gs://...``, ``file://...``): a URL is
+listed and read through fsspec (imported only then), with the same rules as a local folder."""
 from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import os
+import re
 import stat
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
 from pipeline import webpages
 
@@ -71,6 +76,35 @@ def discover(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[Path, str 
     return sorted(found, key=lambda item: item[0].relative_to(folder).as_posix())
 
 
+def is_url(location: str | Path) -> bool:
+    """An fsspec URL (``s3://...``, ``memory://...``), not a local path."""
+    return isinstance(location, str) and re.match(r"[a-zA-Z][a-zA-Z0-9+.-]+://", location) is not None
+
+
+def discover_url(url: str, skip: tuple[str, ...] = ()) -> list[tuple[str, str | None, int | None]]:
+    """``discover`` for a URL: every article under it in a stable order, as (URL, problem, size in bytes),
+    with a row for a folder named like an article; URLs in ``skip`` (the output) are not searched.
+    A folder that cannot be listed is one row saying why."""
+    import fsspec
+
+    fs, root = fsspec.core.url_to_fs(url)
+    root, base = root.rstrip("/"), url.rstrip("/")
+    skipped = tuple(fsspec.core.url_to_fs(str(s))[1].rstrip("/") + "/" for s in skip)
+    try:
+        listed = fs.find(root, withdirs=True, detail=True)
+    except Exception as err:  # noqa: BLE001  (any file system's error: permission, network, no such bucket)
+        return [(base, f"cannot list folder: {err}; its files were not read", None)]
+    found = []
+    for path, info in listed.items():
+        relative = path[len(root) + 1:]
+        if not path.startswith(root + "/") or not is_article(relative) or (path + "/").startswith(skipped):
+            continue
+        problem = (None if info.get("type") == "file"
+                   else "not a regular file (a folder named like an article)")
+        found.append((f"{base}/{relative}", problem, info.get("size")))
+    return sorted(found, key=lambda item: item[0])
+
+
 def files(folder: Path) -> list[Path]:
     """The article files under ``folder`` that the walk found, without its problems."""
     return [path for path, problem in discover(folder) if problem is None]
@@ -81,19 +115,27 @@ def printable(path: str) -> str:
     return os.fsencode(path).decode("utf-8", "backslashreplace")
 
 
-def article_id(path: Path, folder: Path) -> str:
-    relative = path.relative_to(folder)
+def _relative(path: Path | str, folder: Path | str) -> PurePosixPath | Path:
+    """The path below the folder; for a URL too."""
+    if is_url(folder):
+        return PurePosixPath(str(path)[len(str(folder).rstrip("/")) + 1:])
+    return Path(path).relative_to(folder)
+
+
+def article_id(path: Path | str, folder: Path | str) -> str:
+    """The path below the folder without the article suffix (``sub/nested``)."""
+    relative = _relative(path, folder)
     if is_article(relative.name):
         relative = relative.with_suffix("")
     return printable(relative.as_posix())
 
 
-def article_ids(paths: list[Path], folder: Path) -> list[str]:
+def article_ids(paths: list[Path] | list[str], folder: Path | str) -> list[str]:
     """Each path's article id; files that would share one ("deal.txt" and "deal.html") keep their suffix, so
     that an id names one file."""
     plain = [article_id(path, folder) for path in paths]
     shared = {aid for aid, n in Counter(plain).items() if n > 1}
-    return [printable(path.relative_to(folder).as_posix()) if aid in shared else aid
+    return [printable(_relative(path, folder).as_posix()) if aid in shared else aid
             for path, aid in zip(paths, plain)]
 
 
@@ -116,19 +158,38 @@ def read_bytes(path: Path) -> bytes:
             raise Unreadable(f"cannot read file: {err.strerror or err}") from None
 
 
-def read_article(path: Path, folder: Path, problem: str | None = None,
-                 identity: str | None = None) -> Article:
-    """Read one file and take its text: a web page's with ``webpages.read_page``, a text file's decoded (a
-    UTF-16/32 byte-order mark, else UTF-8 with its BOM dropped, then cp1252, then Latin-1); never raises.
-    ``problem`` (from ``discover``) makes it an error row without reading; ``identity`` is its article id
-    when ``article_ids`` gave it one of its own."""
+def read_url_bytes(url: str) -> bytes:
+    """A file's bytes through fsspec, read no further than the size limit; raises ``Unreadable``."""
+    import fsspec
+
+    try:
+        fs, path = fsspec.core.url_to_fs(url)
+        data = fs.cat_file(path, start=0, end=MAX_BYTES + 1)
+    except Exception as err:  # noqa: BLE001  (any file system's error: permission, network, a missing key)
+        raise Unreadable(f"cannot read file: {err}") from None
+    if len(data) > MAX_BYTES:
+        raise Unreadable(f"file is larger than {MAX_BYTES // 2**20} MiB")
+    return data
+
+
+def source_bytes(location: str | Path) -> bytes:
+    """A local file's or a URL's bytes; raises ``Unreadable``."""
+    return read_url_bytes(location) if is_url(location) else read_bytes(Path(location))
+
+
+def read_article(path: Path | str, folder: Path | str, problem: str | None = None,
+                 identity: str | None = None, data: bytes | None = None) -> Article:
+    """Read one file (a local path or a URL, or its ``data`` when given) and take its text: a web page's with
+    ``webpages.read_page``, a text file's decoded (a UTF-16/32 byte-order mark, else UTF-8 with its BOM
+    dropped, then cp1252, then Latin-1); never raises. ``problem`` (from ``discover``) makes it an error row
+    without reading; ``identity`` is its article id when ``article_ids`` gave it one of its own."""
     article = Article(identity or article_id(path, folder), printable(str(path)),
-                      format=article_format(path.name) or "txt")
+                      format=article_format(str(path)) or "txt")
     if problem:
         return _failed(article, problem)
     why_empty = "no text (empty or only white space)"
     try:
-        data = read_bytes(path)
+        data = source_bytes(path) if data is None else data
         article.sha256 = hashlib.sha256(data).hexdigest()
         if article.format == "html":
             page = webpages.read_page(data)
@@ -161,19 +222,36 @@ def _failed(article: Article, why: str) -> Article:
     return article
 
 
-def read_manifest(path: Path) -> dict[str, date]:
-    """{article_id: publication date} from a CSV with columns ``article,published``."""
+def manifest_in(folder: Path | str) -> Path | str | None:
+    """The folder's own ``manifest.csv``, if it has one."""
+    if not is_url(folder):
+        return Path(folder) / "manifest.csv" if (Path(folder) / "manifest.csv").exists() else None
+    import fsspec
+
+    location = f"{str(folder).rstrip('/')}/manifest.csv"
+    fs, path = fsspec.core.url_to_fs(location)
+    return location if fs.isfile(path) else None
+
+
+def read_manifest(path: Path | str) -> dict[str, date]:
+    """{article_id: publication date} from a CSV with columns ``article,published`` (a file or a URL)."""
+    if is_url(path):
+        try:
+            text = read_url_bytes(path).decode("utf-8-sig")
+        except (Unreadable, UnicodeDecodeError) as err:
+            raise ValueError(f"{path}: {err}") from None
+    else:
+        text = Path(path).read_text(encoding="utf-8-sig")
     dates = {}
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        if not reader.fieldnames or not {"article", "published"} <= set(reader.fieldnames):
-            raise ValueError(f"{path}: a manifest needs the columns article,published")
-        for number, row in enumerate(reader, 2):
-            if not (row["published"] or "").strip():
-                continue
-            try:
-                dates[Path(row["article"].strip()).with_suffix("").as_posix()] = date.fromisoformat(
-                    row["published"].strip()[:10])
-            except ValueError:
-                raise ValueError(f"{path}:{number}: published {row['published']!r} is not an ISO date") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    if not reader.fieldnames or not {"article", "published"} <= set(reader.fieldnames):
+        raise ValueError(f"{path}: a manifest needs the columns article,published")
+    for number, row in enumerate(reader, 2):
+        if not (row["published"] or "").strip():
+            continue
+        try:
+            dates[Path(row["article"].strip()).with_suffix("").as_posix()] = date.fromisoformat(
+                row["published"].strip()[:10])
+        except ValueError:
+            raise ValueError(f"{path}:{number}: published {row['published']!r} is not an ISO date") from None
     return dates

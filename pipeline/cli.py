@@ -39,14 +39,23 @@ def _positive(text: str) -> int:
     return number
 
 
+def _location(text: str) -> Path | str:
+    """A local path, or an fsspec URL kept as text (a Path would fold its '//')."""
+    from pipeline.articles import is_url
+    return text if is_url(text) else Path(text)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m pipeline", description=__doc__.splitlines()[0])
     sub = p.add_subparsers(dest="command", required=True)
     ex = sub.add_parser("extract", help="extract every article (.txt, .html, .htm) in a folder into tables")
-    ex.add_argument("articles", type=Path, help="folder of .txt articles and .html/.htm pages (recursive)")
-    ex.add_argument("--out", type=Path, default=Path("output"), help="output folder (default: output)")
+    ex.add_argument("articles", type=_location, help="folder of .txt articles and .html/.htm pages (recursive): "
+                                                     "a path or a URL (s3://bucket/news: pip install '.[s3]')")
+    ex.add_argument("--out", type=_location, default=Path("output"),
+                    help="output folder (default: output), or a URL the Dask workers write to (Parquet only)")
     ex.add_argument("--reference-date", type=_date, help="reference date for relative dates (YYYY-MM-DD)")
-    ex.add_argument("--manifest", type=Path, help="CSV article,published (default: ARTICLES/manifest.csv)")
+    ex.add_argument("--manifest", type=_location,
+                    help="CSV article,published, a path or a URL (default: ARTICLES/manifest.csv)")
     ex.add_argument("--model", help="installed spaCy pipeline name or path (default: models/config.cfg)")
     ex.add_argument("--rules", type=Path, action="append", default=[], help="extra pattern file (repeatable)")
     ex.add_argument("--workers", type=_positive, default=os.cpu_count() or 1,
@@ -74,6 +83,9 @@ def parser() -> argparse.ArgumentParser:
     bench.add_argument("--words", type=int, help="cycle the corpus to about this many words")
     bench.add_argument("--workers", type=_positive, default=os.cpu_count() or 1, help="worker processes of both runs")
     bench.add_argument("--rounds", type=int, default=2, help="alternating rounds of each run (best is reported)")
+    bench.add_argument("--dask", action="store_true",
+                       help="also run on a real Dask cluster of --workers worker processes "
+                            "(pip install '.[dask]')")
     bench.add_argument("--no-pathological", action="store_true",
                        help="skip the pathological articles (1 MB and 5 MB on one line, a run of symbols)")
     rep = sub.add_parser("report", help="write OUT_DIR/report.html, the tables as one self-contained page")
@@ -126,11 +138,14 @@ def cmd_extract(args) -> int:
     from pipeline.rules import RuleError
     from pipeline.run import ARTICLE_TIMEOUT, extract_folder
 
-    if not args.articles.is_dir():
-        raise UsageError(f"input folder {args.articles} does not exist or is not a folder")
-    _check_writable(args.out)
-    if args.manifest and not args.manifest.is_file():
-        raise UsageError(f"manifest {args.manifest} does not exist")
+    _check_input(args.articles, args.manifest)
+    if isinstance(args.out, Path):
+        _check_writable(args.out)
+    elif args.engine != "dask" or args.incremental or args.report:
+        raise UsageError(f"an --out URL ({args.out}) is written by Dask workers: use --engine dask, without "
+                         f"--incremental or --report, or a local --out")
+    else:
+        _file_system(args.out)
     if args.engine == "dask" and importlib.util.find_spec("distributed") is None:
         raise UsageError("--engine dask needs Dask: pip install '.[dask]'")
     timeout = ARTICLE_TIMEOUT if args.article_timeout is None else (args.article_timeout or None)
@@ -151,6 +166,34 @@ def cmd_extract(args) -> int:
     written = "tables and report.html" if summary.report else "tables"
     print(f"{summary.line()}; {written} in {args.out}", file=sys.stderr if args.quiet else sys.stdout)
     return 0
+
+
+def _check_input(folder: Path | str, manifest: Path | str | None) -> None:
+    """The input folder and the manifest exist; a URL's file system is installed and answers."""
+    for location, kind in ((folder, "input folder"), (manifest, "manifest")):
+        if location is not None and not _found(location, folder=kind == "input folder"):
+            what = "is not a folder" if kind == "input folder" else "is not a file"
+            raise UsageError(f"{kind} {location} does not exist or {what}")
+
+
+def _found(location: Path | str, folder: bool) -> bool:
+    """Whether a path or URL is a folder (``folder``) or a file."""
+    if isinstance(location, Path):
+        return location.is_dir() if folder else location.is_file()
+    fs, path = _file_system(location)
+    try:
+        return fs.isdir(path) if folder else fs.isfile(path)
+    except Exception as err:  # noqa: BLE001  (a file system's error: credentials, network, permission)
+        raise UsageError(f"cannot read {location}: {type(err).__name__}: {err}") from None
+
+
+def _file_system(url: str):
+    """fsspec's file system for a URL, if its package is installed."""
+    import fsspec
+    try:
+        return fsspec.core.url_to_fs(url)
+    except ImportError as err:  # fsspec names the package: "Install s3fs to access S3"
+        raise UsageError(f"cannot use {url}: {err} (for S3: pip install '.[s3]')") from None
 
 
 def _check_writable(out: Path) -> None:
@@ -206,13 +249,17 @@ def cmd_rules(args) -> int:
 
 
 def cmd_bench(args) -> int:
-    from pipeline.bench import DEFAULT_WORDS, SEEDS, format_pathological, format_table, run_bench, run_pathological
+    from pipeline.bench import (DEFAULT_WORDS, SEEDS, format_dask, format_pathological, format_table,
+                                run_bench, run_pathological)
     corpus = args.corpus or SEEDS
     if not corpus.is_dir():
         raise UsageError(f"corpus {corpus} is not a folder")
     words = args.words or (None if args.corpus else DEFAULT_WORDS)
     try:
-        print(format_table(run_bench(corpus, words, args.workers, max(1, args.rounds))), flush=True)
+        rows = run_bench(corpus, words, args.workers, max(1, args.rounds), args.dask)
+        print(format_table(rows), flush=True)
+        if args.dask:
+            print("\n" + format_dask(rows), flush=True)
         if not args.no_pathological:
             print("\n" + format_pathological(run_pathological(corpus, args.workers)))
     except ValueError as err:

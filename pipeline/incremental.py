@@ -94,6 +94,6 @@ def _same_input(old: dict, job) -> bool:
     else:
         same_reference = job.reference is None
     try:
-        return same_reference and hashlib.sha256(articles.read_bytes(Path(job.path))).hexdigest() == old["sha256"]
+        return same_reference and hashlib.sha256(articles.source_bytes(job.path)).hexdigest() == old["sha256"]
     except articles.Unreadable:
         return False

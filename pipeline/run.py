@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from pipeline import articles, extract, nlp as nlp_builder, provenance
+from pipeline.dataset import Dataset
 from pipeline.incremental import PreviousRows, fingerprint
 from pipeline.normalize import convert
 from pipeline.report import write_report
@@ -36,16 +37,19 @@ PR_SET_PDEATHSIG = 1  # prctl option: a signal for this process when its parent 
 
 @dataclass(frozen=True)
 class Job:
-    """One article to process: where it is and the reference date given for it (manifest or flag)."""
+    """One article to process: where it is (a local path or a URL) and the reference date given for it
+    (manifest or flag)."""
     path: str
     root: str
     article_id: str  # from articles.article_ids: its path without the suffix, unless another file has that id
     reference: date | None
     reference_source: str
     problem: str | None = None  # why the path cannot be read, known from the folder walk (an error row)
+    size: int | None = None  # bytes, when the listing says (a URL's)
+    data: bytes | None = None  # the file's bytes, sent along to workers that cannot read the client's disk
 
     def article(self) -> articles.Article:
-        return articles.read_article(Path(self.path), Path(self.root), self.problem, self.article_id)
+        return articles.read_article(self.path, self.root, self.problem, self.article_id, self.data)
 
 
 @dataclass
@@ -114,21 +118,26 @@ class Summary:
                 + (f" (not converted: {why})" if why else ""))
 
 
-def jobs_for(folder: Path, reference: date | None, manifest: Path | None, skip: tuple[Path, ...] = ()) -> list[Job]:
+def jobs_for(folder: Path | str, reference: date | None, manifest: Path | str | None,
+             skip: tuple[Path, ...] = ()) -> list[Job]:
     """A job per article file (and per path the walk could not read), with the manifest's date (else the
-    flag's) as its given reference date. Folders in ``skip`` (the output) are not searched."""
-    manifest = manifest or (folder / "manifest.csv" if (folder / "manifest.csv").exists() else None)
+    flag's) as its given reference date. ``folder`` is a local folder or a URL; folders in ``skip`` (the
+    output) are not searched."""
+    manifest = manifest or articles.manifest_in(folder)
     published = articles.read_manifest(manifest) if manifest else {}
-    found = articles.discover(folder, skip)
-    identities = articles.article_ids([path for path, _ in found], folder)
+    if articles.is_url(folder):
+        listed = articles.discover_url(folder, skip)
+    else:
+        listed = [(str(path), problem, None) for path, problem in articles.discover(folder, skip)]
+    identities = articles.article_ids([path for path, _, _ in listed], folder)
     jobs = []
-    for (path, problem), identity in zip(found, identities):
+    for (path, problem, size), identity in zip(listed, identities):
         aid = articles.article_id(path, folder)  # a manifest names an article without its suffix
         if aid in published:
-            jobs.append(Job(str(path), str(folder), identity, published[aid], "manifest", problem))
+            jobs.append(Job(path, str(folder), identity, published[aid], "manifest", problem, size))
         else:
             source = "flag" if reference else "none"
-            jobs.append(Job(str(path), str(folder), identity, reference, source, problem))
+            jobs.append(Job(path, str(folder), identity, reference, source, problem, size))
     return jobs
 
 
@@ -212,9 +221,12 @@ def batches(jobs: list[Job]) -> Iterator[list[Job]]:
 def _long(job: Job) -> bool:
     """A text file over ``SPLIT_CHARS``; a web page's size says little about its text's, and its text is
     taken in a worker."""
+    if job.problem is not None or articles.article_format(job.path) != "txt":
+        return False
+    if job.size is not None or articles.is_url(job.path):
+        return (job.size or 0) > SPLIT_CHARS
     try:
-        return job.problem is None and articles.article_format(job.path) == "txt" \
-            and os.path.getsize(job.path) > SPLIT_CHARS
+        return os.path.getsize(job.path) > SPLIT_CHARS
     except OSError:
         return False
 
@@ -325,28 +337,45 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(cancel_futures=True)
 
 
-def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None, manifest: Path | None = None,
-                   model: str | None = None, extra_rules: tuple[str, ...] = (), workers: int | None = None,
+def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date | None = None,
+                   manifest: Path | str | None = None, model: str | None = None,
+                   extra_rules: tuple[str, ...] = (), workers: int | None = None,
                    engine: str = "local", scheduler: str | None = None, incremental: bool = False,
                    timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET,
                    report: bool = False, progress: Callable[[int, int], None] | None = None) -> Summary:
-    """Extract every article under ``folder`` into ``out_dir``; the previous output is replaced only at the end,
-    and only if it is missing, empty or an output of ours (``writer.output_target``). ``incremental`` reuses the
-    previous rows of articles whose file, reference date and pipeline are unchanged; ``timeout`` is each
-    article's budget in seconds; amounts are converted to ``convert_to``; ``report`` writes report.html with
-    the tables, as does a re-run over an output that has one (so a report never goes stale, nor goes away);
-    ``progress(done, total)`` is called as articles are written."""
+    """Extract every article under ``folder`` (a local folder or a URL) into ``out_dir``; the previous output
+    is replaced only at the end, and only if it is missing, empty or an output of ours (``output_target``).
+    An ``out_dir`` URL (Dask only; no ``incremental`` or ``report``) is written by the workers (``dataset``).
+    ``incremental`` reuses the previous rows of articles whose file, reference date and pipeline are
+    unchanged; ``timeout`` is each article's budget in seconds; amounts are converted to ``convert_to``;
+    ``report`` writes report.html with the tables, as does a re-run over an output that has one (so a report
+    never goes stale, nor goes away); ``progress(done, total)`` is called as articles are written."""
     started = time.perf_counter()
     convert.check_target(convert_to)  # loads the rates here, once, before workers are forked
-    target = output_target(out_dir, folder)
-    report = report or (target / REPORT).is_file()
+    remote = articles.is_url(out_dir)
+    target = Dataset(out_dir) if remote else output_target(out_dir, folder)
+    report = report or (not remote and (target / REPORT).is_file())
     nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
-    jobs = jobs_for(folder, reference, manifest, skip=(target,))
+    jobs = jobs_for(folder, reference, manifest, skip=(out_dir if remote else target,))
     print_ = fingerprint(nlp, extra_rules, convert_to)
+    workers = workers or os.cpu_count() or 1
+    summary = Summary(folder=str(folder), convert_to=convert_to)
+    options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference,
+               "manifest": manifest, "model": model, "rules": list(extra_rules), "workers": workers,
+               "engine": engine, "scheduler": scheduler, "incremental": incremental, "article_timeout": timeout,
+               "convert_to": convert_to, "report": report}  # named as the command line names them
+
+    def meta() -> dict:
+        return {"fingerprint": print_, **provenance.describe(nlp, options), "articles": len(jobs),
+                "reference_dates": summary.reference_meta(), "conversion": summary.conversion_meta()}
+    if remote:
+        _to_dataset(jobs, (model, extra_rules, convert_to), scheduler, workers, target, meta, summary, progress)
+        summary.seconds = time.perf_counter() - started
+        return summary
     previous = PreviousRows(target, print_, jobs) if incremental else None
     kept = previous.reusable if previous else set()
+    summary.reused = len(kept)
     todo = [j for j in jobs if j.path not in kept]
-    workers = workers or os.cpu_count() or 1
     if not todo:
         batches_out = (batch for batch in ())
     elif engine == "dask":
@@ -355,7 +384,6 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
     else:
         batches_out = local_results(todo, workers, model, extra_rules, nlp, timeout, convert_to)
     computed = (rows for batch in batches_out for rows in batch)
-    summary = Summary(reused=len(kept), folder=str(folder), convert_to=convert_to)
     writer = TableWriter(target)
     try:
         for job in jobs:
@@ -364,14 +392,7 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
             summary.add(rows)
             if progress:
                 progress(1, len(jobs))
-        options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference,
-                   "manifest": manifest, "model": model, "rules": list(extra_rules), "workers": workers,
-                   "engine": engine,
-                   "scheduler": scheduler, "incremental": incremental, "article_timeout": timeout,
-                   "convert_to": convert_to, "report": report}  # named as the command line names them
-        writer.write_meta({"fingerprint": print_, **provenance.describe(nlp, options), "articles": len(jobs),
-                           "reference_dates": summary.reference_meta(),
-                           "conversion": summary.conversion_meta()})
+        writer.write_meta(meta())
         writer.commit(partial(write_report, target) if report else None)
         summary.report = report
     except BaseException:
@@ -381,3 +402,15 @@ def extract_folder(folder: Path, out_dir: Path, *, reference: date | None = None
         batches_out.close()  # stops the worker pool or the Dask cluster now, also on an error
     summary.seconds = time.perf_counter() - started
     return summary
+
+
+def _to_dataset(jobs, setup, scheduler, workers, target, meta, summary, progress) -> None:
+    """The tables written by the Dask workers into ``target`` (a ``Dataset``); only what they counted of each
+    article comes back."""
+    from pipeline.dask_engine import dask_dataset
+
+    def counted(receipt: dict[str, list[dict]]) -> None:
+        summary.add(receipt)
+        if progress:
+            progress(1, len(jobs))
+    dask_dataset(jobs, setup, scheduler, workers, target, meta, counted)

@@ -15,7 +15,7 @@ from typing import Callable
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from pipeline import organisations, schema
+from pipeline import articles, organisations, schema
 
 RENAME_EXCHANGE = 2
 ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
@@ -30,12 +30,13 @@ class UnsafeOutput(ValueError):
     """The output folder holds something this tool did not write, or is the input; the message says what."""
 
 
-def output_target(out_dir: Path, input_dir: Path) -> Path:
+def output_target(out_dir: Path, input_dir: Path | str) -> Path:
     """The folder a run will replace (a link's target, so the link stays). Raises ``UnsafeOutput`` unless it
-    is missing, empty or a previous output of ours, and is not the input folder, one of its parents, or the
-    current folder or one of its parents."""
-    target, source, here = Path(out_dir).resolve(), Path(input_dir).resolve(), Path.cwd().resolve()
-    if target == source or target in source.parents:
+    is missing, empty or a previous output of ours, and is not the input folder (when local), one of its
+    parents, or the current folder or one of its parents."""
+    target, here = Path(out_dir).resolve(), Path.cwd().resolve()
+    source = None if articles.is_url(input_dir) else Path(input_dir).resolve()
+    if source and (target == source or target in source.parents):
         raise UnsafeOutput(f"output folder {out_dir} is the input folder or contains it: choose another --out")
     if target == here or target in here.parents:
         raise UnsafeOutput(f"output folder {out_dir} is the current folder or contains it, and a run replaces "
@@ -156,28 +157,43 @@ def write_entities(folder: Path) -> None:
     so memory grows with the number of distinct names, not of rows."""
     counts: dict[str, list[int]] = {}
     for batch in _batches(folder / "organisation_summary.parquet"):
-        for canonical, mentions in zip(batch.column("canonical").to_pylist(), batch.column("mentions").to_pylist()):
-            counts.setdefault(canonical, [0, 0])
-            counts[canonical][0] += mentions
-            counts[canonical][1] += 1
+        count_organisations(counts, batch.to_pylist())
     entity_of = organisations.entities((name, m, a) for name, (m, a) in counts.items())
     names: dict[str, set[str]] = {}
     with _rewritten(folder, "organisations") as write:
         for batch in _batches(folder / "organisations.parquet"):
-            rows = batch.to_pylist()
-            for row in rows:
-                row["entity"] = entity_of.get(row["canonical"], row["canonical"])
-                names.setdefault(row["entity"], set()).add(row["name"])
-            write(rows)
+            write(with_entities(batch.to_pylist(), entity_of, names))
+    with _rewritten(folder, "entities") as write:
+        write(entity_rows(counts, entity_of, names))
+
+
+def count_organisations(counts: dict[str, list[int]], summary_rows: list[dict]) -> None:
+    """Add ``organisation_summary`` rows to {canonical: [mentions, articles]}."""
+    for row in summary_rows:
+        count = counts.setdefault(row["canonical"], [0, 0])
+        count[0] += row["mentions"]
+        count[1] += 1
+
+
+def with_entities(rows: list[dict], entity_of: dict[str, str], names: dict[str, set[str]]) -> list[dict]:
+    """``organisations`` rows with their ``entity``; each row's name is added to its entity's ``names``."""
+    for row in rows:
+        row["entity"] = entity_of.get(row["canonical"], row["canonical"])
+        names.setdefault(row["entity"], set()).add(row["name"])
+    return rows
+
+
+def entity_rows(counts: dict[str, list[int]], entity_of: dict[str, str],
+                names: dict[str, set[str]]) -> list[dict]:
+    """The ``entities`` table: each entity's names, and its mentions and articles summed over its
+    canonicals."""
     totals: dict[str, list[int]] = {}
-    for canonical, (mentions, articles) in counts.items():
+    for canonical, (mentions, in_articles) in counts.items():
         total = totals.setdefault(entity_of.get(canonical, canonical), [0, 0])
         total[0] += mentions
-        total[1] += articles
-    rows = [{"entity": e, "names": schema.NAMES_SEPARATOR.join(sorted(names.get(e, {e}))), "articles": a,
+        total[1] += in_articles
+    return [{"entity": e, "names": schema.NAMES_SEPARATOR.join(sorted(names.get(e, {e}))), "articles": a,
              "mentions": m} for e, (m, a) in sorted(totals.items())]
-    with _rewritten(folder, "entities") as write:
-        write(rows)
 
 
 def _batches(path: Path):

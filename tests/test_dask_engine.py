@@ -90,6 +90,46 @@ def test_a_dask_worker_that_dies_loses_only_its_article(jobs, tmp_path, monkeypa
             assert mine == theirs
 
 
+def test_a_dask_worker_that_dies_loses_only_its_article_in_a_url_output(tmp_path, monkeypatch):
+    """The same with the tables written by the workers: the killed batch's parts are redone one by one."""
+    distributed = pytest.importorskip("distributed", reason="Dask is an optional dependency")
+    import dask
+    import pyarrow.parquet as pq
+
+    from pipeline import dataset, schema
+    from pipeline.dask_engine import dask_dataset
+    from pipeline.normalize import convert
+
+    monkeypatch.setattr(run, "BATCH", 4)
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for i, text in enumerate(ARTICLES[:7]):
+        (folder / f"article_{i:02d}.txt").write_text(text, encoding="utf-8")
+    (folder / "article_01b.txt").write_text("POISON: Acme paid £5m.", encoding="utf-8")
+    jobs = run.jobs_for(folder, None, None)
+    target = dataset.Dataset(f"file://{tmp_path}/out")
+    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
+            distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        client.register_plugin(die_on_poison(distributed))
+        receipts = []
+        dask_dataset(jobs, (None, (), convert.DEFAULT_TARGET), cluster.scheduler_address, None, target, dict, receipts.append)
+    local = [r for batch in run.local_results(jobs, 1, None, ()) for r in batch]
+    assert sum(len(r["articles"]) for r in receipts) == len(jobs) == 8
+    for table in ("articles", "mentions", "money"):
+        written = pq.read_table(f"{tmp_path}/out/{target.run}/{table}").to_pylist()
+        kept = [row for rows in local for row in rows.get(table, [])
+                if table == "articles" or row["article_id"] != "article_01b"]  # the poison's rows are lost
+        expected = schema.to_arrow(table, kept).to_pylist()
+        if table == "articles":
+            poison = next(n for n, row in enumerate(written) if row["article_id"] == "article_01b")
+            assert "worker process died" in written[poison].pop("error")
+            assert expected[poison].pop("error") is None
+            for row in (written[poison], expected[poison]):
+                row.pop("status")
+        assert written == expected, table
+
+
 
 def die_on_poison(distributed):
     """A Dask worker plugin: the worker process is killed (as by the out-of-memory killer) on an article that
