@@ -106,18 +106,17 @@ def _client(dask, distributed, scheduler, workers) -> Iterator:
         with distributed.Client(scheduler) as client:
             yield client
         return
-    # the cluster's lock and spill files go to a folder of this run, removed with it once the cluster is
-    # closed (also a half-made one); worker logs are silenced, so a stopped run prints no tracebacks of the
-    # workers it stopped
-    with tempfile.TemporaryDirectory(prefix="contract-news-dask-", ignore_cleanup_errors=True) as scratch:
-        try:
-            with dask.config.set({"temporary-directory": scratch}), distributed.LocalCluster(
+    try:
+        # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
+        # silenced, so a stopped run prints no tracebacks of the workers it stopped
+        with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch, \
+                dask.config.set({"temporary-directory": scratch}), distributed.LocalCluster(
                     n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
                     local_directory=scratch, silence_logs=logging.CRITICAL) as cluster, \
-                    distributed.Client(cluster) as client:
-                yield client
-        finally:
-            _close_half_made_clusters(distributed)
+                distributed.Client(cluster) as client:
+            yield client
+    finally:
+        _close_half_made_clusters(distributed)
 
 
 def _close_half_made_clusters(distributed) -> None:
