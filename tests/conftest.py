@@ -44,3 +44,11 @@ def ecb_rates() -> dict[date, dict[str, float]]:
     return {date.fromisoformat(row.pop("Date")): {"EUR": 1.0} | {k: float(v) for k, v in row.items()
                                                                  if k and v not in ("", "N/A")}
             for row in rows}
+
+
+def extracted(folder: Path, tmp_path_factory) -> tuple[Path, subprocess.CompletedProcess, dict[str, pd.DataFrame]]:
+    """(output folder, CLI result, tables) of ``extract`` run on ``folder`` with 2 workers; fails if it fails."""
+    out = tmp_path_factory.mktemp("out") / "tables"
+    result = run_cli("extract", folder, "--out", out, "--workers", "2", "--quiet")
+    assert result.returncode == 0, result.stderr
+    return out, result, read_tables(out)

@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pandas as pd
 import pytest
 
-from conftest import ROOT, ecb_rates, read_tables, run_cli
+from conftest import ROOT, ecb_rates, extracted, read_tables, run_cli
 from pipeline.articles import read_article
 from pipeline.schema import LABEL_TABLE, TABLES, arrow_schema, columns
 
@@ -38,10 +38,7 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def run(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out") / "tables"
-    result = run_cli("extract", corpus, "--out", out, "--workers", "2", "--quiet")
-    assert result.returncode == 0, result.stderr
-    return out, result, read_tables(out)
+    return extracted(corpus, tmp_path_factory)
 
 
 def test_every_table_is_written_with_its_schema(run):

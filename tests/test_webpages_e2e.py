@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import pipeline
-from conftest import ROOT, read_tables, run_cli
+from conftest import ROOT, extracted, read_tables, run_cli
 from html_pages import page
 from pipeline.articles import read_article
 from pipeline.writer import OUR_FILES
@@ -47,10 +47,7 @@ def corpus(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="module")
 def run(corpus, tmp_path_factory):
-    out = tmp_path_factory.mktemp("out") / "tables"
-    result = run_cli("extract", corpus, "--out", out, "--workers", "2", "--quiet")
-    assert result.returncode == 0, result.stderr
-    return out, result, read_tables(out)
+    return extracted(corpus, tmp_path_factory)
 
 
 def test_every_file_has_one_row_with_its_format(run):
