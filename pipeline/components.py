@@ -46,16 +46,17 @@ class ContractMentions:
         reference, _ = extract.reference_for(article, doc._.reference_date, "flag")
         rows = extract.mention_rows(article, find_mentions(doc), sentences, reference, self.convert_to)
         doc._.rows = rows
-        spans = [self.span(doc, row, rows) for row in rows["mentions"]]
+        typed = {r["mention_id"]: r for table in schema.LABEL_TABLE.values() for r in rows[table]}
+        spans = [self.span(doc, row, typed[row["mention_id"]]) for row in rows["mentions"]]
         doc.spans[MENTIONS_KEY] = spans
         doc.ents = filter_spans(spans)
         return doc
 
     @staticmethod
-    def span(doc: Doc, row: dict, rows: dict[str, list[dict]]) -> Span:
-        """The mention's span (widened to whole tokens where a name ends inside one), with its columns."""
+    def span(doc: Doc, row: dict, typed: dict) -> Span:
+        """The mention's span (widened to whole tokens where a name ends inside one), with the columns of its
+        ``mentions`` row and of its typed table's row."""
         span = doc.char_span(row["start"], row["end"], label=row["label"], alignment_mode="expand")
-        typed = next(r for r in rows[schema.LABEL_TABLE[row["label"]]] if r["mention_id"] == row["mention_id"])
         for column, value in typed.items():
             if column in COLUMNS:
                 span._.set(column, value)
