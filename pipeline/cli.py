@@ -14,8 +14,9 @@ import sys
 from datetime import date
 from pathlib import Path
 
+from pipeline import stops
+
 USAGE_ERROR, INTERNAL_ERROR = 2, 1
-STOPPED = {signal.SIGINT: 130, signal.SIGTERM: 143}  # 128 + the signal's number, as shells report it
 
 
 class UsageError(Exception):
@@ -97,40 +98,23 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
-class Stopped(KeyboardInterrupt):
-    """SIGINT or SIGTERM: the run stops and cleans up; the exit code says which signal."""
-
-    def __init__(self, signum: int):
-        super().__init__(signum)
-        self.signum = signum
-
-
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
-    for signum in STOPPED:
-        signal.signal(signum, _interrupt)  # a stopped run cleans up: workers, temporary folder
+    stops.install()  # a stopped run cleans up: workers, temporary folder
     try:
         return COMMANDS[args.command](args)
     except KeyboardInterrupt as err:
         return _stopped(getattr(err, "signum", signal.SIGINT))
     except UsageError as err:
-        if _signals:  # a library (Dask, starting its cluster) turned the stop into an error of its own
-            return _stopped(_signals[0])
+        if stops.received:  # a library turned the stop into an error of its own
+            return _stopped(stops.received[0])
         print(f"error: {err}", file=sys.stderr)
         return USAGE_ERROR
 
 
-_signals: list[int] = []  # the stop signals received
-
-
-def _interrupt(signum, frame) -> None:
-    _signals.append(signum)
-    raise Stopped(signum)
-
-
 def _stopped(signum: int) -> int:
     print("interrupted; the previous output was left as it was", file=sys.stderr)
-    return STOPPED[signum]
+    return stops.EXIT_CODES[signum]
 
 
 def cmd_extract(args) -> int:

@@ -15,7 +15,7 @@ from collections import deque
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import articles, dataset, organisations, run, writer
+from pipeline import articles, dataset, organisations, run, stops, writer
 from pipeline.normalize import convert
 
 IN_FLIGHT = 4  # batches submitted ahead, per worker
@@ -106,27 +106,16 @@ def _client(dask, distributed, scheduler, workers) -> Iterator:
         with distributed.Client(scheduler) as client:
             yield client
         return
-    try:
-        # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
-        # silenced, so a stopped run prints no tracebacks of the workers it stopped
-        with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch, \
-                dask.config.set({"temporary-directory": scratch}), distributed.LocalCluster(
-                    n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                    local_directory=scratch, silence_logs=logging.CRITICAL) as cluster, \
-                distributed.Client(cluster) as client:
-            yield client
-    finally:
-        _close_half_made_clusters(distributed)
-
-
-def _close_half_made_clusters(distributed) -> None:
-    """A run stopped while its cluster was still starting leaves it half made: close it quietly here, since
-    Dask's own exit hook would print a traceback when it cannot."""
-    for cluster in list(distributed.deploy.spec.SpecCluster._instances):
-        with contextlib.suppress(Exception):
-            if getattr(cluster, "status", None) != distributed.core.Status.closed:
-                cluster.close(timeout=5)
-        cluster.shutdown_on_close = False  # done here: the exit hook leaves it
+    # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
+    # silenced, so a stopped run prints no tracebacks of the workers it stopped
+    with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch, \
+            dask.config.set({"temporary-directory": scratch}), contextlib.ExitStack() as stack:
+        with stops.deferred():  # the cluster starts on threads of its own: a stop waits until it is whole
+            cluster = stack.enter_context(distributed.LocalCluster(
+                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                local_directory=scratch, silence_logs=logging.CRITICAL))
+            client = stack.enter_context(distributed.Client(cluster))
+        yield client
 
 
 class _Rows:
