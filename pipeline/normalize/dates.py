@@ -154,16 +154,21 @@ def _safe(build, *args, **kwargs) -> DateValue | None:
 
 @lru_cache(maxsize=8192)
 def parse_date(text: str, reference: date | None, day_first: bool = True, partner: str | None = None,
-               future: bool | None = False, fiscal_end: tuple[int, int] | None = None) -> DateValue:
+               future: bool | None = False, fiscal_end: tuple[int, int] | None = None,
+               period: DateValue | None = None) -> DateValue:
     """Normalise one date mention against the article's ``reference`` date (None when unknown).
 
     ``partner`` is the other end of a range ("1957-58": "58" takes its century from "1957"). A date without
     a year ("14 December", "March", "Q3", "Tuesday") is the latest one on or before the reference date, the
-    first one on or after it when its sentence speaks of the ``future``, the nearest when ``future`` is None. ``fiscal_end`` (month, day) is
-    when the article's financial years end, if it says."""
+    first one on or after it when its sentence speaks of the ``future``, the nearest when ``future`` is None.
+    ``fiscal_end`` (month, day) is when the article's financial years end, if it says. ``period`` is the
+    quarter or half the article last reported on (``reported_period``): "a year earlier" is that period of
+    the year before, as TimeML anchors it ("profit rose in the third quarter from a year earlier")."""
     t = _clean(text)
     if re.match(r"(?:the )?(?:following|previous|preceding) ", t):
         return _unresolved(t)  # "the following year": after the story's last date, not the reference date
+    if period is not None and YEAR_EARLIER.fullmatch(t):
+        return _year_before(period)
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
     elif partner and (shared := re.search(rf"\b{YEAR}$", partner.strip())) and not re.search(r"\d{4}", t):
@@ -174,6 +179,22 @@ def parse_date(text: str, reference: date | None, day_first: bool = True, partne
     if result is not None:
         return result
     return _fallback(t, day_first)
+
+
+YEAR_EARLIER = re.compile(r"(?:a |one )?year[\s-](?:earlier|ago)")
+
+
+def reported_period(period: DateValue | None, text: str, value: DateValue) -> DateValue | None:
+    """The calendar quarter or half an article reports on after the date mention ``text`` (normalised as
+    ``value``): the last one it named, not one it reached by "a year earlier"."""
+    if re.fullmatch(r"\d{4}-[QH]\d", value.value or "") and not YEAR_EARLIER.search(_clean(text)):
+        return value
+    return period
+
+
+def _year_before(period: DateValue) -> DateValue:
+    y, part = period.value.split("-")
+    return (quarter if part[0] == "Q" else half)(int(y) - 1, int(part[1]), True)
 
 
 def _absolute(t: str, ref: date | None, day_first: bool, future: bool,
