@@ -184,6 +184,18 @@ def test_tense(before, after, future):
     assert speaks_of_future(before, after) is future
 
 
+@pytest.mark.parametrize("before,after,expected", [
+    ("The carrier has been on patrol since ", " and was scheduled to return.", False),
+    ("The group could come to the U.S. as soon as ", ".", True),
+    ("The ruling is expected as early as ", ".", True),
+    ("State police arrested both men in ", " on charges.", False),
+    ("The dividend is payable ", " to holders.", None),
+])
+def test_tense_takes_the_nearest_cue_first(before, after, expected):
+    from pipeline.normalize.dates import tense
+    assert tense(before, after) is expected
+
+
 @pytest.mark.parametrize("text,restates", [
     ("The EU pays €300 million ($340 million) for it.", [None, 0]),
     ("It cost £2m (about $2.6m; €2.3m).", [None, 0, 0]),

@@ -411,7 +411,8 @@ def _fallback(t: str, day_first: bool) -> DateValue:
 
 
 FUTURE = re.compile(rf"\b(?:{lexicons.alternation('future_cues')})\b", re.I)
-FUTURE_BEFORE = re.compile(r"\b(?:from|until|till|by|starting|beginning|effective|before|next)\s+(?:the\s+)?$", re.I)
+FUTURE_BEFORE = re.compile(r"\b(?:from|until|till|by|starting|beginning|effective|before|next|as (?:soon|early) as)"
+                           r"\s+(?:the\s+)?$", re.I)
 
 
 PAST_BEFORE = re.compile(r"\b(?:since|ago)\s+(?:the\s+)?$", re.I)
@@ -431,18 +432,20 @@ def speaks_of_future(before: str, after: str) -> bool:
 
 def tense(before: str, after: str) -> bool | None:
     """True when a date's clause looks ahead, False when it is told in the past ("arrested in August"),
-    None when it says neither: a future tense, then "until"/"by" just before it ("from" only with no past verb
-    near), then "since" or a past verb near it.
+    None when it says neither: "since" just before it, then a future tense, then "until"/"by"/"as soon as"
+    just before it ("from" only with no past verb near), then a past verb near it.
 
     >>> tense("State police arrested both men in ", " on charges."), tense("payable ", " to holders.")
     (False, None)
     """
+    if PAST_BEFORE.search(before[-25:]):
+        return False  # the word just before it speaks first: "on patrol since March and was scheduled to..."
     clause = _clause(before, after)
     if FUTURE.search(clause):
         return True
     if FUTURE_BEFORE.search(before[-25:]):
         return not before[-25:].rstrip().lower().endswith("from") or not _past(_clause(before[-40:], after))
-    return False if PAST_BEFORE.search(before[-25:]) or _past(_clause(before[-40:], after)) else None
+    return False if _past(_clause(before[-40:], after)) else None
 
 
 def _past(clause: str) -> bool:
