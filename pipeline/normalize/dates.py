@@ -169,6 +169,8 @@ def parse_date(text: str, reference: date | None, day_first: bool = True, partne
         return _unresolved(t)  # "the following year": after the story's last date, not the reference date
     if period is not None and YEAR_EARLIER.fullmatch(t):
         return _year_before(period)
+    if (m := YEARS_PERIOD.fullmatch(t)) and reference is not None:
+        return _years_period(m, reference, period)
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
     elif partner and (shared := re.search(rf"\b{YEAR}$", partner.strip())) and not re.search(r"\d{4}", t):
@@ -190,6 +192,23 @@ def reported_period(period: DateValue | None, text: str, value: DateValue) -> Da
     if re.fullmatch(r"\d{4}-[QH]\d", value.value or "") and not YEAR_EARLIER.search(_clean(text)):
         return value
     return period
+
+
+YEARS_PERIOD = re.compile(r"(?:(?P<step>last|this|next) year's|year (?:earlier|ago)) (?P<ord>[a-z0-9]+) "
+                          r"(?P<kind>quarter|half)")
+
+
+def _years_period(m: re.Match, ref: date, period: DateValue | None) -> DateValue | None:
+    """ "last year's fourth quarter", "the year-ago third quarter" (the year before the period reported on)."""
+    if m["step"]:
+        y = ref.year + {"last": -1, "this": 0, "next": 1}[m["step"]]
+    else:
+        y = int(period.value[:4]) - 1 if period else ref.year - 1
+    n = ORDINALS.get(m["ord"])
+    if m["kind"] == "quarter":
+        return None if n is None else quarter(y, n, True)
+    n = 2 if m["ord"] in ("last", "final") else n
+    return None if n is None or n > 2 else half(y, n, True)
 
 
 def _year_before(period: DateValue) -> DateValue:
