@@ -278,12 +278,25 @@ def _is_year(span: Span) -> bool:
 
 
 def is_rate(span: Span) -> bool:
-    """ "a year" after an amount ("£5m a year", "twice a day") is a rate, not a duration."""
+    """ "a year" after an amount ("£5m a year", "twice a day") or a count of things ("four flights a week",
+    "700 seats a week") is a rate, not a duration."""
     if span.label_ != "DURATION" or span[0].lower_ not in ("a", "an", "per") or span.start == 0:
         return False
     before = span.doc[span.start - 1]
     return before.like_num or before.lower_ in ("once", "twice", "times", "per", "each", "every") \
-        or before.lower_ in lexicons.mapping("scales") or before.is_currency
+        or before.lower_ in lexicons.mapping("scales") or before.is_currency or _counted_things(span)
+
+
+def _counted_things(span: Span) -> bool:
+    """A plural word with a number just before it ("four flights", "700 seats") ends before ``span``, and
+    ``span`` is not what is given ("300 workers a week off")."""
+    doc = span.doc
+    before = doc[span.start - 1]
+    if not (before.is_lower and before.is_alpha and before.lower_.endswith("s")):
+        return False
+    if span.end < len(doc) and doc[span.end].lower_ == "off":
+        return False
+    return any(t.like_num for t in doc[max(0, span.start - 4):span.start - 1])
 
 
 def sentence_window(text: str, start: int, end: int, at: int) -> str:
