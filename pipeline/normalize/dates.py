@@ -434,6 +434,7 @@ FUTURE_BEFORE = re.compile(r"\b(?:from|until|till|by|starting|beginning|effectiv
                            r"\s+(?:the\s+)?$", re.I)
 
 
+ATTRIBUTIVE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
 PAST_BEFORE = re.compile(r"\b(?:since|ago)\s+(?:the\s+)?$", re.I)
 REGULAR_PAST = re.compile(r"\b[a-z]+[^e\s]ed\b")
 
@@ -451,14 +452,17 @@ def speaks_of_future(before: str, after: str) -> bool:
 
 def tense(before: str, after: str) -> bool | None:
     """True when a date's clause looks ahead, False when it is told in the past ("arrested in August"),
-    None when it says neither: "since" just before it, then a future tense, then "until"/"by"/"as soon as"
-    just before it ("from" only with no past verb near), then a past verb near it.
+    None when it says neither: "since" just before it, then a date naming a thing ("the Jan. 14 deadline",
+    None), then a future tense, then "until"/"by"/"as soon as" just before it ("from" only with no past verb
+    near), then a past verb near it.
 
     >>> tense("State police arrested both men in ", " on charges."), tense("payable ", " to holders.")
     (False, None)
     """
     if PAST_BEFORE.search(before[-25:]):
         return False  # the word just before it speaks first: "on patrol since March and was scheduled to..."
+    if ATTRIBUTIVE.search(before[-5:]) and re.match(r"\s?[a-z]{3,}", after) and not re.match(r"\s?of\b", after):
+        return None  # it names a thing ("the Jan. 14 deadline"): its tense is not the clause's
     clause = _clause(before, after)
     if FUTURE.search(clause):
         return True
