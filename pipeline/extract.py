@@ -26,7 +26,7 @@ class Context:
     text: str
     reference: date | None
     money_spans: list[str]
-    period: dates.DateValue | None = None  # the quarter or half the article last named (for "a year earlier")
+    story: dates.Story = dates.Story()  # what the article said before the date being read
 
     @cached_property
     def day_first(self) -> bool:
@@ -212,8 +212,8 @@ def normalise(m: Mention, span_text: str, before: str, after: str,
                              "qualifier": value.qualifier}, value.normalized
     future = dates.tense(before, after)
     value = dates.parse_date(span_text, context.reference, context.day_first, m.partner, future, context.fiscal_end,
-                             context.period)
-    context.period = dates.reported_period(context.period, span_text, value)
+                             context.story)
+    context.story = context.story.after(span_text, value)
     return "dates", value._asdict(), value.value
 
 

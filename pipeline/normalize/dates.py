@@ -152,25 +152,38 @@ def _safe(build, *args, **kwargs) -> DateValue | None:
     return result if MIN_YEAR <= int(digits) * (10 if len(digits) == 3 else 1) <= MAX_YEAR else None
 
 
+class Story(NamedTuple):
+    """What an article has said so far, for the dates that point back into it (TimeML anchoring)."""
+    period: DateValue | None = None  # the calendar quarter or half it last named: "a year earlier" is a year before
+    last: DateValue | None = None  # the last date it gave a value: "the following year", "later that month"
+
+    def after(self, text: str, value: DateValue) -> Story:
+        """The story once the date mention ``text`` is read as ``value``."""
+        if YEAR_EARLIER.search(_clean(text)) or not re.fullmatch(r"\d{4}(?:-\d\d){0,2}|\d{4}-[QHW]\d\d?",
+                                                                 value.value or ""):
+            return self
+        return Story(value if re.fullmatch(r"\d{4}-[QH]\d", value.value) else self.period, value)
+
+
 @lru_cache(maxsize=8192)
 def parse_date(text: str, reference: date | None, day_first: bool = True, partner: str | None = None,
                future: bool | None = False, fiscal_end: tuple[int, int] | None = None,
-               period: DateValue | None = None) -> DateValue:
+               story: Story = Story()) -> DateValue:
     """Normalise one date mention against the article's ``reference`` date (None when unknown).
 
     ``partner`` is the other end of a range ("1957-58": "58" takes its century from "1957"). A date without
     a year ("14 December", "March", "Q3", "Tuesday") is the latest one on or before the reference date, the
     first one on or after it when its sentence speaks of the ``future``, the nearest when ``future`` is None.
-    ``fiscal_end`` (month, day) is when the article's financial years end, if it says. ``period`` is the
-    quarter or half the article last reported on (``reported_period``): "a year earlier" is that period of
-    the year before, as TimeML anchors it ("profit rose in the third quarter from a year earlier")."""
+    ``fiscal_end`` (month, day) is when the article's financial years end, if it says. ``story`` is what the
+    article said before it: "a year earlier" is the quarter or half it last reported on, a year before
+    ("profit rose in the third quarter from a year earlier"); "the following year" follows its last date."""
     t = _clean(text)
-    if re.match(r"(?:the )?(?:following|previous|preceding) ", t):
-        return _unresolved(t)  # "the following year": after the story's last date, not the reference date
-    if period is not None and YEAR_EARLIER.fullmatch(t):
-        return _year_before(period)
+    if m := ANAPHORA.fullmatch(t):
+        return _anaphora(m, story.last) or _unresolved(t)
+    if story.period is not None and YEAR_EARLIER.fullmatch(t):
+        return _year_before(story.period)
     if (m := YEARS_PERIOD.fullmatch(t)) and reference is not None:
-        return _years_period(m, reference, period)
+        return _years_period(m, reference, story.period)
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
     elif partner and (shared := re.search(rf"\b{YEAR}$", partner.strip())) and not re.search(r"\d{4}", t):
@@ -186,12 +199,30 @@ def parse_date(text: str, reference: date | None, day_first: bool = True, partne
 YEAR_EARLIER = re.compile(r"(?:a |one )?year[\s-](?:earlier|ago)")
 
 
-def reported_period(period: DateValue | None, text: str, value: DateValue) -> DateValue | None:
-    """The calendar quarter or half an article reports on after the date mention ``text`` (normalised as
-    ``value``): the last one it named, not one it reached by "a year earlier"."""
-    if re.fullmatch(r"\d{4}-[QH]\d", value.value or "") and not YEAR_EARLIER.search(_clean(text)):
-        return value
-    return period
+ANAPHORA = re.compile(r"(?:(?:earlier|later) )?(?P<rel>following|previous|preceding|same|that) "
+                      r"(?P<unit>day|week|month|quarter|year)")
+
+
+def _anaphora(m: re.Match, last: DateValue | None) -> DateValue | None:
+    """ "the following year", "the previous month", "later that year": from the story's last date, at a grain
+    that date has."""
+    if last is None:
+        return None
+    step = {"following": 1, "previous": -1, "preceding": -1}.get(m["rel"], 0)
+    first = date.fromisoformat(last.start)
+    if m["unit"] == "year":
+        return year(first.year + step, True)
+    if m["unit"] == "quarter" and last.grain == "quarter":
+        y, q = divmod(first.year * 4 + (first.month - 1) // 3 + step, 4)
+        return quarter(y, q + 1, True)
+    if m["unit"] == "month" and last.grain in ("month", "day"):
+        y, mo = divmod(first.year * 12 + first.month - 1 + step, 12)
+        return month(y, mo + 1, True)
+    if m["unit"] == "week" and last.grain in ("week", "day"):
+        return week(first + timedelta(weeks=step), True)
+    if m["unit"] == "day" and last.grain == "day":
+        return day(first + timedelta(days=step), True)
+    return None
 
 
 YEARS_PERIOD = re.compile(r"(?:(?P<step>last|this|next) year's|year (?:earlier|ago)) (?P<ord>[a-z0-9]+) "
