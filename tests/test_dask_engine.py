@@ -1,10 +1,12 @@
 """The Dask engine yields exactly the rows of the local engine, batch by batch, in the same order."""
 import os
 import signal
+import subprocess
 import sys
 
 import pytest
 
+from conftest import ROOT
 from pipeline import run
 from pipeline.jobs import batches, jobs_for
 
@@ -58,6 +60,15 @@ def test_dask_rows_equal_local_rows(jobs, monkeypatch):
             assert len(mine[table]) == len(theirs[table]), (article, table)
             for row, (a, b) in enumerate(zip(mine[table], theirs[table])):
                 assert a == b, (article, table, row)
+
+
+@pytest.mark.parametrize("module,not_imported", [("pipeline.dask_engine", "pipeline.run"),
+                                                  ("pipeline.jobs", "pipeline.dask_engine")])
+def test_the_engines_share_jobs_without_importing_each_other(module, not_imported):
+    """The import graph is a tree: run -> {jobs, dask_engine -> jobs}."""
+    code = f"import sys, {module}; print({not_imported!r} in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert found.stdout == "False\n"
 
 
 def test_missing_dask_is_a_clear_error(jobs, monkeypatch):
