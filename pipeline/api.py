@@ -7,31 +7,20 @@ from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from pipeline import schema
 from pipeline.articles import is_url
 
-CATEGORIES = {"label", "currency", "converted_currency", "grain", "unit", "qualifier", "status",
-              "reference_date_source", "encoding", "source", "format"}
-DATES = {("articles", "reference_date"), ("dates", "start"), ("dates", "end"), ("money", "rate_date")}
+# Arrow's numbers and booleans as pandas' nullable dtypes (pd.NA, not NaN or object); dictionary codes load
+# as categoricals and date32 as datetime64 by themselves (``frame``): no column is re-typed by name.
+NULLABLE = {pa.int64(): pd.Int64Dtype(), pa.float64(): pd.Float64Dtype(), pa.bool_(): pd.BooleanDtype()}
 
 
-def typed(table: str, frame: pd.DataFrame) -> pd.DataFrame:
-    """A table with analyst-friendly dtypes: categoricals for labels and codes, nullable floats and booleans,
-    datetime64 for calendar dates (a date's ISO ``value`` stays a string: its grain varies)."""
-    out = frame.copy()
-    for name, kind in schema.TABLES[table]:
-        if (table, name) in DATES:
-            out[name] = pd.to_datetime(out[name], format="%Y-%m-%d")
-        elif name in CATEGORIES:
-            out[name] = out[name].astype("category")
-        elif str(kind) == "double":
-            out[name] = out[name].astype("Float64")
-        elif str(kind) == "bool":
-            out[name] = out[name].astype("boolean")
-        elif str(kind) == "int64":
-            out[name] = out[name].astype("Int64")
-    return out
+def frame(table: pa.Table) -> pd.DataFrame:
+    """A table of ours as a pandas frame: str, Int64, Float64, boolean, category and datetime64[ms]."""
+    return table.to_pandas(types_mapper=NULLABLE.get, date_as_object=False)
 
 
 def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
@@ -39,9 +28,9 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     output URL that Dask workers wrote (``pipeline.load("s3://bucket/tables")``)."""
     if is_url(out_dir):
         from pipeline import dataset
-        return {t: typed(t, frame) for t, frame in dataset.load(out_dir).items()}
+        return {t: frame(table) for t, table in dataset.read(out_dir).items()}
     out_dir = Path(out_dir)
-    return {t: typed(t, pd.read_parquet(out_dir / f"{t}.parquet")) for t in schema.TABLES}
+    return {t: frame(pq.read_table(out_dir / f"{t}.parquet")) for t in schema.TABLES}
 
 
 @lru_cache(maxsize=2)
@@ -67,4 +56,4 @@ def extract_text(text: str, reference_date: date | str | None = None, model: str
     source = "flag" if reference_date else "none"
     piece_chars = int(load_config()["pipeline"]["piece_chars"])
     rows = process(_nlp(model), [(article, reference_date, source)], piece_chars, check_target(convert_to))[0]
-    return {t: typed(t, schema.to_arrow(t, rows.get(t, [])).to_pandas()) for t in schema.TABLES}
+    return {t: frame(schema.to_arrow(t, rows.get(t, []))) for t in schema.TABLES}

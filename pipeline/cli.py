@@ -118,9 +118,10 @@ def _stopped(signum: int) -> int:
 
 
 def cmd_extract(args) -> int:
+    from pipeline.jobs import ARTICLE_TIMEOUT
     from pipeline.nlp import ModelError
     from pipeline.rules import RuleError
-    from pipeline.run import ARTICLE_TIMEOUT, extract_folder
+    from pipeline.run import extract_folder
 
     _check_input(args.articles, args.manifest)
     if isinstance(args.out, Path):

@@ -15,7 +15,8 @@ from collections import deque
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import articles, dataset, organisations, run, stops, writer
+from pipeline import articles, dataset, organisations, stops, writer
+from pipeline.jobs import Job, batches, died_rows, init_worker, process_jobs
 from pipeline.normalize import convert
 
 IN_FLIGHT = 4  # batches submitted ahead, per worker
@@ -23,19 +24,19 @@ _loaded: tuple | None = None  # the setup (model, extra_rules, convert_to) this 
 _lock = threading.Lock()
 
 
-def process_on_worker(batch: list[run.Job], setup: tuple[str | None, tuple[str, ...], str]) -> list[dict]:
-    """``run.process_jobs`` in a Dask worker, which loads the pipeline of ``setup`` (model, extra rules,
+def process_on_worker(batch: list[Job], setup: tuple[str | None, tuple[str, ...], str]) -> list[dict]:
+    """``jobs.process_jobs`` in a Dask worker, which loads the pipeline of ``setup`` (model, extra rules,
     currency amounts are converted to) the first time only."""
     global _loaded
     with _lock:
         if _loaded != setup:
             model, extra_rules, convert_to = setup
-            run.init_worker(model, extra_rules, convert_to=convert_to)
+            init_worker(model, extra_rules, convert_to=convert_to)
             _loaded = setup
-    return run.process_jobs(batch)
+    return process_jobs(batch)
 
 
-def dask_results(jobs: list[run.Job], model: str | None, extra_rules: tuple[str, ...],
+def dask_results(jobs: list[Job], model: str | None, extra_rules: tuple[str, ...],
                  scheduler: str | None = None, workers: int | None = None,
                  convert_to: str = convert.DEFAULT_TARGET) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, like ``run.local_results``.
@@ -62,7 +63,7 @@ def _results(dask, distributed, jobs, setup, scheduler, workers) -> Iterator[lis
         yield from _ordered(client, jobs, _Rows(setup), carry_bytes=bool(scheduler))
 
 
-def dask_dataset(jobs: list[run.Job], setup: tuple, scheduler: str | None, workers: int | None,
+def dask_dataset(jobs: list[Job], setup: tuple, scheduler: str | None, workers: int | None,
                  target: dataset.Dataset, meta: Callable[[], dict], on_receipt) -> None:
     """Extract ``jobs`` on Dask into ``target`` (a URL output), each batch's rows written as Parquet parts by
     the worker that made them (``dataset``); ``on_receipt`` is called, in input order, with what each part's
@@ -124,11 +125,11 @@ class _Rows:
     def __init__(self, setup: tuple):
         self.setup = setup
 
-    def submit(self, client, batch: list[run.Job], number: int, sub: int):
+    def submit(self, client, batch: list[Job], number: int, sub: int):
         return client.submit(process_on_worker, batch, self.setup, pure=False)
 
-    def died(self, job: run.Job, number: int, sub: int) -> dict:
-        return run.died_rows(job)
+    def died(self, job: Job, number: int, sub: int) -> dict:
+        return died_rows(job)
 
     def forget(self, number: int, sub: int) -> None:
         """Nothing of a batch whose task killed its workers was kept."""
@@ -141,18 +142,18 @@ class _Parts(_Rows):
         super().__init__(setup)
         self.target = target
 
-    def submit(self, client, batch: list[run.Job], number: int, sub: int):
+    def submit(self, client, batch: list[Job], number: int, sub: int):
         return client.submit(write_on_worker, batch, number, sub, self.target.folder, self.setup, pure=False)
 
-    def died(self, job: run.Job, number: int, sub: int) -> dict:
-        return dataset.write_batch(self.target.folder, number, sub, [run.died_rows(job)])[0]
+    def died(self, job: Job, number: int, sub: int) -> dict:
+        return dataset.write_batch(self.target.folder, number, sub, [died_rows(job)])[0]
 
     def forget(self, number: int, sub: int) -> None:
         """The parts the killed task may have written."""
         self.target.remove_part(number, sub)
 
 
-def write_on_worker(batch: list[run.Job], number: int, sub: int, folder: str, setup: tuple) -> list[dict]:
+def write_on_worker(batch: list[Job], number: int, sub: int, folder: str, setup: tuple) -> list[dict]:
     """In a Dask worker: a batch's rows written as parts of the run's ``folder``; what the client counts of
     each article."""
     return dataset.write_batch(folder, number, sub, process_on_worker(batch, setup))
@@ -163,7 +164,7 @@ def _ordered(client, jobs, way: _Rows, carry_bytes=False) -> Iterator[list]:
     ``carry_bytes``, local files are read here as their batch is submitted: only the window's are held."""
     window = IN_FLIGHT * max(1, sum(client.nthreads().values()))
     pending: deque = deque()
-    for number, batch in enumerate(run.batches(jobs)):
+    for number, batch in enumerate(batches(jobs)):
         if carry_bytes:
             batch = [with_bytes(job) for job in batch]
         pending.append((batch, number, 0, way.submit(client, batch, number, 0)))
@@ -173,7 +174,7 @@ def _ordered(client, jobs, way: _Rows, carry_bytes=False) -> Iterator[list]:
         yield _done(client, way, *pending.popleft())
 
 
-def with_bytes(job: run.Job) -> run.Job:
+def with_bytes(job: Job) -> Job:
     """A local file's job with its bytes, or with why it cannot be read; a URL's job as it is."""
     if job.problem or articles.is_url(job.path):
         return job
@@ -184,7 +185,7 @@ def with_bytes(job: run.Job) -> run.Job:
     return dataclasses.replace(job, data=data, size=len(data))
 
 
-def _done(client, way: _Rows, batch: list[run.Job], number: int, sub: int, future) -> list:
+def _done(client, way: _Rows, batch: list[Job], number: int, sub: int, future) -> list:
     """A batch's results. When its task killed the workers it ran on (Dask retries it a few times first), its
     articles are redone one by one, and an article that kills a worker again gets an error row."""
     from distributed import KilledWorker

@@ -15,6 +15,7 @@ import re
 import secrets
 import time
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from pipeline import schema
@@ -155,8 +156,8 @@ def fill_entities(url: str, entity_of: dict[str, str]) -> dict[str, set[str]]:
     return names
 
 
-def load(url: str):
-    """Every table of a URL output, as pandas frames (untyped), from the run ``run.json`` names."""
+def read(url: str) -> dict[str, pa.Table]:
+    """Every table of a URL output, its parts in order, from the run ``run.json`` names."""
     fs, root = _fs(url.rstrip("/"))
     run = json.loads(fs.cat_file(f"{root}/{RUN_META}"))["tables"]
-    return {t: pq.read_table(f"{root}/{run}/{t}", filesystem=fs).to_pandas() for t in schema.TABLES}
+    return {t: pq.read_table(f"{root}/{run}/{t}", filesystem=fs) for t in schema.TABLES}

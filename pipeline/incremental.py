@@ -89,8 +89,8 @@ def _same_input(old: dict, job) -> bool:
     """The file's bytes and the reference date it was given are those of the previous run; the file is read
     with the same checks as a full run (no pipes, devices or files over the size limit)."""
     if old["reference_date_source"] in ("manifest", "flag"):
-        given = job.reference.isoformat() if job.reference else None
-        same_reference = (old["reference_date"], old["reference_date_source"]) == (given, job.reference_source)
+        given = (job.reference, job.reference_source)  # the table's date32 reads back as a date
+        same_reference = (old["reference_date"], old["reference_date_source"]) == given
     else:
         same_reference = job.reference is None
     try:

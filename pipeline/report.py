@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 
+from pipeline import schema
 from pipeline.articles import read_article
 from pipeline.normalize import convert
 from pipeline.writer import REPORT, RUN_META
@@ -153,12 +154,18 @@ def write_report(out_dir: Path, tables_dir: Path | None = None) -> Path:
     paths resolved as the output folder ``out_dir``; returns its path."""
     out_dir = Path(out_dir)
     tables_dir = Path(tables_dir or out_dir)
-    tables = {t: pq.read_table(tables_dir / f"{t}.parquet").to_pylist() for t in TABLES}
+    tables = {t: read(tables_dir / f"{t}.parquet", t) for t in TABLES}
     texts = tables_dir / "texts.parquet"  # the texts offsets are into (web pages' extracted text); older runs lack it
-    tables["texts"] = pq.read_table(texts).to_pylist() if texts.exists() else []
+    tables["texts"] = read(texts, "texts") if texts.exists() else []
     path = tables_dir / REPORT
     path.write_text(page(tables, out_dir, converted_to(tables["money"], tables_dir)), encoding="utf-8")
     return path
+
+
+def read(path: Path, table: str) -> list[dict]:
+    """A table's rows, its calendar dates as ``date``: an output written before they were date32 (ISO text)
+    is cast to today's types."""
+    return pq.read_table(path).cast(schema.arrow_schema(table)).to_pylist()
 
 
 def converted_to(money: list[dict], tables_dir: Path) -> str:
@@ -266,7 +273,7 @@ def _n(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def money_by_currency(money: list[dict], references: dict[str, str | None]) -> dict[str, dict]:
+def money_by_currency(money: list[dict], references: dict[str, date | None]) -> dict[str, dict]:
     """Per currency as written: the amounts counted (restatements left out), their total, their converted
     total, how many were converted, why the others were not, and the restatements left out."""
     out: dict[str, dict] = {}
@@ -287,7 +294,7 @@ def money_by_currency(money: list[dict], references: dict[str, str | None]) -> d
     return out
 
 
-def money_section(money: list[dict], references: dict[str, str | None], target: str) -> str:
+def money_section(money: list[dict], references: dict[str, date | None], target: str) -> str:
     """The chart of converted totals per currency and the table per currency, side by side."""
     by_currency = money_by_currency(money, references)
     if not by_currency:
@@ -360,10 +367,10 @@ def _not_converted(why_not: Counter) -> str:
     return f'<td class="num" title="{esc(why)}">{sum(why_not.values()):,}</td>'
 
 
-def timeline(dates: list[dict], references: dict[str, str | None]) -> str:
+def timeline(dates: list[dict], references: dict[str, date | None]) -> str:
     """Inline SVG: a histogram of the dates per month, quarter or year (whichever keeps the bars few enough).
     A date inside one period counts there; a longer one ("2005", "the 1990s") is spread over its periods."""
-    spans = sorted((date.fromisoformat(r["start"]), date.fromisoformat(r["end"] or r["start"]))
+    spans = sorted((r["start"], r["end"] or r["start"])
                    for r in dates if r["start"])
     without = Counter(_why_no_value(r, references.get(r["article_id"])) if r["value"] is None
                       else "a financial year whose end the article does not give"
@@ -410,7 +417,7 @@ def _spread(start: date, end: date, bins: list[date], spread: list[float]) -> No
             spread[i] += overlap / days
 
 
-def _why_no_value(row: dict, reference: str | None) -> str:
+def _why_no_value(row: dict, reference: date | None) -> str:
     """Why a date has no value: relative without a reference date, or a span no grain expresses."""
     if row["relative"]:
         return "relative, no reference date" if reference is None else "relative, no grain expresses it"
@@ -473,7 +480,7 @@ def anchor(article_id: str) -> str:
     return "a-" + (slug if slug == article_id else f"{slug}-{hashlib.sha1(article_id.encode()).hexdigest()[:8]}")
 
 
-def articles_data(t: dict[str, list[dict]], references: dict[str, str | None], out_dir: Path, target: str,
+def articles_data(t: dict[str, list[dict]], references: dict[str, date | None], out_dir: Path, target: str,
                   strings: Strings) -> list[list]:
     """For the page's script, per article read: id, anchor, title, text (cut at ``MAX_CHARS``), a note, its
     mentions as [start, end, label, tooltip, no value], and its organisations' entities (string numbers)."""
@@ -500,7 +507,7 @@ def articles_data(t: dict[str, list[dict]], references: dict[str, str | None], o
     return out
 
 
-def tooltip(mention: dict, row: dict | None, references: dict[str, str | None],
+def tooltip(mention: dict, row: dict | None, references: dict[str, date | None],
             target: str) -> tuple[str, bool]:
     """What hovering a mention shows: its normalised value, and for money its converted amount (or why there
     is none) and whether it restates another; for a date without a value, why. Second: it has no value."""

@@ -1,29 +1,36 @@
-"""The output tables (SPEC section 3): their columns and types, in one place."""
+"""The output tables (SPEC section 3): their columns and final Arrow types, in one place. Calendar dates are
+``date32``, codes with few distinct values ``dictionary`` (pandas loads them as categoricals), numbers and
+booleans nullable; rows give dates as ISO strings (or ``date``), converted in ``to_arrow``."""
 from __future__ import annotations
 
+from datetime import date
+
 import pyarrow as pa
+
+DATE = pa.date32()
+CODE = pa.dictionary(pa.int32(), pa.string())
 
 KEY = [("article_id", pa.string()), ("mention_id", pa.int64())]
 # Typed tables repeat the mention text so that each loads and reads on its own.
 TYPED_KEY = KEY + [("text", pa.string())]
 
 TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
-    "articles": [("article_id", pa.string()), ("path", pa.string()), ("format", pa.string()),
-                 ("sha256", pa.string()), ("title", pa.string()), ("reference_date", pa.string()),
-                 ("reference_date_source", pa.string()), ("n_chars", pa.int64()), ("encoding", pa.string()),
-                 ("status", pa.string()), ("error", pa.string())],
+    "articles": [("article_id", pa.string()), ("path", pa.string()), ("format", CODE),
+                 ("sha256", pa.string()), ("title", pa.string()), ("reference_date", DATE),
+                 ("reference_date_source", CODE), ("n_chars", pa.int64()), ("encoding", CODE),
+                 ("status", CODE), ("error", pa.string())],
     # one row per ok article: the text its offsets are into (for a web page, the text taken from it)
     "texts": [("article_id", pa.string()), ("text", pa.string())],
-    "mentions": KEY + [("label", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
-                       ("sentence", pa.string()), ("source", pa.string()), ("normalized", pa.string())],
+    "mentions": KEY + [("label", CODE), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
+                       ("sentence", pa.string()), ("source", CODE), ("normalized", pa.string())],
     "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())],
-    "money": TYPED_KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
-                    ("qualifier", pa.string()), ("restates", pa.int64()), ("converted_amount", pa.float64()),
-                    ("converted_currency", pa.string()), ("rate_date", pa.string())],
-    "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", pa.string())],
-    "durations": TYPED_KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
-                        ("qualifier", pa.string())],
-    "dates": TYPED_KEY + [("value", pa.string()), ("start", pa.string()), ("end", pa.string()), ("grain", pa.string()),
+    "money": TYPED_KEY + [("amount", pa.float64()), ("currency", CODE), ("currency_inferred", pa.bool_()),
+                    ("qualifier", CODE), ("restates", pa.int64()), ("converted_amount", pa.float64()),
+                    ("converted_currency", CODE), ("rate_date", DATE)],
+    "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", CODE)],
+    "durations": TYPED_KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", CODE),
+                        ("qualifier", CODE)],
+    "dates": TYPED_KEY + [("value", pa.string()), ("start", DATE), ("end", DATE), ("grain", CODE),
                     ("relative", pa.bool_())],
     "organisation_summary": [("article_id", pa.string()), ("canonical", pa.string()), ("mentions", pa.int64()),
                              ("first_start", pa.int64())],
@@ -48,6 +55,13 @@ def columns(table: str) -> list[str]:
 
 
 def to_arrow(table: str, rows: list[dict]) -> pa.Table:
-    """Rows (dicts) as an Arrow table with exactly the table's columns and types."""
+    """Rows (dicts) as an Arrow table with exactly the table's columns and types; a date may be given as its
+    ISO string."""
     names = columns(table)
-    return pa.Table.from_pylist([{n: row.get(n) for n in names} for row in rows], schema=arrow_schema(table))
+    dates = [name for name, kind in TABLES[table] if kind == DATE]
+    records = [{n: row.get(n) for n in names} for row in rows]
+    for record in records:
+        for name in dates:
+            if isinstance(record[name], str):
+                record[name] = date.fromisoformat(record[name])
+    return pa.Table.from_pylist(records, schema=arrow_schema(table))

@@ -21,7 +21,7 @@ RENAME_EXCHANGE = 2
 ROW_GROUP = 4_096  # rows buffered per table before they are written: the parent's memory stays flat
 ROW_GROUPS = {"texts": 256}  # fewer rows of whole article texts
 RUN_META = "run.json"  # written beside the tables: what made them, and the mark of an output of ours
-TOOL, FORMAT = "contract-news-extraction", 2  # in RUN_META: whose output this is, and its layout's version
+TOOL, FORMAT = "contract-news-extraction", 3  # in RUN_META: whose output this is; its layout's version
 REPORT = "report.html"
 OUR_FILES = frozenset({RUN_META, REPORT} | {f"{t}.{kind}" for t in schema.TABLES for kind in ("parquet", "csv")})
 

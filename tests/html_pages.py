@@ -187,7 +187,7 @@ def measure(articles: Path, out: Path) -> pd.DataFrame:
                      "kept": matched / len(original), "extra_chars": len(taken) - matched,
                      "leaked": " | ".join(leaked(original, taken)),
                      "reference": f"{row.reference_date} ({row.reference_date_source})",
-                     "date_as_manifest": expected is None or row.reference_date == expected.isoformat()})
+                     "date_as_manifest": expected is None or row.reference_date == expected})
     return pd.DataFrame(rows)
 
 

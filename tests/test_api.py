@@ -1,8 +1,11 @@
 """The notebook API: typed tables from a folder or from one string, and the README's example runs as written."""
 import re
 import shutil
+from datetime import date
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 import pytest
 
 import pipeline
@@ -28,12 +31,48 @@ def test_empty_text_is_an_empty_article():
     assert tables["articles"].status.tolist() == ["empty"] and tables["mentions"].empty
 
 
-def test_load_matches_the_files(tmp_path):
-    extract_folder(ROOT / "seeds", tmp_path / "out", workers=1)
-    tables = pipeline.load(tmp_path / "out")
-    raw = pd.read_parquet(tmp_path / "out" / "money.parquet")
+# The output's types (issue 14): calendar dates are date32, codes dictionary-encoded; nothing else is either.
+DATE_COLUMNS = {("articles", "reference_date"), ("dates", "start"), ("dates", "end"), ("money", "rate_date")}
+CODE_COLUMNS = {"label", "currency", "converted_currency", "grain", "unit", "qualifier", "status",
+                "reference_date_source", "encoding", "source", "format"}
+LOADED = [  # (table, column, the dtype pipeline.load gives it): as the README's pandas section lists them
+    ("articles", "reference_date", "datetime64[ms]"), ("dates", "start", "datetime64[ms]"),
+    ("dates", "end", "datetime64[ms]"), ("money", "rate_date", "datetime64[ms]"),
+    ("mentions", "label", "category"), ("money", "currency", "category"), ("articles", "status", "category"),
+    ("money", "amount", "Float64"), ("money", "restates", "Int64"), ("articles", "n_chars", "Int64"),
+    ("money", "currency_inferred", "boolean"), ("dates", "relative", "boolean"),
+    ("dates", "value", "str"), ("mentions", "text", "str"),
+]
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory):
+    out = tmp_path_factory.mktemp("seeds") / "out"
+    extract_folder(ROOT / "seeds", out, workers=1)
+    return out
+
+
+def test_load_matches_the_files(seeds_out):
+    tables = pipeline.load(seeds_out)
+    raw = pd.read_parquet(seeds_out / "money.parquet")
     assert tables["money"].amount.astype(float).tolist() == raw.amount.tolist()
-    assert str(tables["mentions"].label.dtype) == "category"
+
+
+def test_parquet_holds_the_final_types(seeds_out):
+    """Plain Arrow and pandas readers get dates and categoricals from the files alone."""
+    for table in TABLES:
+        found = pq.read_schema(seeds_out / f"{table}.parquet")
+        for field in found:
+            where = (table, field.name)
+            assert pa.types.is_date32(field.type) == (where in DATE_COLUMNS), where
+            assert pa.types.is_dictionary(field.type) == (field.name in CODE_COLUMNS), where
+    plain = pd.read_parquet(seeds_out / "dates.parquet")
+    assert plain.grain.dtype == "category" and plain.start.dropna().map(type).eq(date).all()
+
+
+@pytest.mark.parametrize("table,column,dtype", LOADED)
+def test_load_gives_the_documented_dtypes(seeds_out, table, column, dtype):
+    assert str(pipeline.load(seeds_out)[table][column].dtype) == dtype
 
 
 def test_readme_notebook_example_runs(tmp_path, monkeypatch):

@@ -13,10 +13,10 @@ import time
 import urllib.request
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pytest
 
-from pipeline import dataset, schema
+import pipeline
+from pipeline import schema
 
 distributed = pytest.importorskip("distributed", reason="Dask is optional: pip install '.[dask]'")
 s3fs = pytest.importorskip("s3fs", reason="S3 input is an optional dependency: pip install '.[s3]'")
@@ -201,11 +201,7 @@ def extract(*args, env: dict, cwd: Path, wait: bool = True, exit_code: int = 0):
 @pytest.fixture(scope="module")
 def local_tables(corpus, place, s3_env):
     extract(corpus, "--out", place / "client" / "local", "--workers", "1", env=s3_env, cwd=place / "client")
-    return tables(place / "client" / "local")
-
-
-def tables(out: Path) -> dict:
-    return {t: pq.read_table(out / f"{t}.parquet").to_pandas() for t in schema.TABLES}
+    return pipeline.load(place / "client" / "local")
 
 
 def assert_same_tables(mine: dict, theirs: dict, paths: list[str] | None = None) -> None:
@@ -232,7 +228,7 @@ def test_s3_input_on_a_cluster_gives_the_local_tables(cluster, corpus, local_tab
     out = place / "client" / "from-s3"
     extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
             cwd=place / "client")
-    assert_same_tables(local_tables, tables(out), s3_paths(local_tables, corpus))
+    assert_same_tables(local_tables, pipeline.load(out), s3_paths(local_tables, corpus))
     assert sum(len(log.read_text().split()) for log in cluster["home"].glob("worker-*.tasks")) > 2
     assert all(log.read_text() for log in cluster["home"].glob("worker-*.tasks"))  # both workers took tasks
     assert opened_client_files(cluster) == []
@@ -242,7 +238,7 @@ def test_a_local_folder_travels_to_the_cluster_as_bytes(cluster, corpus, local_t
     out = place / "client" / "from-disk"
     extract(corpus, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
             cwd=place / "client")
-    assert_same_tables(local_tables, tables(out))
+    assert_same_tables(local_tables, pipeline.load(out))
     assert opened_client_files(cluster) == []
 
 
@@ -261,7 +257,7 @@ def test_a_worker_killed_mid_run_costs_nothing(cluster, procs, corpus, local_tab
     finally:
         proc.kill()
     assert proc.returncode == 0, err
-    assert_same_tables(local_tables, tables(out), s3_paths(local_tables, corpus))
+    assert_same_tables(local_tables, pipeline.load(out), s3_paths(local_tables, corpus))
 
 
 def test_s3_output_is_written_by_the_workers(cluster, corpus, local_tables, place, s3_env, monkeypatch):
@@ -274,7 +270,7 @@ def test_s3_output_is_written_by_the_workers(cluster, corpus, local_tables, plac
     for _ in range(2):
         extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
                 cwd=place / "client")
-        assert_same_tables(local_tables, dataset.load(out), s3_paths(local_tables, corpus))
+        assert_same_tables(local_tables, pipeline.load(out), s3_paths(local_tables, corpus))
         fs.invalidate_cache()
         runs.append({path.split("/")[2] for path in fs.find("results/news") if "/tables-" in path})
     assert len(runs[0]) == len(runs[1]) == 1 and runs[0] != runs[1]  # the second run replaced the first

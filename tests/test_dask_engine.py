@@ -1,11 +1,14 @@
 """The Dask engine yields exactly the rows of the local engine, batch by batch, in the same order."""
 import os
 import signal
+import subprocess
 import sys
 
 import pytest
 
+from conftest import ROOT
 from pipeline import run
+from pipeline.jobs import batches, jobs_for
 
 ARTICLES = [
     "Acme Builders wins £12m school contract\n\nAcme Builders Ltd said on 3 March 2021 that it had won a "
@@ -36,17 +39,17 @@ def jobs(tmp_path):
     for i, text in enumerate(ARTICLES):
         (tmp_path / f"article_{i:02d}.txt").write_text(text, encoding="utf-8")
     (tmp_path / "empty.txt").write_text("", encoding="utf-8")
-    return run.jobs_for(tmp_path, None, None)
+    return jobs_for(tmp_path, None, None)
 
 
 def test_dask_rows_equal_local_rows(jobs, monkeypatch):
-    monkeypatch.setattr(run, "BATCH", 4)  # several batches, so that their order is tested
+    monkeypatch.setattr("pipeline.jobs.BATCH", 4)  # several batches, so that their order is tested
     pytest.importorskip("distributed", reason="Dask is an optional dependency: pip install '.[dask]'")
     from pipeline.dask_engine import dask_results
 
     local = list(run.local_results(jobs, 2, None, ()))
     dask = list(dask_results(jobs, None, (), workers=2))
-    assert len(local) == len(dask) == len(list(run.batches(jobs))) > 1
+    assert len(local) == len(dask) == len(list(batches(jobs))) > 1
     local_rows = [rows for batch in local for rows in batch]
     dask_rows = [rows for batch in dask for rows in batch]
     assert len(dask_rows) == len(jobs)
@@ -57,6 +60,15 @@ def test_dask_rows_equal_local_rows(jobs, monkeypatch):
             assert len(mine[table]) == len(theirs[table]), (article, table)
             for row, (a, b) in enumerate(zip(mine[table], theirs[table])):
                 assert a == b, (article, table, row)
+
+
+@pytest.mark.parametrize("module,not_imported", [("pipeline.dask_engine", "pipeline.run"),
+                                                  ("pipeline.jobs", "pipeline.dask_engine")])
+def test_the_engines_share_jobs_without_importing_each_other(module, not_imported):
+    """The import graph is a tree: run -> {jobs, dask_engine -> jobs}."""
+    code = f"import sys, {module}; print({not_imported!r} in sys.modules)"
+    found = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert found.stdout == "False\n"
 
 
 def test_missing_dask_is_a_clear_error(jobs, monkeypatch):
@@ -73,9 +85,9 @@ def test_a_dask_worker_that_dies_loses_only_its_article(jobs, tmp_path, monkeypa
 
     from pipeline.dask_engine import dask_results
 
-    monkeypatch.setattr(run, "BATCH", 4)
+    monkeypatch.setattr("pipeline.jobs.BATCH", 4)
     (tmp_path / "poison.txt").write_text("POISON: Acme paid £5m.", encoding="utf-8")
-    jobs = run.jobs_for(tmp_path, None, None)
+    jobs = jobs_for(tmp_path, None, None)
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
             distributed.Client(cluster) as client:
@@ -100,13 +112,13 @@ def test_a_dask_worker_that_dies_loses_only_its_article_in_a_url_output(tmp_path
     from pipeline.dask_engine import dask_dataset
     from pipeline.normalize import convert
 
-    monkeypatch.setattr(run, "BATCH", 4)
+    monkeypatch.setattr("pipeline.jobs.BATCH", 4)
     folder = tmp_path / "in"
     folder.mkdir()
     for i, text in enumerate(ARTICLES[:7]):
         (folder / f"article_{i:02d}.txt").write_text(text, encoding="utf-8")
     (folder / "article_01b.txt").write_text("POISON: Acme paid £5m.", encoding="utf-8")
-    jobs = run.jobs_for(folder, None, None)
+    jobs = jobs_for(folder, None, None)
     target = dataset.Dataset(f"file://{tmp_path}/out")
     with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
             distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \

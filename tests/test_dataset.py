@@ -5,6 +5,7 @@ import json
 import fsspec
 import pytest
 
+import pipeline
 from pipeline import cli, dataset, schema
 from pipeline.writer import UnsafeOutput
 
@@ -34,11 +35,12 @@ def test_parts_read_back_in_input_order_and_run_json_commits(url):
         receipts = dataset.write_batch(target.folder, number, 0, batches[number])
         assert [r["articles"][0]["article_id"] for r in receipts] == [f"a{number}{k}" for k in range(3)]
     with pytest.raises(FileNotFoundError):
-        dataset.load(url)  # nothing is there before the commit
+        pipeline.load(url)  # nothing is there before the commit
     target.commit([{"entity": "Acme", "names": "Acme", "articles": 36, "mentions": 36}], {"articles": 36})
-    tables = dataset.load(url)
+    tables = pipeline.load(url)
     assert list(tables["articles"].article_id) == [f"a{b}{k}" for b in range(12) for k in range(3)]
     assert list(tables["mentions"].text[:4]) == ["Acme", "Org 0", "Acme", "Org 0"]
+    assert tables["mentions"].label.dtype == "category"  # the parts' dictionaries unified
     assert set(tables) == set(schema.TABLES) and tables["money"].empty
     assert list(tables["money"].columns) == schema.columns("money")
 
@@ -49,15 +51,15 @@ def test_a_new_run_replaces_the_old_one_only_when_committed(url):
     first.commit([], {})
     second = dataset.Dataset(url)
     dataset.write_batch(second.folder, 0, 0, [article_rows("new", ["Acme"])])
-    assert list(dataset.load(url)["articles"].article_id) == ["old"]  # the previous output until the commit
+    assert list(pipeline.load(url)["articles"].article_id) == ["old"]  # the previous output until the commit
     second.commit([], {})
-    assert list(dataset.load(url)["articles"].article_id) == ["new"]
+    assert list(pipeline.load(url)["articles"].article_id) == ["new"]
     fs, root = fsspec.core.url_to_fs(url)
     assert {path.split("/")[-3] for path in fs.find(root) if "/tables-" in path} == {second.run}
     third = dataset.Dataset(url)
     dataset.write_batch(third.folder, 0, 0, [article_rows("newer", ["Acme"])])
     third.abort()
-    assert list(dataset.load(url)["articles"].article_id) == ["new"]
+    assert list(pipeline.load(url)["articles"].article_id) == ["new"]
     assert not [path for path in fs.find(root) if third.run in path]
 
 
@@ -68,8 +70,8 @@ def test_a_redone_task_leaves_no_part_of_its_first_try(url):
     for place, name in enumerate(["x", "y"], 1):
         dataset.write_batch(target.folder, 3, place, [article_rows(name, ["Acme"] if name == "x" else [])])
     target.commit([], {})
-    assert list(dataset.load(url)["articles"].article_id) == ["x", "y"]
-    assert len(dataset.load(url)["organisations"]) == 1
+    assert list(pipeline.load(url)["articles"].article_id) == ["x", "y"]
+    assert len(pipeline.load(url)["organisations"]) == 1
 
 
 FOREIGN = ["notes.txt", "tables-1/notes.parquet", "tables-abc/money/part-1.parquet"]

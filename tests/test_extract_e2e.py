@@ -48,6 +48,14 @@ def test_every_table_is_written_with_its_schema(run):
         assert list(pd.read_csv(out / f"{table}.csv").columns) == columns(table)
 
 
+def test_csv_gives_the_calendar_dates_as_iso_text(run):
+    out, _, tables = run
+    for table, column in (("articles", "reference_date"), ("dates", "start"), ("money", "rate_date")):
+        text = pd.read_csv(out / f"{table}.csv", dtype=str, keep_default_na=False)[column]
+        written = [day.isoformat() if day else "" for day in tables[table][column]]
+        assert text.tolist() == written and any(written), (table, column)
+
+
 def test_every_file_has_one_article_row(run):
     _, _, tables = run
     status = dict(zip(tables["articles"].article_id, tables["articles"].status))
@@ -89,7 +97,7 @@ def test_reference_dates_and_summary(run):
     _, result, tables = run
     refs = tables["articles"].set_index("article_id")
     assert (refs.reference_date["bt_lancashire"], refs.reference_date_source["bt_lancashire"]) == \
-        ("2011-11-01", "manifest")
+        (date(2011, 11, 1), "manifest")
     relative = tables["dates"].query("article_id == 'bt_lancashire' and text == 'last week'")
     assert relative.value.tolist() == ["2011-W43"]
     assert "9 articles: 6 ok, 2 empty, 1 error" in result.stderr
@@ -103,7 +111,7 @@ def test_money_converted_at_the_reference_date(run):
     rates = ecb_rates()[date(2011, 11, 1)]
     expected = dated.amount / rates["GBP"] * rates["USD"]
     assert dated.converted_amount.tolist() == pytest.approx(expected.tolist())
-    assert set(dated.rate_date) == {"2011-11-01"} and set(dated.converted_currency) == {"USD"}
+    assert set(dated.rate_date) == {date(2011, 11, 1)} and set(dated.converted_currency) == {"USD"}
     in_usd = money[money.reference_date.isna() & (money.currency == "USD")]  # needs no rate
     assert len(in_usd) and (in_usd.converted_amount == in_usd.amount).all() and in_usd.rate_date.isna().all()
     undated = money[money.reference_date.isna() & (money.currency != "USD")]

@@ -299,5 +299,5 @@ def test_a_run_with_the_out_folder_recorded_as_ours_can_rerun(tmp_path):
     out = tmp_path / "out"
     assert run_cli("extract", articles_in(tmp_path / "in"), "--out", out, "--quiet").returncode == 0
     meta = pd.read_json(out / "run.json", typ="series")
-    assert meta["tool"] == "contract-news-extraction" and meta["format"] == 2
+    assert meta["tool"] == "contract-news-extraction" and meta["format"] == 3
     assert meta["options"]["workers"] >= 1

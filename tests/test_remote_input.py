@@ -8,6 +8,7 @@ import pytest
 
 from pipeline import articles, run
 from pipeline.dask_engine import with_bytes
+from pipeline.jobs import jobs_for
 
 TREE = {  # relative path: bytes
     "b/deep/deeper/x.txt": b"Acme Ltd won a \xa312m contract on 3 March 2021.",
@@ -41,7 +42,7 @@ def listed(jobs):
 
 @pytest.mark.parametrize("kind", ["memory", "file"])
 def test_a_url_is_listed_like_the_local_folder(folders, kind):
-    local, remote = run.jobs_for(folders["local"], None, None), run.jobs_for(folders[kind], None, None)
+    local, remote = jobs_for(folders["local"], None, None), jobs_for(folders[kind], None, None)
     assert listed(remote) == listed(local)
     assert [j.article_id for j in local] == ["a", "b/c", "b/deep/deeper/x", "b/empty", "binary", "folder"]
     assert all(j.path.startswith(folders[kind] + "/") for j in remote)
@@ -50,9 +51,9 @@ def test_a_url_is_listed_like_the_local_folder(folders, kind):
 
 
 def test_a_url_articles_rows_equal_the_local_ones(folders):
-    local_jobs = run.jobs_for(folders["local"], None, None)
+    local_jobs = jobs_for(folders["local"], None, None)
     local = [r for batch in run.local_results(local_jobs, 1, None, ()) for r in batch]
-    jobs = run.jobs_for(folders["memory"], None, None)
+    jobs = jobs_for(folders["memory"], None, None)
     remote = [r for batch in run.local_results(jobs, 1, None, ()) for r in batch]
     assert [r["articles"][0]["status"] for r in remote] == ["ok", "ok", "ok", "empty", "error", "error"]
     assert sum(len(r.get("money", [])) for r in remote) == 3
@@ -69,20 +70,20 @@ def test_a_url_that_cannot_be_read_is_an_error_row(folders):
 
 
 def test_a_local_job_carries_its_bytes(folders):
-    jobs = run.jobs_for(folders["local"], None, None)
+    jobs = jobs_for(folders["local"], None, None)
     (folders["local"] / "b" / "gone.txt").symlink_to(folders["local"] / "nowhere.txt")
-    broken = next(j for j in run.jobs_for(folders["local"], None, None) if j.article_id == "b/gone")
+    broken = next(j for j in jobs_for(folders["local"], None, None) if j.article_id == "b/gone")
     carried = [with_bytes(job) for job in jobs]
     assert [job.data for job in carried] == [Path(job.path).read_bytes() if not job.problem else None
                                              for job in jobs]
     for job, carrying in zip(jobs, carried):
         assert carrying.article() == job.article()
     assert with_bytes(broken).problem.startswith("cannot read file: No such file")
-    url_job = run.jobs_for(folders["memory"], None, None)[0]
+    url_job = jobs_for(folders["memory"], None, None)[0]
     assert with_bytes(url_job) is url_job  # the workers read a URL themselves
 
 
 def test_carried_bytes_are_read_not_the_path(folders):
-    job = run.jobs_for(folders["local"], None, None)[0]
+    job = jobs_for(folders["local"], None, None)[0]
     moved = dataclasses.replace(with_bytes(job), path=str(folders["local"] / "elsewhere" / "a.txt"))
     assert moved.article().text == TREE["a.txt"].decode()

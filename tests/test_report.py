@@ -75,7 +75,8 @@ def test_money_is_summed_in_one_currency_without_restatements(report):
     assert [(m["text"], m["currency"]) for m in restated] == [("$340 million", "USD")]
     eur = next(m for m in money if m["currency"] == "EUR")
     rates = ecb_rates()[date(2005, 3, 24)]  # Easter Monday 2005 takes the Thursday before Good Friday
-    assert (eur["rate_date"], eur["converted_amount"]) == ("2005-03-24", pytest.approx(300e6 * rates["USD"]))
+    assert eur["rate_date"] == date(2005, 3, 24)
+    assert eur["converted_amount"] == pytest.approx(300e6 * rates["USD"])
     usd = [m["amount"] for m in money if m["currency"] == "USD" and m["restates"] is None]
     usd_counted = sum(usd)
     assert usd == [5e6, 5e6], "acme's $5 million, in its title and its body"
@@ -96,8 +97,7 @@ def test_dates_are_a_histogram_and_undated_values_are_explained(report):
     page = path.read_text(encoding="utf-8")
     svg = re.search(r'<svg class="timeline".*?</svg>', page, re.S).group()
     titles = re.findall(r"<title>[^<]*?: (\d+) dates? in the (\w+)", svg)
-    spans = [(date.fromisoformat(d["start"]), date.fromisoformat(d["end"]))
-             for d in tables["dates"] if d["start"]]
+    spans = [(d["start"], d["end"]) for d in tables["dates"] if d["start"]]
     assert len(spans) == 3, "31 March 2014, January 2015, last week (2005-W12)"
     grain = periods(min(spans)[0], max(spans)[0])[1]
     assert {found for _, found in titles} == {grain} == {"quarter"}  # ten years: too many months

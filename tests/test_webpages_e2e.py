@@ -1,6 +1,7 @@
 """End to end: the CLI on a folder mixing .txt articles and web pages made from the labelled articles."""
 import shutil
 from collections import Counter
+from datetime import date
 from pathlib import Path
 
 import pandas as pd
@@ -84,13 +85,13 @@ def test_a_page_and_its_text_file_give_the_same_values(run):
 
 def test_reference_dates_from_metadata_after_the_manifest(run):
     _, _, tables = run
-    rows = tables["articles"].fillna("-").set_index("article_id")
+    rows = tables["articles"].set_index("article_id")
     found = {a: (rows.reference_date[a], rows.reference_date_source[a]) for a in
              ("dod", "juncker", "nested/deeper/frank", "in_manifest", "bt", "deal.html")}
-    assert found == {"dod": ("2017-06-23", "html_meta"), "juncker": ("2017-10-26", "html_meta"),
-                     "nested/deeper/frank": ("2013-01-28", "html_meta"),
-                     "in_manifest": ("2016-01-04", "manifest"),
-                     "bt": ("2011-11-01", "manifest"), "deal.html": ("-", "none")}
+    assert found == {"dod": (date(2017, 6, 23), "html_meta"), "juncker": (date(2017, 10, 26), "html_meta"),
+                     "nested/deeper/frank": (date(2013, 1, 28), "html_meta"),
+                     "in_manifest": (date(2016, 1, 4), "manifest"),
+                     "bt": (date(2011, 11, 1), "manifest"), "deal.html": (None, "none")}
     title = rows.title["juncker"]
     assert title == (GOLD / "ec_juncker_plan_240bn.txt").read_text().splitlines()[0]
 
