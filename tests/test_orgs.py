@@ -188,6 +188,8 @@ RUN = [
     ("Marks & Spencer", 1, 1),
     ("M&S", 2, 2),
     ("Bank of England", 3, 3),
+    ("Apple", 51, 51),
+    ("Applegate's Charity", 1, 1),
     ("US Department of Justice", 1, 1),
     ("UK Department of Justice", 1, 1),
     ("Department of Justice", 2, 2),
@@ -212,6 +214,7 @@ RUN = [
         ("M&S", "Marks & Spencer"),
         ("Morgan Stanley", "Morgan Stanley"),
         ("Bank of England", "Bank of England"),
+        ("Apple", "Apple"),  # a name of its own, not short for a name used in far fewer articles
         (
             "US Department of Justice",
             "US Department of Justice",
