@@ -245,6 +245,7 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ("The deal was signed. Brightwater secured funding from banks.", ["Brightwater"]),
         ("Halvard agreed to buy a rival for $2bn.", ["Halvard"]),
         ("Mr Balls won the vote.", []),
+        ("The deal forms a Halvard subsidiary called Kestrel Connect.", ["Halvard", "Kestrel Connect"]),
         (
             "Apple Inc. and Microsoft Corp. signed a deal with JPMorgan Chase & Co. on Monday.",
             ["Apple Inc.", "Microsoft Corp.", "JPMorgan Chase & Co."],
@@ -268,6 +269,9 @@ def test_organisations_in_context(text, names):
         ("Halvard Ltd will design a producible Stirling cooler bench.", "Stirling"),
         ("The National Orbital Space launches start in 2020, Halvard Ltd said.", "National Orbital Space"),
         ("Halvard Ltd runs the Tri-Service Maintenance System.", "Tri-Service Maintenance System"),
+        ("Halvard Ltd sold a million copies of its latest album Brightwater.", "Brightwater"),
+        ("When the video game World of Kestrels hit the shops, Halvard Ltd shares rose.", "World of Kestrels"),
+        ("Halvard Ltd appears on the business programme Kestrel's Den.", "Kestrel"),
     ],
 )
 def test_products_programmes_and_vessels_are_not_organisations(text, product):
