@@ -19,9 +19,9 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
-from pipeline import lexeme_flags, lexicons
+from pipeline import labels, lexeme_flags, lexicons
 
-LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
+LABELS = (*labels.NAMES, "IGNORE")
 SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 # One token each, never split: ISO dates and date-times (2020-06-30, 2021-04-05T09:00:00Z), numeric dates

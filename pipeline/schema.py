@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import pyarrow as pa
 
+from pipeline.labels import LABELS
+
 KEY = [("article_id", pa.string()), ("mention_id", pa.int64())]
 # Typed tables repeat the mention text so that each loads and reads on its own.
 TYPED_KEY = KEY + [("text", pa.string())]
@@ -16,15 +18,8 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "texts": [("article_id", pa.string()), ("text", pa.string())],
     "mentions": KEY + [("label", pa.string()), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                        ("sentence", pa.string()), ("source", pa.string()), ("normalized", pa.string())],
-    "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())],
-    "money": TYPED_KEY + [("amount", pa.float64()), ("currency", pa.string()), ("currency_inferred", pa.bool_()),
-                    ("qualifier", pa.string()), ("restates", pa.int64()), ("converted_amount", pa.float64()),
-                    ("converted_currency", pa.string()), ("rate_date", pa.string())],
-    "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", pa.string())],
-    "durations": TYPED_KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", pa.string()),
-                        ("qualifier", pa.string())],
-    "dates": TYPED_KEY + [("value", pa.string()), ("start", pa.string()), ("end", pa.string()), ("grain", pa.string()),
-                    ("relative", pa.bool_())],
+    # one typed table per label (``labels.LABELS``)
+    **{label.table: TYPED_KEY + list(label.columns) for label in LABELS},
     "organisation_summary": [("article_id", pa.string()), ("canonical", pa.string()), ("mentions", pa.int64()),
                              ("first_start", pa.int64())],
     # one row per organisation across the run (filled when every article is done): its names joined by " | "
@@ -35,8 +30,7 @@ NAMES_SEPARATOR = " | "
 ARTICLE_TABLES = [t for t in TABLES if t != "entities"]
 
 # The typed table each label's normalised columns go to.
-LABEL_TABLE = {"ORG": "organisations", "MONEY": "money", "PERCENT": "percentages", "DURATION": "durations",
-               "DATE": "dates"}
+LABEL_TABLE = {label.name: label.table for label in LABELS}
 
 
 def arrow_schema(table: str) -> pa.Schema:
