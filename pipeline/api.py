@@ -45,9 +45,9 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 @lru_cache(maxsize=2)
-def _nlp(model: str | None):
+def _nlp(model: str | None, convert_to: str):
     from pipeline.nlp import build
-    return build(model)
+    return build(model, (), convert_to)
 
 
 def extract_text(text: str, reference_date: date | str | None = None, model: str | None = None,
@@ -57,7 +57,6 @@ def extract_text(text: str, reference_date: date | str | None = None, model: str
     from pipeline.articles import Article
     from pipeline.extract import process
     from pipeline.nlp import load_config
-    from pipeline.normalize.convert import check_target
 
     if isinstance(reference_date, str):
         reference_date = date.fromisoformat(reference_date)
@@ -66,5 +65,5 @@ def extract_text(text: str, reference_date: date | str | None = None, model: str
         article.status, article.error = "empty", "no text (empty or only white space)"
     source = "flag" if reference_date else "none"
     piece_chars = int(load_config()["pipeline"]["piece_chars"])
-    rows = process(_nlp(model), [(article, reference_date, source)], piece_chars, check_target(convert_to))[0]
+    rows = process(_nlp(model, convert_to), [(article, reference_date, source)], piece_chars)[0]
     return {t: typed(t, schema.to_arrow(t, rows.get(t, [])).to_pandas()) for t in schema.TABLES}

@@ -19,9 +19,12 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterator
 
+from spacy.tokens import DocBin
+
 from pipeline import articles, extract, nlp as nlp_builder, provenance
 from pipeline.dataset import Dataset
 from pipeline.incremental import PreviousRows, fingerprint
+from pipeline.labels import NAMES
 from pipeline.normalize import convert
 from pipeline.report import write_report
 from pipeline.writer import REPORT, TableWriter, output_target
@@ -81,7 +84,7 @@ class Summary:
         s = self.statuses
         if not s:
             return f"no article files (*.txt, *.html, *.htm) under {self.folder}; {self.seconds:.1f} s"
-        labels = ", ".join(f"{k} {self.labels[k]}" for k in ("ORG", "MONEY", "PERCENT", "DURATION", "DATE"))
+        labels = ", ".join(f"{k} {self.labels[k]}" for k in NAMES)
         reused = f" ({self.reused} reused)" if self.reused else ""
         unlisted = f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
         return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error"
@@ -144,7 +147,6 @@ def jobs_for(folder: Path | str, reference: date | None, manifest: Path | str | 
 _NLP = None
 _PIECE_CHARS = 20_000
 _TIMEOUT: float | None = ARTICLE_TIMEOUT
-_CONVERT_TO = convert.DEFAULT_TARGET
 
 
 class TimedOut(BaseException):
@@ -154,11 +156,10 @@ class TimedOut(BaseException):
 def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None,
                 timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET) -> None:
     """Load the pipeline and the exchange rates once per worker process (or take a pipeline already built)."""
-    global _NLP, _PIECE_CHARS, _TIMEOUT, _CONVERT_TO
-    _NLP = nlp or nlp_builder.build(model, extra_rules)
+    global _NLP, _PIECE_CHARS, _TIMEOUT
+    _NLP = nlp or nlp_builder.build(model, extra_rules, convert_to)
     _PIECE_CHARS = int(nlp_builder.load_config()["pipeline"]["piece_chars"])
     _TIMEOUT = timeout
-    _CONVERT_TO = convert.check_target(convert_to)
 
 
 def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
@@ -167,7 +168,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
     items = [(j.article(), j.reference, j.reference_source) for j in batch]
     try:
         with time_limit(_TIMEOUT and _TIMEOUT * len(items)):
-            return extract.process(_NLP, items, _PIECE_CHARS, _CONVERT_TO)
+            return extract.process(_NLP, items, _PIECE_CHARS)
     except (Exception, TimedOut):
         return [_process_one(item) for item in items]
 
@@ -175,7 +176,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
 def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, list[dict]]:
     try:
         with time_limit(_TIMEOUT):
-            return extract.process(_NLP, [item], _PIECE_CHARS, _CONVERT_TO)[0]
+            return extract.process(_NLP, [item], _PIECE_CHARS)[0]
     except TimedOut:
         return extract.error_rows(*item, TIMED_OUT.format(_TIMEOUT))
     except Exception as err:  # a bug met on this article: say so in its row and go on with the others
@@ -231,10 +232,10 @@ def _long(job: Job) -> bool:
         return False
 
 
-def find_in_part(part: list[tuple[int, int, str]]) -> tuple[list, list]:
-    """In a worker: the mentions and sentences of one part of a long article."""
+def read_part(part: list[tuple[int, str]]) -> bytes:
+    """In a worker: the Docs of one part of a long article's pieces, serialised."""
     with time_limit(_TIMEOUT):
-        return extract.find_in_pieces(_NLP, part).get(0, ([], []))
+        return DocBin(store_user_data=True, docs=extract.read_pieces(_NLP, part).get(0, [])).to_bytes()
 
 
 def _submitted(pool: ProcessPoolExecutor, batch: list[Job]) -> Callable[[], list[dict[str, list[dict]]]]:
@@ -243,7 +244,7 @@ def _submitted(pool: ProcessPoolExecutor, batch: list[Job]) -> Callable[[], list
     article = batch[0].article() if len(batch) == 1 and _long(batch[0]) else None
     if article is None or article.status != "ok":
         return pool.submit(process_jobs, batch).result
-    futures = [pool.submit(find_in_part, part) for part in extract.parts(article, _PIECE_CHARS, SPLIT_CHARS)]
+    futures = [pool.submit(read_part, part) for part in extract.parts(article, _PIECE_CHARS, SPLIT_CHARS)]
     return lambda: [_gathered(batch[0], article, futures)]
 
 
@@ -257,9 +258,8 @@ def _gathered(job: Job, article: articles.Article, futures: list) -> dict[str, l
     except Exception as err:  # a bug met on this article
         return extract.error_rows(article, job.reference, job.reference_source,
                                   f"extraction failed: {type(err).__name__}: {err}")
-    mentions = [m for part, _ in found for m in part]
-    sentences = [s for _, part in found for s in part]
-    return extract.finish(article, job.reference, job.reference_source, mentions, sentences, _CONVERT_TO)
+    docs = [doc for part in found for doc in DocBin().from_bytes(part).get_docs(_NLP.vocab)]
+    return extract.finish(_NLP, article, job.reference, job.reference_source, docs)
 
 
 def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules: tuple[str, ...], nlp=None,
@@ -355,7 +355,7 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
     remote = articles.is_url(out_dir)
     target = Dataset(out_dir) if remote else output_target(out_dir, folder)
     report = report or (not remote and (target / REPORT).is_file())
-    nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
+    nlp = nlp_builder.build(model, extra_rules, convert_to)  # fails here, early: a missing model, bad rules
     jobs = jobs_for(folder, reference, manifest, skip=(out_dir if remote else target,))
     print_ = fingerprint(nlp, extra_rules, convert_to)
     workers = workers or os.cpu_count() or 1
