@@ -343,4 +343,3 @@ def select_mentions(doc: Doc) -> Doc:
             mentions.append(mention)
     set_mentions(doc, mentions)
     return doc
-
