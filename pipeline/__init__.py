@@ -15,6 +15,7 @@ def extract_text(text, reference_date=None, model=None, convert_to="USD"):
 
 
 def load_nlp(model=None, rules=()):
-    """The extraction as a spaCy pipeline: ``nlp(text).ents`` are the final mentions (``pipeline.components``)."""
-    from pipeline.components import load_nlp as _load_nlp
-    return _load_nlp(model, rules)
+    """The extraction as a spaCy pipeline: ``nlp(text).ents`` are the final mentions, with their values as
+    extension attributes (``span._.amount``...); its stages are ``nlp.pipe_names`` (``pipeline.nlp``)."""
+    from pipeline.nlp import build
+    return build(model, tuple(rules))

@@ -34,9 +34,9 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
 
 
 @lru_cache(maxsize=2)
-def _nlp(model: str | None):
+def _nlp(model: str | None, convert_to: str):
     from pipeline.nlp import build
-    return build(model)
+    return build(model, (), convert_to)
 
 
 def extract_text(text: str, reference_date: date | str | None = None, model: str | None = None,
@@ -55,5 +55,5 @@ def extract_text(text: str, reference_date: date | str | None = None, model: str
         article.status, article.error = "empty", "no text (empty or only white space)"
     source = "flag" if reference_date else "none"
     piece_chars = int(load_config()["pipeline"]["piece_chars"])
-    rows = process(_nlp(model), [(article, reference_date, source)], piece_chars, check_target(convert_to))[0]
+    rows = process(_nlp(model, check_target(convert_to)), [(article, reference_date, source)], piece_chars)[0]
     return {t: frame(schema.to_arrow(t, rows.get(t, []))) for t in schema.TABLES}

@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pandas as pd
 
-LABELS = {"organisations": "ORG", "money": "MONEY", "percentages": "PERCENT", "durations": "DURATION",
-          "dates": "DATE"}
+from pipeline.labels import LABELS
+
+TABLES = [label.table for label in LABELS]  # the typed tables scored
 ISO_DURATION = re.compile(r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?"
                           r"(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$")
 
@@ -127,18 +128,18 @@ def score_orgs(gold: list[dict], rows: list[dict]) -> Score:
 
 
 def load_rows(output: Path) -> dict[str, pd.DataFrame]:
-    return {t: pd.read_parquet(output / f"{t}.parquet") for t in LABELS}
+    return {t: pd.read_parquet(output / f"{t}.parquet") for t in TABLES}
 
 
 def evaluate(gold_dir: Path, output: Path) -> dict[str, Score]:
     """{table: Score} over every gold file in ``gold_dir``, plus "overall"."""
     tables = load_rows(output)
-    grouped = {t: {a: df.to_dict("records") for a, df in tables[t].groupby("article_id")} for t in LABELS}
-    scores = {t: Score() for t in LABELS}
+    grouped = {t: {a: df.to_dict("records") for a, df in tables[t].groupby("article_id")} for t in TABLES}
+    scores = {t: Score() for t in TABLES}
     for path in sorted(gold_dir.glob("*.json")):
         gold = json.loads(path.read_text(encoding="utf-8"))
         article = Path(gold["article"]).with_suffix("").as_posix()
-        for table in LABELS:
+        for table in TABLES:
             rows = next((r for a, r in grouped[table].items() if a == article or Path(a).name == article), [])
             scorer = score_orgs if table == "organisations" else lambda g, r, t=table: score_values(t, g, r)
             result = scorer(gold.get(table, []), rows)

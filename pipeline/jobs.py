@@ -12,6 +12,8 @@ from datetime import date
 from pathlib import Path
 from typing import Iterator
 
+from spacy.tokens import DocBin
+
 from pipeline import articles, extract, nlp as nlp_builder
 from pipeline.normalize import convert
 
@@ -93,7 +95,6 @@ def is_long(job: Job) -> bool:
 _NLP = None
 _PIECE_CHARS = 20_000
 _TIMEOUT: float | None = ARTICLE_TIMEOUT
-_CONVERT_TO = convert.DEFAULT_TARGET
 
 
 class TimedOut(BaseException):
@@ -103,11 +104,10 @@ class TimedOut(BaseException):
 def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None,
                 timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET) -> None:
     """Load the pipeline and the exchange rates once per worker process (or take a pipeline already built)."""
-    global _NLP, _PIECE_CHARS, _TIMEOUT, _CONVERT_TO
-    _NLP = nlp or nlp_builder.build(model, extra_rules)
+    global _NLP, _PIECE_CHARS, _TIMEOUT
+    _NLP = nlp or nlp_builder.build(model, extra_rules, convert.check_target(convert_to))
     _PIECE_CHARS = int(nlp_builder.load_config()["pipeline"]["piece_chars"])
     _TIMEOUT = timeout
-    _CONVERT_TO = convert.check_target(convert_to)
 
 
 def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
@@ -117,7 +117,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
     items = [(j.article(), j.reference, j.reference_source) for j in batch]
     try:
         with time_limit(_TIMEOUT and _TIMEOUT * len(items)):
-            return extract.process(_NLP, items, _PIECE_CHARS, _CONVERT_TO)
+            return extract.process(_NLP, items, _PIECE_CHARS)
     except (Exception, TimedOut):
         return [_process_one(item) for item in items]
 
@@ -125,7 +125,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
 def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, list[dict]]:
     try:
         with time_limit(_TIMEOUT):
-            return extract.process(_NLP, [item], _PIECE_CHARS, _CONVERT_TO)[0]
+            return extract.process(_NLP, [item], _PIECE_CHARS)[0]
     except (Exception, TimedOut) as err:  # a bug met on this article: say so in its row and go on
         return failed_rows(*item, err)
 
@@ -164,19 +164,18 @@ def time_limit(seconds: float | None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def parts(article: articles.Article) -> list[list[tuple[int, int, str]]]:
-    """A long article cut into parts that workers read at once (``find_in_part``)."""
+def parts(article: articles.Article) -> list[list[tuple[int, str]]]:
+    """A long article cut into parts that workers read at once (``read_part``)."""
     return extract.parts(article, _PIECE_CHARS, SPLIT_CHARS)
 
 
-def find_in_part(part: list[tuple[int, int, str]]) -> tuple[list, list]:
-    """In a worker: the mentions and sentences of one part of a long article."""
+def read_part(part: list[tuple[int, str]]) -> bytes:
+    """In a worker: the Docs of one part of a long article's pieces, serialised."""
     with time_limit(_TIMEOUT):
-        return extract.find_in_pieces(_NLP, part).get(0, ([], []))
+        return DocBin(store_user_data=True, docs=extract.read_pieces(_NLP, part).get(0, [])).to_bytes()
 
 
-def joined_rows(job: Job, article: articles.Article, found: list[tuple[list, list]]) -> dict[str, list[dict]]:
-    """A long article's rows from what ``find_in_part`` found in each of its parts, in order."""
-    mentions = [m for part, _ in found for m in part]
-    sentences = [s for _, part in found for s in part]
-    return extract.finish(article, job.reference, job.reference_source, mentions, sentences, _CONVERT_TO)
+def joined_rows(job: Job, article: articles.Article, found: list[bytes]) -> dict[str, list[dict]]:
+    """A long article's rows from the Docs ``read_part`` made of each of its parts, in order."""
+    docs = [doc for part in found for doc in DocBin().from_bytes(part).get_docs(_NLP.vocab)]
+    return extract.finish(_NLP, article, job.reference, job.reference_source, docs)

@@ -1,7 +1,10 @@
-"""Choose the mentions of a Doc: rule spans first, then the model's entities, no two overlapping.
+"""The mention selection stage (``contract_mentions``): a Doc's mentions chosen from its rule spans and the
+model's entities, no two overlapping, as ``doc.spans["mentions"]`` and ``doc.ents``.
 
 Rules beat the model; longer beats shorter; IGNORE rule spans block others and give no mention.
-Ranges ("£20-30m", "21%-26%", "2010-2012") become two mentions that know each other's text.
+Ranges ("£20-30m", "21%-26%", "2010-2012") become two mentions that know each other's text
+(``span._.partner``). Each mention carries ``span._.source`` (``model`` or ``rule:<pattern id>``) and
+``span._.sentence``; the later stages add the values of its label (``pipeline.labels``).
 """
 from __future__ import annotations
 
@@ -12,16 +15,18 @@ from dataclasses import dataclass
 from functools import lru_cache
 from itertools import takewhile
 
+from spacy.language import Language
 from spacy.tokens import Doc, Span
+from spacy.util import filter_spans
 
-from pipeline import lexicons
+from pipeline import labels, lexicons
 from pipeline.normalize import money
 from pipeline.normalize.duration import parse_duration
 from pipeline.rules import SPANS_KEY
 
-MODEL_LABELS = {"ORG": "ORG", "MONEY": "MONEY", "PERCENT": "PERCENT", "DATE": "DATE"}
+MENTIONS_KEY = "mentions"
+MODEL_LABELS = {label.model_label: label.name for label in labels.LABELS if label.model_label}
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
-VALUE_LABELS = {"MONEY", "PERCENT", "DURATION", "DATE"}
 MAX_SENTENCE = 2000  # characters of a sentence kept with each mention
 # Words of a text about financial years, where "2018-19" is one such year (Australian Government Style
 # Manual: "financial year 2019-20"; Canada.ca: "fiscal year 2023-24"; GOV.UK: "2015 to 2016", "2015-16").
@@ -228,7 +233,7 @@ def _extends_orgs(span: Span, clash: list[Span]) -> bool:
 def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, Span | None]]:
     """[(span, None)], or the two ends of a range, each with the other. In an article about
     ``financial_years`` (budgets, fiscal years), "2018-19" is one year written across two, not a range."""
-    if span.label_ not in VALUE_LABELS - {"DURATION"} or span.id_.endswith("_cents"):
+    if span.label_ not in labels.VALUE_LABELS - {"DURATION"} or span.id_.endswith("_cents"):
         return [(span, None)]
     if span.id_ == "date_month_list":
         return _month_list(span)
@@ -306,8 +311,36 @@ def sentence_window(text: str, start: int, end: int, at: int) -> str:
     return text[start:min(end, start + MAX_SENTENCE)]
 
 
-def find_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
-    """The mentions of one Doc; ``offset`` is where the Doc's text starts in the article."""
+# What a mention carries besides its label: its source, its sentence, the other end of its range, its own
+# character offsets when its span had to be widened to whole tokens, its normalised string and the columns of
+# its label's table.
+SPAN_COLUMNS = ("source", "sentence", "partner", "bounds", "normalized") + tuple(
+    dict.fromkeys(name for label in labels.LABELS for name in label.column_names))
+for _column in SPAN_COLUMNS:
+    Span.set_extension(_column, default=None, force=True)
+
+
+Doc.set_extension("article_text", default=None, force=True)
+
+
+def article_text(doc: Doc) -> str:
+    """The text of an article's Doc, kept in ``doc._.article_text`` for the stages that read it (``doc.text``
+    joins the tokens anew on each call)."""
+    if doc._.article_text is None:
+        doc._.article_text = doc.text
+    return doc._.article_text
+
+
+def set_mentions(doc: Doc, spans: list[Span]) -> None:
+    """Make ``spans`` (in text order) the Doc's mentions: ``doc.spans["mentions"]`` and, without overlaps,
+    ``doc.ents``."""
+    doc.spans[MENTIONS_KEY] = spans
+    doc.ents = filter_spans(spans)
+
+
+@Language.component("contract_mentions")
+def select_mentions(doc: Doc) -> Doc:
+    """The mentions of a Doc, each with its source, sentence and range partner."""
     mentions, text = [], doc.text
     sentences = list(doc.sents) if doc.has_annotation("SENT_START") else [doc[:]]
     sentence_starts = [s.start for s in sentences]
@@ -317,6 +350,9 @@ def find_mentions(doc: Doc, offset: int = 0) -> list[Mention]:
         sentence = sentences[bisect.bisect_right(sentence_starts, span.start) - 1]
         sentence = sentence_window(text, sentence.start_char, sentence.end_char, span.start_char)
         for part, other in split_range(span, financial_years):
-            mentions.append(Mention(span.label_, offset + part.start_char, offset + part.end_char, source,
-                                    sentence, other.text if other is not None else None))
-    return mentions
+            mention = Span(doc, part.start, part.end, label=span.label_)
+            mention._.source, mention._.sentence = source, sentence
+            mention._.partner = other.text if other is not None else None
+            mentions.append(mention)
+    set_mentions(doc, mentions)
+    return doc

@@ -1,4 +1,11 @@
-"""Build the spaCy pipeline from ``models/config.cfg``: the statistical model plus our rule components."""
+"""Build the spaCy pipeline from ``models/config.cfg``: the statistical model, our rule components, then the
+stages of the extraction, each a registered component (``nlp.pipe_names``): mention selection, the reference
+date, organisations and one normaliser per value label. ``nlp(text).ents`` are the final mentions, with their
+values as extension attributes.
+
+The stages in ``ARTICLE_STAGES`` read a whole article: ``extract`` runs the others on the pieces of a long
+article, then these on the pieces' Docs joined.
+"""
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,10 +14,13 @@ import spacy
 from spacy.language import Language
 from thinc.api import Config
 
-from pipeline import rules  # noqa: F401  (registers the rule components)
+from pipeline import mentions, normalisers, organisations, rules  # noqa: F401  (register the components)
+from pipeline.labels import LABELS
 from pipeline.lexicons import MODELS_DIR
+from pipeline.normalize import convert
 
 CONFIG_PATH = MODELS_DIR / "config.cfg"
+ARTICLE_STAGES = ("contract_reference_date", *(label.normaliser for label in LABELS))
 
 
 class ModelError(RuntimeError):
@@ -25,8 +35,10 @@ def default_model() -> str:
     return load_config()["pipeline"]["model"]
 
 
-def build(model: str | None = None, extra_rules: tuple[str, ...] = ()) -> Language:
-    """The model named in the config (or ``model``) with only the components we use, plus our rules."""
+def build(model: str | None = None, extra_rules: tuple[str, ...] = (),
+          convert_to: str = convert.DEFAULT_TARGET) -> Language:
+    """The model named in the config (or ``model``) with only the components we use, our rules (plus the
+    pattern files ``extra_rules``) and the extraction's stages; amounts are also given in ``convert_to``."""
     config = load_config()
     name = model or config["pipeline"]["model"]
     nlp = _load_model(name)
@@ -40,6 +52,9 @@ def build(model: str | None = None, extra_rules: tuple[str, ...] = ()) -> Langua
     rule_config["pattern_files"] = list(rule_config["pattern_files"]) + [str(Path(p).resolve()) for p in extra_rules]
     rule_config["base_dir"] = str(MODELS_DIR)
     nlp.add_pipe("contract_rules", config=rule_config, last=True)
+    nlp.add_pipe("contract_mentions", last=True)
+    for stage in ARTICLE_STAGES:
+        nlp.add_pipe(stage, config={"convert_to": convert_to} if stage == "contract_money" else {}, last=True)
     return nlp
 
 

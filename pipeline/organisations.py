@@ -1,6 +1,6 @@
-"""The organisation stage, once per article: split conjoined names, clean each name and reject what is not
-a body, take every other occurrence of a name as that organisation, give one canonical name per organisation;
-and, across a run, one entity name per organisation (``entities``).
+"""The organisation stage (``contract_organisations``), once per article: split conjoined names, clean each
+name and reject what is not a body, take every other occurrence of a name as that organisation, give one
+canonical name per organisation; and, across a run, one entity name per organisation (``entities``).
 
 >>> clean_name("the Department for Work and Pensions's")
 'Department for Work and Pensions'
@@ -25,9 +25,11 @@ from functools import lru_cache
 from typing import Iterable
 
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.language import Language
+from spacy.tokens import Doc, Span
 
 from pipeline import lexicons
-from pipeline.mentions import Mention, sentence_window
+from pipeline.mentions import MENTIONS_KEY, Mention, article_text, sentence_window, set_mentions
 
 GROUP_WORDS = lexicons.lowered("group_words")
 LINK_WORDS = lexicons.lowered("link_words")
@@ -472,6 +474,30 @@ def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, 
             resolved[m.start] = pair
         mentions.append(m)
     return Organisations(mentions, resolved)
+
+
+@Language.component("contract_organisations")
+def resolve_organisations(doc: Doc) -> Doc:
+    """The organisation stage on the Doc of a whole article: its ORG mentions become the organisations found,
+    each with ``span._.name`` and ``span._.canonical`` (also its ``normalized``); the other mentions stay."""
+    spans = {(s.start_char, s.end_char): s for s in doc.spans[MENTIONS_KEY]}
+    found = [Mention(s.label_, s.start_char, s.end_char, s._.source, s._.sentence, s._.partner)
+             for s in spans.values()]
+    sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
+    stage = resolve_article(article_text(doc), found, sentences)
+    set_mentions(doc, [_organisation(doc, m, *stage.names[m.start]) if m.label == "ORG"
+                       else spans[m.start, m.end] for m in stage.mentions])
+    return doc
+
+
+def _organisation(doc: Doc, m: Mention, name: str, canonical: str) -> Span:
+    """An organisation's span, widened to whole tokens where its name ends inside one (``span._.bounds`` then
+    holds the name's own offsets)."""
+    span = doc.char_span(m.start, m.end, label="ORG", alignment_mode="expand")
+    exact = (span.start_char, span.end_char) == (m.start, m.end)
+    span._.source, span._.sentence, span._.bounds = m.source, m.sentence, None if exact else (m.start, m.end)
+    span._.name, span._.canonical, span._.normalized = name, canonical, canonical
+    return span
 
 
 def _resolved(text: str, m: Mention, name: str | None, canonical: dict[str, str]) -> tuple[str, str] | None:

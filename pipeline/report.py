@@ -22,11 +22,10 @@ import pyarrow.parquet as pq
 
 from pipeline import schema
 from pipeline.articles import read_article
+from pipeline.labels import LABELS, NAMES
 from pipeline.normalize import convert
 from pipeline.writer import REPORT, RUN_META
 
-LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE")
-COLOURS = {"ORG": "#7aecec", "MONEY": "#bfeeb7", "PERCENT": "#ffe680", "DURATION": "#d9c9ff", "DATE": "#feca74"}
 MAX_CHARS = 20_000  # characters of an article shown (and highlighted); the rest is cut
 TOP_ORGS = 15
 TOP_CURRENCIES = 12  # rows of the money table; the other currencies share one
@@ -72,7 +71,7 @@ summary code{color:#59636e;margin-right:8px}summary .n{color:#59636e;font-size:1
  white-space:nowrap;visibility:hidden;pointer-events:none}
 .entities mark:hover::after{visibility:visible}
 """
-CSS += "".join(f".{label}{{background:{colour}!important}}" for label, colour in COLOURS.items())
+CSS += "".join(f".{label.name}{{background:{label.colour}!important}}" for label in LABELS)
 
 JS = """
 const DATA = JSON.parse(document.getElementById("data").textContent);
@@ -184,7 +183,7 @@ def page(t: dict[str, list[dict]], out_dir: Path, target: str) -> str:
     strings = Strings()
     statuses = Counter(a["status"] for a in t["articles"])
     references = {a["article_id"]: a["reference_date"] for a in t["articles"]}
-    data = {"labels": list(LABELS), "articles": articles_data(t, references, out_dir, target, strings)}
+    data = {"labels": list(NAMES), "articles": articles_data(t, references, out_dir, target, strings)}
     data["strings"] = strings.table()
     ok = statuses["ok"]
     return f"""<!DOCTYPE html>
@@ -236,7 +235,7 @@ def reference_note(articles: list[dict], dates: list[dict]) -> str:
 def label_counts(mentions: list[dict]) -> str:
     """A displaCy-coloured chip per label with its number of mentions."""
     counts = Counter(m["label"] for m in mentions)
-    labels = [*LABELS, *sorted(set(counts) - set(LABELS))]
+    labels = [*NAMES, *sorted(set(counts) - set(NAMES))]
     return '<div class="chips">' + "".join(
         f'<span class="chip {esc(label)}">{esc(label)}<b>{counts[label]:,}</b></span>' for label in labels) + "</div>"
 
@@ -501,7 +500,7 @@ def articles_data(t: dict[str, list[dict]], references: dict[str, date | None], 
         for m in sorted(by_article[a["article_id"]], key=lambda m: (m["start"], -m["end"])):
             if m["end"] <= len(text):
                 tip, no_value = tooltip(m, typed.get((m["article_id"], m["mention_id"])), references, target)
-                marks.append([m["start"], m["end"], LABELS.index(m["label"]), strings(tip), int(no_value)])
+                marks.append([m["start"], m["end"], NAMES.index(m["label"]), strings(tip), int(no_value)])
         out.append([a["article_id"], anchor(a["article_id"]), a["title"] or "", text, note, marks,
                     sorted(orgs[a["article_id"]])])
     return out

@@ -19,9 +19,9 @@ from spacy.schemas import validate_token_pattern
 from spacy.tokens import Doc, Span, Token
 from spacy.util import compile_prefix_regex, compile_suffix_regex
 
-from pipeline import lexeme_flags, lexicons
+from pipeline import labels, lexeme_flags, lexicons
 
-LABELS = ("ORG", "MONEY", "PERCENT", "DURATION", "DATE", "IGNORE")
+LABELS = (*labels.NAMES, "IGNORE")
 SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 # One token each, never split: ISO dates and date-times (2020-06-30, 2021-04-05T09:00:00Z), numeric dates
@@ -199,14 +199,15 @@ def keep_legal_forms_whole(nlp: Language) -> None:
 def split_amounts(doc: Doc) -> Doc:
     """Split tokens that glue a number to its currency, scale or sign: "1.2bn", "20m-£30m", "21%".
 
-    Runs first, on bare tokens, and rebuilds the Doc once (in linear time) when anything was split."""
+    Runs first, on bare tokens, and rebuilds the Doc once (in linear time) when anything was split, with what
+    was set on it (``doc._.reference_date``)."""
     words, spaces, changed = [], [], False
     for token in doc:
         parts = amount_parts(token.text, bool(words) and words[-1][-1:].isdigit())
         changed |= len(parts) > 1
         words += parts
         spaces += [False] * (len(parts) - 1) + [bool(token.whitespace_)]
-    return Doc(doc.vocab, words=words, spaces=spaces) if changed else doc
+    return Doc(doc.vocab, words=words, spaces=spaces, user_data=doc.user_data) if changed else doc
 
 
 def amount_parts(text: str, after_number: bool = False) -> list[str]:

@@ -20,8 +20,9 @@ from typing import Callable, Iterator
 from pipeline import articles, nlp as nlp_builder, provenance
 from pipeline.dataset import Dataset
 from pipeline.incremental import PreviousRows, fingerprint
-from pipeline.jobs import (ARTICLE_TIMEOUT, Job, TimedOut, batches, died_rows, failed_rows, find_in_part,
-                           init_worker, is_long, jobs_for, joined_rows, parts, process_jobs)
+from pipeline.jobs import (ARTICLE_TIMEOUT, Job, TimedOut, batches, died_rows, failed_rows, init_worker, is_long,
+                           jobs_for, joined_rows, parts, process_jobs, read_part)
+from pipeline.labels import NAMES
 from pipeline.normalize import convert
 from pipeline.report import write_report
 from pipeline.writer import REPORT, TableWriter, output_target
@@ -60,7 +61,7 @@ class Summary:
         s = self.statuses
         if not s:
             return f"no article files (*.txt, *.html, *.htm) under {self.folder}; {self.seconds:.1f} s"
-        labels = ", ".join(f"{k} {self.labels[k]}" for k in ("ORG", "MONEY", "PERCENT", "DURATION", "DATE"))
+        labels = ", ".join(f"{k} {self.labels[k]}" for k in NAMES)
         reused = f" ({self.reused} reused)" if self.reused else ""
         unlisted = f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
         return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error"
@@ -103,7 +104,7 @@ def _submitted(pool: ProcessPoolExecutor, batch: list[Job]) -> Callable[[], list
     article = batch[0].article() if len(batch) == 1 and is_long(batch[0]) else None
     if article is None or article.status != "ok":
         return pool.submit(process_jobs, batch).result
-    futures = [pool.submit(find_in_part, part) for part in parts(article)]
+    futures = [pool.submit(read_part, part) for part in parts(article)]
     return lambda: [_gathered(batch[0], article, futures)]
 
 
@@ -204,7 +205,7 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
     remote = articles.is_url(out_dir)
     target = Dataset(out_dir) if remote else output_target(out_dir, folder)
     report = report or (not remote and (target / REPORT).is_file())
-    nlp = nlp_builder.build(model, extra_rules)  # fails here, early, on a missing model or a bad rule file
+    nlp = nlp_builder.build(model, extra_rules, convert_to)  # fails here, early: a missing model, bad rules
     jobs = jobs_for(folder, reference, manifest, skip=(out_dir if remote else target,))
     print_ = fingerprint(nlp, extra_rules, convert_to)
     workers = workers or os.cpu_count() or 1

@@ -7,8 +7,7 @@ from datetime import date
 
 import pyarrow as pa
 
-DATE = pa.date32()
-CODE = pa.dictionary(pa.int32(), pa.string())
+from pipeline.labels import CODE, DATE, LABELS
 
 KEY = [("article_id", pa.string()), ("mention_id", pa.int64())]
 # Typed tables repeat the mention text so that each loads and reads on its own.
@@ -23,15 +22,8 @@ TABLES: dict[str, list[tuple[str, pa.DataType]]] = {
     "texts": [("article_id", pa.string()), ("text", pa.string())],
     "mentions": KEY + [("label", CODE), ("text", pa.string()), ("start", pa.int64()), ("end", pa.int64()),
                        ("sentence", pa.string()), ("source", CODE), ("normalized", pa.string())],
-    "organisations": TYPED_KEY + [("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())],
-    "money": TYPED_KEY + [("amount", pa.float64()), ("currency", CODE), ("currency_inferred", pa.bool_()),
-                    ("qualifier", CODE), ("restates", pa.int64()), ("converted_amount", pa.float64()),
-                    ("converted_currency", CODE), ("rate_date", DATE)],
-    "percentages": TYPED_KEY + [("value", pa.float64()), ("qualifier", CODE)],
-    "durations": TYPED_KEY + [("iso", pa.string()), ("value", pa.float64()), ("unit", CODE),
-                        ("qualifier", CODE)],
-    "dates": TYPED_KEY + [("value", pa.string()), ("start", DATE), ("end", DATE), ("grain", CODE),
-                    ("relative", pa.bool_())],
+    # one typed table per label (``labels.LABELS``)
+    **{label.table: TYPED_KEY + list(label.columns) for label in LABELS},
     "organisation_summary": [("article_id", pa.string()), ("canonical", pa.string()), ("mentions", pa.int64()),
                              ("first_start", pa.int64())],
     # one row per organisation across the run (filled when every article is done): its names joined by " | "
@@ -42,8 +34,7 @@ NAMES_SEPARATOR = " | "
 ARTICLE_TABLES = [t for t in TABLES if t != "entities"]
 
 # The typed table each label's normalised columns go to.
-LABEL_TABLE = {"ORG": "organisations", "MONEY": "money", "PERCENT": "percentages", "DURATION": "durations",
-               "DATE": "dates"}
+LABEL_TABLE = {label.name: label.table for label in LABELS}
 
 
 def arrow_schema(table: str) -> pa.Schema:

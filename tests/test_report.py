@@ -12,7 +12,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from conftest import ecb_rates
-from pipeline.report import LABELS, periods, short_amount
+from pipeline.labels import NAMES as LABELS
+from pipeline.report import periods, short_amount
 from pipeline.run import extract_folder
 
 CHROMIUM = Path("/usr/bin/chromium")

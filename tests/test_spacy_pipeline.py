@@ -65,3 +65,47 @@ def test_saved_pipeline_loads_in_a_new_process(nlp, tmp_path):
                             capture_output=True, text=True, timeout=300, cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == str([(e.text, e.label_, e._.normalized) for e in nlp(SENTENCE).ents])
+
+
+def test_the_stages_are_the_pipelines_components(nlp):
+    """Each stage is a component, in this order, registered for spacy.load through the package's entry
+    points; the labels' normalisers are the last stages."""
+    from importlib.metadata import entry_points
+
+    from pipeline.labels import LABELS
+
+    assert nlp.pipe_names == ["split_amounts", "senter", "ner", "contract_rules", "contract_mentions",
+                              "contract_reference_date", "contract_organisations", "contract_money",
+                              "contract_percent", "contract_duration", "contract_date"]
+    assert nlp.pipe_names[-len(LABELS):] == [label.normaliser for label in LABELS]
+    registered = {e.name for e in entry_points(group="spacy_factories")}
+    assert set(nlp.pipe_names) - {"senter", "ner"} <= registered
+
+
+def test_the_reference_date_set_on_a_doc_survives_split_amounts(nlp):
+    """ "£1.2bn" is split into tokens (a new Doc); the reference date set before still resolves "last week"."""
+    doc = nlp.make_doc("BT paid £1.2bn last week.")
+    doc._.reference_date = date(2014, 4, 2)
+    doc = nlp(doc)
+    assert [t.text for t in doc[2:5]] == ["£", "1.2", "bn"]
+    assert {e.text: e._.normalized for e in doc.ents}["last week"] == "2014-W13"
+
+
+def test_a_long_article_read_in_pieces_is_resolved_whole(nlp):
+    """Read in pieces, an article's organisation stage still sees all of it: "DWP" in the last piece is the
+    body named in full in the first; the mention ids run on across pieces and the offsets are the article's."""
+    from pipeline.articles import Article
+    from pipeline.extract import pieces, process
+
+    text = ("The Department for Work and Pensions (DWP) awarded the contract on 3 May 2013.\n\n"
+            + "The work will take place over the coming months in several regions.\n\n" * 40
+            + "DWP said it would pay £5m (about $7.8m) for the first two years.\n")
+    assert len(pieces(text, 1000)) == 3
+    article = Article("long", "<text>", "", text, "utf-8")
+    rows = process(nlp, [(article, date(2013, 5, 10), "flag")], 1000)[0]
+    assert [m["mention_id"] for m in rows["mentions"]] == list(range(len(rows["mentions"])))
+    assert all(text[m["start"]:m["end"]] == m["text"] for m in rows["mentions"])
+    last = max((m for m in rows["mentions"] if m["label"] == "ORG"), key=lambda m: m["start"])
+    assert (last["text"], last["normalized"]) == ("DWP", "Department for Work and Pensions")
+    money = {m["text"]: m for m in rows["money"]}
+    assert money["$7.8m"]["restates"] == money["£5m"]["mention_id"]
