@@ -29,8 +29,9 @@ bench: install
 report: install
 	$(PY) -m pipeline report $(OUT)
 
+# Two test processes, each taking whole files (a file's shared extraction run or cluster is made once).
 test: install
-	$(PY) -m pytest
+	$(PY) -m pytest -n 2 --dist loadfile
 
 clean:
 	rm -rf $(VENV) $(OUT) *.egg-info .pytest_cache

@@ -9,8 +9,7 @@ import pyarrow.parquet as pq
 import pytest
 
 import pipeline
-from conftest import ROOT
-from pipeline.run import extract_folder
+from conftest import ROOT, extract_folder
 from pipeline.schema import TABLES, columns
 
 

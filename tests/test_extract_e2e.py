@@ -9,7 +9,7 @@ import pyarrow.parquet as pq
 import pandas as pd
 import pytest
 
-from conftest import ROOT, ecb_rates, extracted, read_tables, run_cli
+from conftest import ROOT, ecb_rates, extracted, read_tables, run_cli, run_in_process
 from pipeline.articles import read_article
 from pipeline.schema import LABEL_TABLE, TABLES, arrow_schema, columns
 
@@ -161,7 +161,7 @@ def test_run_json_records_options_model_rule_files_and_versions(run, corpus, nlp
 def test_same_rows_on_one_worker(run, corpus, tmp_path):
     _, _, tables = run
     out = tmp_path / "single"
-    assert run_cli("extract", corpus, "--out", out, "--workers", "1", "--quiet").returncode == 0
+    assert run_in_process("extract", corpus, "--out", out, "--workers", "1", "--quiet").returncode == 0
     for table, df in read_tables(out).items():
         pd.testing.assert_frame_equal(df, tables[table])
 

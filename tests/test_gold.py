@@ -10,9 +10,8 @@ import json
 
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import ROOT, extract_folder, run_cli
 from pipeline.evaluate import evaluate
-from pipeline.run import extract_folder
 
 MIN_F1 = {
     "gold": {"organisations": 0.90, "money": 0.97, "percentages": 0.97, "durations": 0.93, "dates": 0.97,

@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import ROOT, read_tables, run_cli
+from conftest import ROOT, read_tables, run_cli, run_in_process
 
 SEED = ROOT / "seeds" / "000_ed3064653d8ac52c.txt"
 # Root reads any file: the permission cases drop the capabilities that let it (or run as they are for a user).
@@ -47,7 +47,7 @@ def _foreign_file(tmp):
 
 def _foreign_beside_ours(tmp):
     out = tmp / "out"
-    assert run_cli("extract", articles_in(tmp / "in"), "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", articles_in(tmp / "in"), "--out", out, "--quiet").returncode == 0
     (out / "notes.xlsx").write_bytes(b"analyst's work")
     return tmp / "in", out, ROOT
 
@@ -102,15 +102,16 @@ def test_a_missing_empty_or_previous_output_is_replaced(tmp_path, setup):
     if setup == "empty":
         out.mkdir()
     if setup == "ours":
-        assert run_cli("extract", articles_in(tmp_path / "other", 1), "--out", out, "--quiet").returncode == 0
-    assert run_cli("extract", articles, "--out", out, "--quiet").returncode == 0
+        other = articles_in(tmp_path / "other", 1)
+        assert run_in_process("extract", other, "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", out, "--quiet").returncode == 0
     assert len(read_tables(out)["articles"]) == 2
 
 
 def test_an_output_inside_the_input_is_never_read_as_input(tmp_path):
     articles = articles_in(tmp_path / "in")
     for _ in range(2):
-        assert run_cli("extract", articles, "--out", articles / "out", "--quiet").returncode == 0
+        assert run_in_process("extract", articles, "--out", articles / "out", "--quiet").returncode == 0
     assert sorted(read_tables(articles / "out")["articles"].article_id) == ["a0", "a1"]
 
 
@@ -119,7 +120,7 @@ def test_a_linked_output_keeps_its_link_and_replaces_the_target(tmp_path):
     target.mkdir()
     link.symlink_to(target, target_is_directory=True)
     for _ in range(2):
-        assert run_cli("extract", articles, "--out", link, "--quiet").returncode == 0
+        assert run_in_process("extract", articles, "--out", link, "--quiet").returncode == 0
     assert link.is_symlink() and (target / "articles.parquet").is_file()
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
@@ -146,7 +147,7 @@ INPUTS = [  # what is made in the input folder; the article_id, status and error
 def test_every_input_path_gets_its_row(tmp_path, make, article_id, status, error):
     articles = articles_in(tmp_path / "in", 1)
     make(articles)
-    result = run_cli("extract", articles, "--out", tmp_path / "out", "--quiet", "--workers", "1")
+    result = run_in_process("extract", articles, "--out", tmp_path / "out", "--quiet", "--workers", "1")
     assert result.returncode == 0, result.stderr
     rows = read_tables(tmp_path / "out")["articles"].set_index("article_id")
     assert sorted(rows.index) == sorted(["a0", article_id])
@@ -158,7 +159,7 @@ def test_every_input_path_gets_its_row(tmp_path, make, article_id, status, error
 def test_a_folder_that_cannot_be_listed_is_an_error_row_also_on_incremental_runs(tmp_path):
     articles, out = articles_in(tmp_path / "in"), tmp_path / "out"
     locked = articles_in(articles / "locked", 1)
-    assert run_cli("extract", articles, "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", out, "--quiet").returncode == 0
     locked.chmod(0)
     try:
         for extra in ([], ["--incremental"]):
@@ -196,9 +197,10 @@ CHANGES = [  # what happens to a0.txt between a run and an incremental run; the 
 @pytest.mark.parametrize("change,status", [c[1:] for c in CHANGES], ids=[c[0] for c in CHANGES])
 def test_incremental_reads_changed_files_with_the_same_checks(tmp_path, change, status):
     articles, out = articles_in(tmp_path / "in"), tmp_path / "out"
-    assert run_cli("extract", articles, "--out", out, "--quiet", "--reference-date", "2012-01-01").returncode == 0
+    first = run_in_process("extract", articles, "--out", out, "--quiet", "--reference-date", "2012-01-01")
+    assert first.returncode == 0
     change(articles / "a0.txt")
-    result = run_cli("extract", articles, "--out", out, "--quiet", "--incremental")  # the flag dropped
+    result = run_in_process("extract", articles, "--out", out, "--quiet", "--incremental")  # the flag dropped
     assert result.returncode == 0, result.stderr
     rows = read_tables(out)["articles"].set_index("article_id")
     assert rows.loc["a0", "status"] == status and rows.reference_date.isna().all()
@@ -237,7 +239,7 @@ def test_a_full_disk_leaves_no_temporary_folder_and_one_line(tmp_path, monkeypat
 
 def test_an_article_over_its_time_budget_is_an_error_row(tmp_path):
     articles = articles_in(tmp_path / "in")
-    result = run_cli("extract", articles, "--out", tmp_path / "out", "--quiet", "--workers", "1",
+    result = run_in_process("extract", articles, "--out", tmp_path / "out", "--quiet", "--workers", "1",
                      "--article-timeout", "0.001")
     assert result.returncode == 0, result.stderr
     rows = read_tables(tmp_path / "out")["articles"]
@@ -248,7 +250,7 @@ def test_a_long_run_without_spaces_keeps_the_offsets_of_what_follows(tmp_path):
     articles = tmp_path / "in"
     articles.mkdir()
     (articles / "run.txt").write_text("£$€" * 50_000 + " BT won a £400m contract on 31 March 2014.")
-    assert run_cli("extract", articles, "--out", tmp_path / "out", "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", tmp_path / "out", "--quiet").returncode == 0
     text = (articles / "run.txt").read_text()
     mentions = read_tables(tmp_path / "out")["mentions"]
     assert {"£400m", "31 March 2014"} <= set(mentions.text)
@@ -297,7 +299,7 @@ def test_a_stopped_dask_run_leaves_no_lock_files_and_prints_no_worker_tracebacks
 def test_a_run_with_the_out_folder_recorded_as_ours_can_rerun(tmp_path):
     """run.json marks the folder as ours: the tool name and format version, with the options of the run."""
     out = tmp_path / "out"
-    assert run_cli("extract", articles_in(tmp_path / "in"), "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", articles_in(tmp_path / "in"), "--out", out, "--quiet").returncode == 0
     meta = pd.read_json(out / "run.json", typ="series")
     assert meta["tool"] == "contract-news-extraction" and meta["format"] == 3
     assert meta["options"]["workers"] >= 1

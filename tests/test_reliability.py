@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ROOT, read_tables, run_cli
+from conftest import ROOT, extract_folder, read_tables, run_in_process
 from pipeline.articles import read_article
 from pipeline.schema import TABLES, arrow_schema
 
@@ -40,16 +40,16 @@ def assert_same_tables(a: Path, b: Path) -> None:
 def test_incremental_run_gives_the_rows_of_a_full_run(tmp_path):
     articles = copy_gold(tmp_path / "articles")
     out = tmp_path / "out"
-    assert run_cli("extract", articles, "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", out, "--quiet").returncode == 0
     (articles / "govuk_phe_one_you.txt").unlink()
     changed = articles / "govuk_frank_adverts.txt"
     changed.write_text(changed.read_text() + "\nThe campaign will cost £2.5m over three years.\n")
     (articles / "new").mkdir()
     (articles / "new" / "fresh.txt").write_text("Capita plc won a £40m contract from the Home Office in 2012.\n")
-    again = run_cli("extract", articles, "--out", out, "--quiet", "--incremental")
+    again = run_in_process("extract", articles, "--out", out, "--quiet", "--incremental")
     assert again.returncode == 0 and "(20 reused)" in again.stderr
     full = tmp_path / "full"
-    assert run_cli("extract", articles, "--out", full, "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", full, "--quiet").returncode == 0
     assert_same_tables(out, full)  # the reused rows kept their types: dates and categoricals compare equal
     for table in TABLES:
         assert pq.read_schema(out / f"{table}.parquet").equals(arrow_schema(table), check_metadata=False)
@@ -58,12 +58,12 @@ def test_incremental_run_gives_the_rows_of_a_full_run(tmp_path):
 def test_changed_rules_or_reference_date_are_not_reused(tmp_path):
     articles = copy_gold(tmp_path / "articles", pattern="seed_*.txt")
     out = tmp_path / "out"
-    assert run_cli("extract", articles, "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", out, "--quiet").returncode == 0
     rules = tmp_path / "mine.jsonl"
     rules.write_text('{"label": "ORG", "pattern": [{"LOWER": "widgets"}]}\n')
-    assert "reused" not in run_cli("extract", articles, "--out", out, "--quiet", "--incremental",
+    assert "reused" not in run_in_process("extract", articles, "--out", out, "--quiet", "--incremental",
                                    "--rules", rules).stderr
-    flagged = run_cli("extract", articles, "--out", out, "--quiet", "--incremental", "--rules", rules,
+    flagged = run_in_process("extract", articles, "--out", out, "--quiet", "--incremental", "--rules", rules,
                       "--reference-date", "2020-01-01")
     assert "(1 reused)" in flagged.stderr  # seeds 001 and 003 have no manifest row: the flag is theirs now
 
@@ -79,7 +79,8 @@ def _rows_written(folder: Path) -> bool:
 
 def test_killed_run_leaves_the_previous_output(tmp_path):
     out = tmp_path / "out"
-    assert run_cli("extract", copy_gold(tmp_path / "small", n=2), "--out", out, "--quiet").returncode == 0
+    small = copy_gold(tmp_path / "small", n=2)
+    assert run_in_process("extract", small, "--out", out, "--quiet").returncode == 0
     before = digests(out)
     big = tmp_path / "big"
     big.mkdir()
@@ -98,7 +99,7 @@ def test_killed_run_leaves_the_previous_output(tmp_path):
     assert digests(out) == before
     assert len(read_tables(out)["articles"]) == 2
     assert list(tmp_path.glob(".out.tmp-*"))  # the killed run's half-written folder ...
-    assert run_cli("extract", tmp_path / "small", "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", tmp_path / "small", "--out", out, "--quiet").returncode == 0
     assert not list(tmp_path.glob(".out.tmp-*"))  # ... is cleared by the next run
 
 
@@ -112,7 +113,7 @@ def test_ten_thousand_tiny_files_in_deep_folders(tmp_path):
     deep.mkdir(parents=True)
     (deep / "deepest.txt").write_text("BT paid £5m.\n")
     out = tmp_path / "out"
-    result = run_cli("extract", articles, "--out", out, "--quiet", "--workers", "2")
+    result = run_in_process("extract", articles, "--out", out, "--quiet", "--workers", "2")
     assert result.returncode == 0, result.stderr
     tables = read_tables(out)
     assert len(tables["articles"]) == 10_001 and (tables["articles"].status == "ok").all()
@@ -129,7 +130,7 @@ def test_a_pipe_named_txt_is_an_error_row_not_a_hang(tmp_path):
 def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFrame, Path, Path]:
     """A run over the gold articles plus one whose text makes ``harm`` happen during extraction, and a run
     without it; returns the poisoned run's articles table and both output folders."""
-    from pipeline import extract, run
+    from pipeline import extract
     clean = copy_gold(tmp_path / "clean")
     poisoned = copy_gold(tmp_path / "poisoned")
     (poisoned / "poison.txt").write_text("POISON: BT paid £5m.\n")
@@ -140,8 +141,8 @@ def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFra
             harm()
         return real(nlp, batch, limit, *rest)
     monkeypatch.setattr(extract, "process", process)  # forked workers inherit it
-    run.extract_folder(clean, tmp_path / "clean_out", workers=workers)
-    run.extract_folder(poisoned, tmp_path / "poisoned_out", workers=workers)
+    extract_folder(clean, tmp_path / "clean_out", workers=workers)
+    extract_folder(poisoned, tmp_path / "poisoned_out", workers=workers)
     table = read_tables(tmp_path / "poisoned_out")["articles"].set_index("article_id")
     return table, tmp_path / "clean_out", tmp_path / "poisoned_out"
 
@@ -217,8 +218,8 @@ def _stat(pid: int) -> list[str]:
 def test_a_damaged_previous_output_is_redone_not_an_error(tmp_path):
     articles = copy_gold(tmp_path / "articles", pattern="seed_*.txt")
     out = tmp_path / "out"
-    assert run_cli("extract", articles, "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", out, "--quiet").returncode == 0
     (out / "money.parquet").write_bytes(b"not parquet")
-    again = run_cli("extract", articles, "--out", out, "--quiet", "--incremental")
+    again = run_in_process("extract", articles, "--out", out, "--quiet", "--incremental")
     assert again.returncode == 0 and "reused" not in again.stderr
     assert len(read_tables(out)["money"]) > 0  # every table readable again

@@ -11,10 +11,9 @@ from pathlib import Path
 import pyarrow.parquet as pq
 import pytest
 
-from conftest import ecb_rates
+from conftest import ecb_rates, extract_folder
 from pipeline.labels import NAMES as LABELS
 from pipeline.report import periods, short_amount
-from pipeline.run import extract_folder
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from conftest import read_tables, run_cli
+from conftest import read_tables, run_cli, run_in_process
 from pipeline.rules import RuleError, read_patterns
 
 GOOD = {"label": "ORG", "id": "org_user_example", "pattern": [{"LOWER": "acme"}, {"LOWER": "widgets"}]}
@@ -47,7 +47,7 @@ def test_user_rules_file_adds_a_pattern(tmp_path):
     rules = tmp_path / "mine.jsonl"
     rules.write_text(json.dumps(GOOD) + "\n")
     out = tmp_path / "out"
-    assert run_cli("extract", articles, "--out", out, "--rules", rules, "--quiet").returncode == 0
+    assert run_in_process("extract", articles, "--out", out, "--rules", rules, "--quiet").returncode == 0
     mentions = read_tables(out)["mentions"]
     assert mentions.query("label == 'ORG'").source.tolist() == ["rule:org_user_example"]
 

@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 import pipeline
-from conftest import ROOT, extracted, read_tables, run_cli
+from conftest import ROOT, extracted, read_tables, run_in_process
 from html_pages import page
 from pipeline.articles import read_article
 from pipeline.writer import OUR_FILES
@@ -106,13 +106,13 @@ def test_load_gives_the_texts_and_the_output_is_ours(run):
 
 def test_incremental_reuses_unchanged_pages_and_redoes_a_changed_one(run, corpus, tmp_path):
     out, _, tables = run
-    again = run_cli("extract", corpus, "--out", out, "--quiet", "--incremental")
+    again = run_in_process("extract", corpus, "--out", out, "--quiet", "--incremental")
     assert again.returncode == 0 and "(10 reused)" in again.stderr  # all but the error row
     for table, frame in read_tables(out).items():
         pd.testing.assert_frame_equal(frame, tables[table], obj=table)
     changed = corpus / "dod.html"
     changed.write_text(changed.read_text().replace("</article>", "<p>The Navy paid $5m more.</p></article>"))
-    third = run_cli("extract", corpus, "--out", out, "--quiet", "--incremental")
+    third = run_in_process("extract", corpus, "--out", out, "--quiet", "--incremental")
     assert "(9 reused)" in third.stderr
     money = read_tables(out)["money"].query("article_id == 'dod'")
     assert 5e6 in money.amount.tolist()
@@ -126,9 +126,9 @@ def test_the_report_shows_a_page_as_extracted_after_the_page_is_gone(tmp_path):
     pages.mkdir()
     text = (GOLD / "dod_20170623_1.txt").read_text(encoding="utf-8")
     (pages / "dod.html").write_text(page(text, None, 0))
-    assert run_cli("extract", pages, "--out", out, "--quiet").returncode == 0
+    assert run_in_process("extract", pages, "--out", out, "--quiet").returncode == 0
     shutil.rmtree(pages)
-    assert run_cli("report", out).returncode == 0
+    assert run_in_process("report", out).returncode == 0
     html = (out / "report.html").read_text(encoding="utf-8")
     sentence = max(read_tables(out)["texts"].text[0].split("\n"), key=len)[:60]
     assert "was not found" not in html and sentence in html
