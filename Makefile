@@ -29,8 +29,11 @@ bench: install
 report: install
 	$(PY) -m pipeline report $(OUT)
 
-# Two test processes, each taking whole files (a file's shared extraction run or cluster is made once).
+# Lint and format checks (pyproject.toml), then two test processes, each taking whole files (a file's shared
+# extraction run or cluster is made once).
 test: install
+	$(PY) -m ruff check pipeline tests
+	$(PY) -m ruff format --check pipeline tests
 	$(PY) -m pytest -n 2 --dist loadfile
 
 clean:

@@ -1,4 +1,5 @@
 """Python API for notebooks: load an output folder, or run the whole pipeline on one string."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,6 +29,7 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
     output URL that Dask workers wrote (``pipeline.load("s3://bucket/tables")``)."""
     if is_url(out_dir):
         from pipeline import dataset
+
         return {t: frame(table) for t, table in dataset.read(out_dir).items()}
     out_dir = Path(out_dir)
     return {t: frame(pq.read_table(out_dir / f"{t}.parquet")) for t in schema.TABLES}
@@ -36,11 +38,17 @@ def load(out_dir: str | Path) -> dict[str, pd.DataFrame]:
 @lru_cache(maxsize=2)
 def _nlp(model: str | None, convert_to: str):
     from pipeline.nlp import build
+
     return build(model, (), convert_to)
 
 
-def extract_text(text: str, reference_date: date | str | None = None, model: str | None = None,
-                 article_id: str = "text", convert_to: str = "USD") -> dict[str, pd.DataFrame]:
+def extract_text(
+    text: str,
+    reference_date: date | str | None = None,
+    model: str | None = None,
+    article_id: str = "text",
+    convert_to: str = "USD",
+) -> dict[str, pd.DataFrame]:
     """The tables for one string, as ``load`` gives them; relative dates resolve against ``reference_date``
     (else a dateline in the text), amounts are also given in ``convert_to``."""
     from pipeline.articles import Article

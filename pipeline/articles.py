@@ -3,6 +3,7 @@ its reference date.
 
 A folder is a local path or an fsspec URL (``s3://bucket/news``, ``gs://...``, ``file://...``): a URL is
 listed and read through fsspec (imported only then), with the same rules as a local folder."""
+
 from __future__ import annotations
 
 import csv
@@ -25,6 +26,7 @@ MAX_BYTES = 200 * 1024 * 1024
 @dataclass
 class Article:
     """One input file, decoded; ``status`` is ok, empty or error (with ``error`` saying why)."""
+
     article_id: str
     path: str
     sha256: str | None = None
@@ -41,8 +43,12 @@ class Article:
 
 
 FORMATS = {".txt": "txt", ".html": "html", ".htm": "html"}  # article files, whatever the case ("NOTES.TXT")
-BOMS = ((b"\xff\xfe\x00\x00", "utf-32"), (b"\x00\x00\xfe\xff", "utf-32"), (b"\xff\xfe", "utf-16"),
-        (b"\xfe\xff", "utf-16"))  # longest first: a UTF-32 LE mark starts like a UTF-16 one
+BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32"),
+    (b"\x00\x00\xfe\xff", "utf-32"),
+    (b"\xff\xfe", "utf-16"),
+    (b"\xfe\xff", "utf-16"),
+)  # longest first: a UTF-32 LE mark starts like a UTF-16 one
 
 
 class Unreadable(Exception):
@@ -65,13 +71,18 @@ def discover(folder: Path, skip: tuple[Path, ...] = ()) -> list[tuple[Path, str 
     found: list[tuple[Path, str | None]] = []
 
     def unlisted(err: OSError) -> None:
-        found.append((Path(err.filename), f"cannot list folder: {err.strerror or err}; its files were not read"))
+        found.append(
+            (Path(err.filename), f"cannot list folder: {err.strerror or err}; its files were not read")
+        )
 
     skipped = {os.path.realpath(p) for p in skip}
     for root, dirs, files in os.walk(folder, onerror=unlisted, followlinks=False):
         dirs[:] = sorted(d for d in dirs if os.path.realpath(os.path.join(root, d)) not in skipped)
-        found += [(Path(root) / d, "not a regular file (a folder named like an article)") for d in dirs
-                  if is_article(d)]
+        found += [
+            (Path(root) / d, "not a regular file (a folder named like an article)")
+            for d in dirs
+            if is_article(d)
+        ]
         found += [(Path(root) / f, None) for f in files if is_article(f)]
     return sorted(found, key=lambda item: item[0].relative_to(folder).as_posix())
 
@@ -96,11 +107,12 @@ def discover_url(url: str, skip: tuple[str, ...] = ()) -> list[tuple[str, str | 
         return [(base, f"cannot list folder: {err}; its files were not read", None)]
     found = []
     for path, info in listed.items():
-        relative = path[len(root) + 1:]
+        relative = path[len(root) + 1 :]
         if not path.startswith(root + "/") or not is_article(relative) or (path + "/").startswith(skipped):
             continue
-        problem = (None if info.get("type") == "file"
-                   else "not a regular file (a folder named like an article)")
+        problem = (
+            None if info.get("type") == "file" else "not a regular file (a folder named like an article)"
+        )
         found.append((f"{base}/{relative}", problem, info.get("size")))
     return sorted(found, key=lambda item: item[0])
 
@@ -118,7 +130,7 @@ def printable(path: str) -> str:
 def _relative(path: Path | str, folder: Path | str) -> PurePosixPath | Path:
     """The path below the folder; for a URL too."""
     if is_url(folder):
-        return PurePosixPath(str(path)[len(str(folder).rstrip("/")) + 1:])
+        return PurePosixPath(str(path)[len(str(folder).rstrip("/")) + 1 :])
     return Path(path).relative_to(folder)
 
 
@@ -135,8 +147,10 @@ def article_ids(paths: list[Path] | list[str], folder: Path | str) -> list[str]:
     that an id names one file."""
     plain = [article_id(path, folder) for path in paths]
     shared = {aid for aid, n in Counter(plain).items() if n > 1}
-    return [printable(_relative(path, folder).as_posix()) if aid in shared else aid
-            for path, aid in zip(paths, plain)]
+    return [
+        printable(_relative(path, folder).as_posix()) if aid in shared else aid
+        for path, aid in zip(paths, plain)
+    ]
 
 
 def read_bytes(path: Path) -> bytes:
@@ -177,14 +191,20 @@ def source_bytes(location: str | Path) -> bytes:
     return read_url_bytes(location) if is_url(location) else read_bytes(Path(location))
 
 
-def read_article(path: Path | str, folder: Path | str, problem: str | None = None,
-                 identity: str | None = None, data: bytes | None = None) -> Article:
+def read_article(
+    path: Path | str,
+    folder: Path | str,
+    problem: str | None = None,
+    identity: str | None = None,
+    data: bytes | None = None,
+) -> Article:
     """Read one file (a local path or a URL, or its ``data`` when given) and take its text: a web page's with
     ``webpages.read_page``, a text file's decoded (a UTF-16/32 byte-order mark, else UTF-8 with its BOM
     dropped, then cp1252, then Latin-1); never raises. ``problem`` (from ``discover``) makes it an error row
     without reading; ``identity`` is its article id when ``article_ids`` gave it one of its own."""
-    article = Article(identity or article_id(path, folder), printable(str(path)),
-                      format=article_format(str(path)) or "txt")
+    article = Article(
+        identity or article_id(path, folder), printable(str(path)), format=article_format(str(path)) or "txt"
+    )
     if problem:
         return _failed(article, problem)
     why_empty = "no text (empty or only white space)"
@@ -251,7 +271,8 @@ def read_manifest(path: Path | str) -> dict[str, date]:
             continue
         try:
             dates[Path(row["article"].strip()).with_suffix("").as_posix()] = date.fromisoformat(
-                row["published"].strip()[:10])
+                row["published"].strip()[:10]
+            )
         except ValueError:
             raise ValueError(f"{path}:{number}: published {row['published']!r} is not an ISO date") from None
     return dates

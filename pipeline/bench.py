@@ -1,14 +1,13 @@
 """Benchmark our extraction against the bare spaCy NER model on the same files, both measured the same way.
 
 Each run is a subprocess: wall time, CPU time (user + system, children included) and the peak of the summed
-RSS of its whole process tree (/proc polled). Runs alternate (bare, extract, bare, extract, ...); a row reports
-the run with the best wall time of its rounds, and the highest peak memory of them.
-With ``dask``, the extraction also runs on a real Dask cluster (``dask scheduler`` and ``dask worker``
-processes on 127.0.0.1, started once and warmed up with one run), its articles sent to the workers as bytes:
-its wall time against the local engine's, and the client's CPU time, which must stay small for more workers
-to pay.
-``python -m pipeline.bench --bare FOLDER --workers N`` is the internal bare-NER run.
-"""
+RSS of its whole process tree (/proc polled). Runs alternate (bare, extract, bare, extract, ...); a row
+reports the run with the best wall time of its rounds, and the highest peak memory of them. With ``dask``, the
+extraction also runs on a real Dask cluster (``dask scheduler`` and ``dask worker`` processes on 127.0.0.1,
+started once and warmed up with one run), its articles sent to the workers as bytes: its wall time against the
+local engine's, and the client's CPU time, which must stay small for more workers to pay. ``python -m
+pipeline.bench --bare FOLDER --workers N`` is the internal bare-NER run."""
+
 from __future__ import annotations
 
 import argparse
@@ -38,25 +37,46 @@ BARE_BATCH = 32  # texts per nlp.pipe batch in the bare run: small enough to kee
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
-def run_bench(corpus: Path = SEEDS, words_target: int | None = None, workers: int = 2,
-              rounds: int = ROUNDS, dask: bool = False) -> list[dict]:
+def run_bench(
+    corpus: Path = SEEDS,
+    words_target: int | None = None,
+    workers: int = 2,
+    rounds: int = ROUNDS,
+    dask: bool = False,
+) -> list[dict]:
     """Rows for the bare NER runs (the model as ``nlp.pipe`` runs it, and with ``n_process=workers``) and our
     extraction on ``workers`` processes, over ``corpus`` (cycled to ``words_target`` words if given); with
     ``dask``, also on a Dask cluster of ``workers`` worker processes. The ratio is to the bare run on one
     process."""
-    with tempfile.TemporaryDirectory(prefix="bench-") as tmp, \
-            (dask_cluster(workers, Path(tmp) / "cluster") if dask else _no_cluster()) as scheduler:
+    with (
+        tempfile.TemporaryDirectory(prefix="bench-") as tmp,
+        dask_cluster(workers, Path(tmp) / "cluster") if dask else _no_cluster() as scheduler,
+    ):
         folder = sized_copy(corpus, words_target, Path(tmp) / "corpus") if words_target else corpus
         texts = [articles.read_article(p, folder).text for p in articles.files(folder)]
         words = sum(len(t.split()) for t in texts)
         bare_command = [sys.executable, "-m", "pipeline.bench", "--bare", str(folder), "--workers"]
 
         def extract(source: Path, *engine: str) -> list[str]:
-            return [sys.executable, "-m", "pipeline", "extract", str(source), "--out", str(Path(tmp) / "out"),
-                    "--quiet", "--workers", str(workers), *engine]
-        commands = {"bare NER, 1 process": bare_command + ["1"],
-                    f"bare NER, {workers} processes": bare_command + [str(workers)],
-                    "extract": extract(folder)}
+            return [
+                sys.executable,
+                "-m",
+                "pipeline",
+                "extract",
+                str(source),
+                "--out",
+                str(Path(tmp) / "out"),
+                "--quiet",
+                "--workers",
+                str(workers),
+                *engine,
+            ]
+
+        commands = {
+            "bare NER, 1 process": bare_command + ["1"],
+            f"bare NER, {workers} processes": bare_command + [str(workers)],
+            "extract": extract(folder),
+        }
         if scheduler:
             on_cluster = ("--engine", "dask", "--scheduler", scheduler)
             commands[DASK_RUN.format(workers)] = extract(folder, *on_cluster)
@@ -69,11 +89,23 @@ def run_bench(corpus: Path = SEEDS, words_target: int | None = None, workers: in
     bare, local = min(runs["bare NER, 1 process"])[0], min(runs["extract"])[0]
     start_up = min(cpu for _, cpu, _ in runs.pop(DASK_START, [(0, 0, 0)]))
     label = f"{corpus.name} ×{words_target:,} words" if words_target else corpus.name
-    return [{"corpus": label, "run": name, "articles": len(texts), "words": words, "seconds": min(done)[0],
-             "cpu_seconds": min(done)[1], "words_per_s": words / min(done)[0],
-             "peak_rss_mb": max(m for _, _, m in done), "ratio": min(done)[0] / bare,
-             "to_local": min(done)[0] / local, "start_up_cpu_seconds": start_up,
-             "rounds": [s for s, _, _ in done]} for name, done in runs.items()]
+    return [
+        {
+            "corpus": label,
+            "run": name,
+            "articles": len(texts),
+            "words": words,
+            "seconds": min(done)[0],
+            "cpu_seconds": min(done)[1],
+            "words_per_s": words / min(done)[0],
+            "peak_rss_mb": max(m for _, _, m in done),
+            "ratio": min(done)[0] / bare,
+            "to_local": min(done)[0] / local,
+            "start_up_cpu_seconds": start_up,
+            "rounds": [s for s, _, _ in done],
+        }
+        for name, done in runs.items()
+    ]
 
 
 def one_article(folder: Path, dest: Path) -> Path:
@@ -102,15 +134,34 @@ def dask_cluster(workers: int, home: Path) -> Iterator[str]:
         raise ValueError("--dask needs Dask: pip install '.[dask]'") from None
     home.mkdir(parents=True)
     address_file = home / "scheduler.json"
-    commands = [["scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(address_file)],
-                ["worker", "--scheduler-file", str(address_file), "--nworkers", str(workers),
-                 "--nthreads", "1", "--host", "127.0.0.1", "--local-directory", str(home)]]
+    commands = [
+        ["scheduler", "--host", "127.0.0.1", "--port", "0", "--scheduler-file", str(address_file)],
+        [
+            "worker",
+            "--scheduler-file",
+            str(address_file),
+            "--nworkers",
+            str(workers),
+            "--nthreads",
+            "1",
+            "--host",
+            "127.0.0.1",
+            "--local-directory",
+            str(home),
+        ],
+    ]
     started = []
     try:
         for command in commands:
-            started.append(subprocess.Popen([sys.executable, "-m", "dask", *command, "--no-dashboard"],
-                                            cwd=home, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                                            start_new_session=True))
+            started.append(
+                subprocess.Popen(
+                    [sys.executable, "-m", "dask", *command, "--no-dashboard"],
+                    cwd=home,
+                    stdout=subprocess.DEVNULL,
+                    stderr=subprocess.DEVNULL,
+                    start_new_session=True,
+                )
+            )
             if command[0] == "scheduler":
                 address = _address(address_file, started[0])
         with distributed.Client(address, timeout=60) as client:
@@ -143,7 +194,8 @@ def _address(address_file: Path, scheduler: subprocess.Popen, wait: float = 60) 
 
 
 def sized_copy(corpus: Path, words_target: int, dest: Path) -> Path:
-    """The corpus's files copied into ``dest`` under distinct names, cycled until about ``words_target`` words."""
+    """The corpus's files copied into ``dest`` under distinct names, cycled until about ``words_target``
+    words."""
     files = articles.files(corpus)
     sizes = [len(articles.read_article(p, corpus).text.split()) for p in files]
     if not sum(sizes):
@@ -158,7 +210,8 @@ def sized_copy(corpus: Path, words_target: int, dest: Path) -> Path:
 
 
 def measure(command: list[str]) -> tuple[float, float, float]:
-    """(wall seconds, CPU seconds, peak MB of the summed RSS of the process tree) of one run; fails if it does."""
+    """(wall seconds, CPU seconds, peak MB of the summed RSS of the process tree) of one run; fails if it
+    does."""
     cpu_before = _children_cpu()
     started = time.perf_counter()
     proc = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -218,45 +271,72 @@ def run_pathological(corpus: Path, workers: int) -> list[dict]:
         for name, (size, kind) in PATHOLOGICAL.items():
             folder = Path(tmp) / f"in{len(rows)}"
             folder.mkdir()
-            text = "£$€" * (size // 3) if kind == "symbols" else (prose + " ") * (size // (len(prose) + 1) + 1)
+            text = (
+                "£$€" * (size // 3) if kind == "symbols" else (prose + " ") * (size // (len(prose) + 1) + 1)
+            )
             (folder / "article.txt").write_text(text[:size])
-            seconds, cpu, peak = measure([sys.executable, "-m", "pipeline", "extract", str(folder), "--out",
-                                          str(Path(tmp) / f"out{len(rows)}"), "--quiet", "--workers", str(workers)])
+            seconds, cpu, peak = measure(
+                [
+                    sys.executable,
+                    "-m",
+                    "pipeline",
+                    "extract",
+                    str(folder),
+                    "--out",
+                    str(Path(tmp) / f"out{len(rows)}"),
+                    "--quiet",
+                    "--workers",
+                    str(workers),
+                ]
+            )
             rows.append({"article": name, "seconds": seconds, "cpu_seconds": cpu, "peak_rss_mb": peak})
     return rows
 
 
 def format_pathological(rows: list[dict]) -> str:
     lines = ["| pathological article | seconds | CPU s | peak RSS MB |", "| --- | ---: | ---: | ---: |"]
-    lines += [f"| {r['article']} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_rss_mb']:,.0f} |"
-              for r in rows]
+    lines += [
+        f"| {r['article']} | {r['seconds']:.1f} | {r['cpu_seconds']:.1f} | {r['peak_rss_mb']:,.0f} |"
+        for r in rows
+    ]
     return "\n".join(lines + ["", TARGETS])
 
 
 def format_table(rows: list[dict]) -> str:
     """A Markdown table of the rows; seconds are the best of the rounds, ratio is to the bare NER run on one
     process."""
-    lines = ["| corpus | run | articles | words | seconds (best) | CPU s | words/s | peak RSS MB | ratio "
-             "| rounds (s) |", "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |"]
+    lines = [
+        "| corpus | run | articles | words | seconds (best) | CPU s | words/s | peak RSS MB | ratio "
+        "| rounds (s) |",
+        "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
     for r in rows:
-        lines.append(f"| {r['corpus']} | {r['run']} | {r['articles']:,} | {r['words']:,} | {r['seconds']:.1f} | "
-                     f"{r['cpu_seconds']:.1f} | {r['words_per_s']:,.0f} | {r['peak_rss_mb']:,.0f} | {r['ratio']:.2f} | "
-                     f"{', '.join(f'{s:.1f}' for s in r['rounds'])} |")
+        lines.append(
+            f"| {r['corpus']} | {r['run']} | {r['articles']:,} | {r['words']:,} | {r['seconds']:.1f} | "
+            f"{r['cpu_seconds']:.1f} | {r['words_per_s']:,.0f} | {r['peak_rss_mb']:,.0f} | "
+            f"{r['ratio']:.2f} | "
+            f"{', '.join(f'{s:.1f}' for s in r['rounds'])} |"
+        )
     return "\n".join(lines)
 
 
 def format_dask(rows: list[dict]) -> str:
     """The Dask rows against the local engine: its CPU time is the client's alone (the workers are not its
     processes): its start-up (a run on one article) and the rest per 1,000 articles."""
-    lines = ["| Dask run (warm workers, articles sent as bytes) | seconds (best) | × local extract "
-             "| client CPU s | of it start-up | client CPU s per 1,000 articles after start-up "
-             "| rounds (s) |",
-             "| --- | ---: | ---: | ---: | ---: | ---: | --- |"]
-    lines += [f"| {r['run']} | {r['seconds']:.1f} | {r['to_local']:.2f} | {r['cpu_seconds']:.1f} | "
-              f"{r['start_up_cpu_seconds']:.1f} | "
-              f"{1000 * max(0.0, r['cpu_seconds'] - r['start_up_cpu_seconds']) / r['articles']:.2f} | "
-              f"{', '.join(f'{s:.1f}' for s in r['rounds'])} |"
-              for r in rows if r["run"].startswith("extract, Dask")]
+    lines = [
+        "| Dask run (warm workers, articles sent as bytes) | seconds (best) | × local extract "
+        "| client CPU s | of it start-up | client CPU s per 1,000 articles after start-up "
+        "| rounds (s) |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | --- |",
+    ]
+    lines += [
+        f"| {r['run']} | {r['seconds']:.1f} | {r['to_local']:.2f} | {r['cpu_seconds']:.1f} | "
+        f"{r['start_up_cpu_seconds']:.1f} | "
+        f"{1000 * max(0.0, r['cpu_seconds'] - r['start_up_cpu_seconds']) / r['articles']:.2f} | "
+        f"{', '.join(f'{s:.1f}' for s in r['rounds'])} |"
+        for r in rows
+        if r["run"].startswith("extract, Dask")
+    ]
     return "\n".join(lines + ["", "target: Dask at most 1.3 × the local extract's time"])
 
 

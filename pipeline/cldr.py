@@ -10,6 +10,7 @@ built here are added to them (``lexicons.words("currencies")`` holds both).
 >>> territory_currency("SN"), territory_currency("CA"), cues()["Canadian"], cues()["Colombia"]
 ('XOF', 'CAD', 'CAD', 'COP')
 """
+
 from __future__ import annotations
 
 import re
@@ -100,7 +101,8 @@ def families() -> dict[str, frozenset[str]]:
     for symbol, codes in ((s, c) for s, c in _all_symbols().items() if len(c) > 1):
         named = {unit for code in codes for unit in units[code]}
         out.setdefault(symbol.lower(), set()).update(
-            c for c, current in _tender().items() if current and units[c] & named)
+            c for c, current in _tender().items() if current and units[c] & named
+        )
     return {form: frozenset(codes) for form, codes in out.items() if len(codes) > 1}
 
 

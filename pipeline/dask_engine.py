@@ -4,6 +4,7 @@ Workers read URL inputs (``s3://...``) themselves, through fsspec. On a cluster 
 workers need not share the client's disk, the articles of a local folder are read here and their bytes sent
 along with their batch. With a URL output, the workers write the tables there (``dataset``). Dask is
 optional (``pip install '.[dask]'``): it is imported only here, when this engine is used."""
+
 from __future__ import annotations
 
 import contextlib
@@ -36,9 +37,14 @@ def process_on_worker(batch: list[Job], setup: tuple[str | None, tuple[str, ...]
     return process_jobs(batch)
 
 
-def dask_results(jobs: list[Job], model: str | None, extra_rules: tuple[str, ...],
-                 scheduler: str | None = None, workers: int | None = None,
-                 convert_to: str = convert.DEFAULT_TARGET) -> Iterator[list[dict[str, list[dict]]]]:
+def dask_results(
+    jobs: list[Job],
+    model: str | None,
+    extra_rules: tuple[str, ...],
+    scheduler: str | None = None,
+    workers: int | None = None,
+    convert_to: str = convert.DEFAULT_TARGET,
+) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, like ``run.local_results``.
 
     On a local cluster of ``workers`` single-threaded processes, or on the cluster at ``scheduler``.
@@ -63,13 +69,21 @@ def _results(dask, distributed, jobs, setup, scheduler, workers) -> Iterator[lis
         yield from _ordered(client, jobs, _Rows(setup), carry_bytes=bool(scheduler))
 
 
-def dask_dataset(jobs: list[Job], setup: tuple, scheduler: str | None, workers: int | None,
-                 target: dataset.Dataset, meta: Callable[[], dict], on_receipt) -> None:
+def dask_dataset(
+    jobs: list[Job],
+    setup: tuple,
+    scheduler: str | None,
+    workers: int | None,
+    target: dataset.Dataset,
+    meta: Callable[[], dict],
+    on_receipt,
+) -> None:
     """Extract ``jobs`` on Dask into ``target`` (a URL output), each batch's rows written as Parquet parts by
     the worker that made them (``dataset``); ``on_receipt`` is called, in input order, with what each part's
     worker counted for each article (``run.Summary.add`` takes it). The organisations get their run-wide
     entity once all parts are in, and only then is the run committed with ``meta()``; on any failure its parts
-    are deleted and the previous output stays. ``setup`` is (model, extra rules, the currency converted to)."""
+    are deleted and the previous output stays. ``setup`` is (model, extra rules, the currency converted
+    to)."""
     dask, distributed = _imported()
     try:
         with _client(dask, distributed, scheduler, workers) as client:
@@ -109,12 +123,22 @@ def _client(dask, distributed, scheduler, workers) -> Iterator:
         return
     # the cluster's lock and spill files go to a folder of this run, removed with it; worker logs are
     # silenced, so a stopped run prints no tracebacks of the workers it stopped
-    with tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch, \
-            dask.config.set({"temporary-directory": scratch}), contextlib.ExitStack() as stack:
+    with (
+        tempfile.TemporaryDirectory(prefix="contract-news-dask-") as scratch,
+        dask.config.set({"temporary-directory": scratch}),
+        contextlib.ExitStack() as stack,
+    ):
         with stops.deferred():  # the cluster starts on threads of its own: a stop waits until it is whole
-            cluster = stack.enter_context(distributed.LocalCluster(
-                n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                local_directory=scratch, silence_logs=logging.CRITICAL))
+            cluster = stack.enter_context(
+                distributed.LocalCluster(
+                    n_workers=workers,
+                    threads_per_worker=1,
+                    processes=True,
+                    dashboard_address=None,
+                    local_directory=scratch,
+                    silence_logs=logging.CRITICAL,
+                )
+            )
             client = stack.enter_context(distributed.Client(cluster))
         yield client
 
@@ -189,12 +213,15 @@ def _done(client, way: _Rows, batch: list[Job], number: int, sub: int, future) -
     """A batch's results. When its task killed the workers it ran on (Dask retries it a few times first), its
     articles are redone one by one, and an article that kills a worker again gets an error row."""
     from distributed import KilledWorker
+
     try:
         return future.result()
     except KilledWorker:
         way.forget(number, sub)
         if len(batch) == 1:
             return [way.died(batch[0], number, sub)]
-        return [result for place, job in enumerate(batch, 1)  # one at a time: no other task shares the blame
-                for result in _done(client, way, [job], number, place,
-                                    way.submit(client, [job], number, place))]
+        return [
+            result
+            for place, job in enumerate(batch, 1)  # one at a time: no other task shares the blame
+            for result in _done(client, way, [job], number, place, way.submit(client, [job], number, place))
+        ]

@@ -7,6 +7,7 @@ outputs.
 
 Part names sort in input order (batch number, then the article's place when a batch is redone one by one),
 and Parquet readers read a folder's files in name order: the rows come in the order of the local engine's."""
+
 from __future__ import annotations
 
 import json
@@ -22,12 +23,15 @@ from pipeline import schema
 from pipeline.writer import FORMAT, RUN_META, TOOL, UnsafeOutput, with_entities
 
 PART = "part-{batch:08d}-{sub:04d}.parquet"
-OURS = re.compile(rf"(?:{re.escape(RUN_META)}|(?P<run>tables-[0-9a-f-]+)/"
-                  rf"(?P<table>{'|'.join(schema.TABLES)})/part-\d{{8}}-\d{{4}}\.parquet)")
+OURS = re.compile(
+    rf"(?:{re.escape(RUN_META)}|(?P<run>tables-[0-9a-f-]+)/"
+    rf"(?P<table>{'|'.join(schema.TABLES)})/part-\d{{8}}-\d{{4}}\.parquet)"
+)
 
 
 def _fs(url: str):
     import fsspec
+
     return fsspec.core.url_to_fs(url)
 
 
@@ -45,8 +49,10 @@ class Dataset:
             raise UnsafeOutput(f"cannot list the output {url}: {type(err).__name__}: {err}") from None
         if foreign:
             shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-            raise UnsafeOutput(f"refusing to write into {url}: it is not an output of this tool (it holds "
-                               f"{shown}); choose a new or empty location, nothing in it is deleted")
+            raise UnsafeOutput(
+                f"refusing to write into {url}: it is not an output of this tool (it holds "
+                f"{shown}); choose a new or empty location, nothing in it is deleted"
+            )
 
     @property
     def folder(self) -> str:
@@ -57,7 +63,7 @@ class Dataset:
         """Everything under the output, relative to it (listed anew: the workers wrote meanwhile)."""
         self.fs.invalidate_cache()
         try:
-            return sorted(path[len(self.root) + 1:] for path in self.fs.find(self.root))
+            return sorted(path[len(self.root) + 1 :] for path in self.fs.find(self.root))
         except FileNotFoundError:
             return []
 
@@ -94,8 +100,10 @@ class Dataset:
                 write_part(self.folder, table, 0, 0, [])
         foreign = self.foreign()
         if foreign:
-            raise UnsafeOutput(f"{self.url} changed during the run and now holds {', '.join(foreign[:5])}, "
-                               f"which this tool did not write; the previous output was left as it was")
+            raise UnsafeOutput(
+                f"{self.url} changed during the run and now holds {', '.join(foreign[:5])}, "
+                f"which this tool did not write; the previous output was left as it was"
+            )
         meta = {"tool": TOOL, "format": FORMAT, "tables": self.run, **meta}
         text = json.dumps(meta, indent=1, default=str) + "\n"
         self.fs.pipe_file(f"{self.root}/{RUN_META}", text.encode())
@@ -106,8 +114,11 @@ class Dataset:
         self._remove(lambda run: run == self.run)
 
     def _remove(self, which) -> None:
-        doomed = [f"{self.root}/{key}" for key in self._keys()
-                  if (match := OURS.fullmatch(key)) and match["run"] and which(match["run"])]
+        doomed = [
+            f"{self.root}/{key}"
+            for key in self._keys()
+            if (match := OURS.fullmatch(key)) and match["run"] and which(match["run"])
+        ]
         if doomed:
             self.fs.rm(doomed)
 
@@ -136,12 +147,19 @@ def write_batch(folder: str, batch: int, sub: int, rows: list[dict[str, list[dic
         table_rows = [row for article in rows for row in article.get(table, [])]
         if table_rows:
             write_part(folder, table, batch, sub, table_rows)
-    return [{"articles": article["articles"],
-             "mentions": [{"label": r["label"]} for r in article.get("mentions", [])],
-             "dates": [{"relative": r["relative"], "value": r["value"]} for r in article.get("dates", [])],
-             "money": [{"converted_amount": r["converted_amount"], "currency": r["currency"]}
-                       for r in article.get("money", [])],
-             "organisation_summary": article.get("organisation_summary", [])} for article in rows]
+    return [
+        {
+            "articles": article["articles"],
+            "mentions": [{"label": r["label"]} for r in article.get("mentions", [])],
+            "dates": [{"relative": r["relative"], "value": r["value"]} for r in article.get("dates", [])],
+            "money": [
+                {"converted_amount": r["converted_amount"], "currency": r["currency"]}
+                for r in article.get("money", [])
+            ],
+            "organisation_summary": article.get("organisation_summary", []),
+        }
+        for article in rows
+    ]
 
 
 def fill_entities(url: str, entity_of: dict[str, str]) -> dict[str, set[str]]:

@@ -5,6 +5,7 @@ Values: per article and label, predictions are matched one-to-one to gold entrie
 neither reward nor punish, and a gold entry with a null value is matched by overlapping text.
 Organisations: distinct predicted names against each listed organisation's name and aliases.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ import pandas as pd
 from pipeline.labels import LABELS
 
 TABLES = [label.table for label in LABELS]  # the typed tables scored
-ISO_DURATION = re.compile(r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?"
-                          r"(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$")
+ISO_DURATION = re.compile(
+    r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?"
+    r"(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$"
+)
 
 
 @dataclass
@@ -90,13 +93,28 @@ def score_values(table: str, gold: list[dict], rows: list[dict]) -> Score:
     score = Score()
     for row in rows:
         value = value_key(table, row)
-        hit = next((i for optional in (False, True) for i, (g, v, opt) in enumerate(entries)
-                    if not used[i] and opt == optional and
-                    (same(table, value, v) or (v is None and opt and overlaps(row.get("text"), g.get("text"))))),
-                   None)
+        hit = next(
+            (
+                i
+                for optional in (False, True)
+                for i, (g, v, opt) in enumerate(entries)
+                if not used[i]
+                and opt == optional
+                and (
+                    same(table, value, v) or (v is None and opt and overlaps(row.get("text"), g.get("text")))
+                )
+            ),
+            None,
+        )
         if hit is None and value is None:
-            hit = next((i for i, (g, v, opt) in enumerate(entries)
-                        if not used[i] and opt and overlaps(row.get("text"), g.get("text"))), None)
+            hit = next(
+                (
+                    i
+                    for i, (g, v, opt) in enumerate(entries)
+                    if not used[i] and opt and overlaps(row.get("text"), g.get("text"))
+                ),
+                None,
+            )
         if hit is None:
             score.fp += 1
             score.false_positives.append((row.get("text"), value))
@@ -109,8 +127,10 @@ def score_values(table: str, gold: list[dict], rows: list[dict]) -> Score:
 
 
 def score_orgs(gold: list[dict], rows: list[dict]) -> Score:
-    listed = [({norm_name(g["name"])} | {norm_name(a) for a in g.get("aliases", [])}, bool(g.get("optional")))
-              for g in gold]
+    listed = [
+        ({norm_name(g["name"])} | {norm_name(a) for a in g.get("aliases", [])}, bool(g.get("optional")))
+        for g in gold
+    ]
     predicted = {norm_name(r.get("name") or r.get("text")) for r in rows} - {""}
     found = [False] * len(listed)
     score = Score()

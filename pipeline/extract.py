@@ -1,5 +1,6 @@
 """Articles in, table rows out: the pipeline reads each article (a long one in pieces, whose Docs are joined
 for the stages that read a whole article) and ``rows.doc_rows`` makes the tables of its Doc."""
+
 from __future__ import annotations
 
 import re
@@ -26,11 +27,11 @@ def pieces(text: str, limit: int) -> list[str]:
     """
     out, start = [], 0
     while len(text) - start > limit:
-        window = text[start:start + limit]
+        window = text[start : start + limit]
         cuts = (window.rfind(sep, limit // 2) for sep in ("\n\n", "\n", ". ", " "))
         cut = next((c + 1 for c in cuts if c >= 0), limit)
-        cut += window[cut:cut + 1] == "\n"
-        out.append(text[start:start + cut])
+        cut += window[cut : cut + 1] == "\n"
+        out.append(text[start : start + cut])
         start += cut
     out.append(text[start:])
     return out
@@ -59,29 +60,40 @@ def batched_by_size(jobs: list[tuple[int, str]]) -> Iterator[list[tuple[int, str
         yield group
 
 
-def process(nlp: Language, batch: list[tuple[Article, date | None, str]],
-            limit: int) -> list[dict[str, list[dict]]]:
+def process(
+    nlp: Language, batch: list[tuple[Article, date | None, str]], limit: int
+) -> list[dict[str, list[dict]]]:
     """Rows for each article of a batch: {table: rows}. Articles that could not be read get only their row."""
-    jobs = [(i, piece) for i, (a, _, _) in enumerate(batch) if a.status == "ok"
-            for piece in pieces(readable(a.text), limit)]
+    jobs = [
+        (i, piece)
+        for i, (a, _, _) in enumerate(batch)
+        if a.status == "ok"
+        for piece in pieces(readable(a.text), limit)
+    ]
     found = read_pieces(nlp, jobs)
-    return [finish(nlp, article, given, source, found.get(i, []))
-            for i, (article, given, source) in enumerate(batch)]
+    return [
+        finish(nlp, article, given, source, found.get(i, []))
+        for i, (article, given, source) in enumerate(batch)
+    ]
 
 
 def read_pieces(nlp: Language, jobs: list[tuple[int, str]]) -> dict[int, list[Doc]]:
     """{key: Docs} of the pieces (key, text) of texts, in order, through the stages that need no whole
     article."""
     found: dict[int, list[Doc]] = {}
-    docs = (doc for group in batched_by_size(jobs)
-            for doc in nlp.pipe([p for _, p in group], batch_size=len(group), disable=ARTICLE_STAGES))
+    docs = (
+        doc
+        for group in batched_by_size(jobs)
+        for doc in nlp.pipe([p for _, p in group], batch_size=len(group), disable=ARTICLE_STAGES)
+    )
     for (key, _), doc in zip(jobs, docs):
         found.setdefault(key, []).append(doc)
     return found
 
 
-def finish(nlp: Language, article: Article, given: date | None, source: str,
-           docs: list[Doc]) -> dict[str, list[dict]]:
+def finish(
+    nlp: Language, article: Article, given: date | None, source: str, docs: list[Doc]
+) -> dict[str, list[dict]]:
     """An article's rows from the Docs of its pieces; its reference date is the one ``given`` (manifest or
     flag), else a web page's metadata, else its dateline."""
     if article.status != "ok":
@@ -89,9 +101,11 @@ def finish(nlp: Language, article: Article, given: date | None, source: str,
     reference = given if given is not None else article.published
     source = source if given is not None else "html_meta" if reference is not None else "dateline"
     doc = article_doc(nlp, docs, reference)
-    return {"articles": [article_row(article, doc._.reference_date, source)],
-            "texts": [{"article_id": article.article_id, "text": article.text}],
-            **doc_rows(doc, article.article_id)}
+    return {
+        "articles": [article_row(article, doc._.reference_date, source)],
+        "texts": [{"article_id": article.article_id, "text": article.text}],
+        **doc_rows(doc, article.article_id),
+    }
 
 
 def article_doc(nlp: Language, docs: list[Doc], reference: date | None) -> Doc:
@@ -115,11 +129,19 @@ def parts(article: Article, limit: int, size: int) -> list[list[tuple[int, str]]
 
 
 def article_row(article: Article, reference: date | None, source: str) -> dict:
-    return {"article_id": article.article_id, "path": article.path, "format": article.format,
-            "sha256": article.sha256, "title": article.title,
-            "reference_date": reference.isoformat() if reference else None,
-            "reference_date_source": source if reference else "none", "n_chars": len(article.text),
-            "encoding": article.encoding, "status": article.status, "error": article.error}
+    return {
+        "article_id": article.article_id,
+        "path": article.path,
+        "format": article.format,
+        "sha256": article.sha256,
+        "title": article.title,
+        "reference_date": reference.isoformat() if reference else None,
+        "reference_date_source": source if reference else "none",
+        "n_chars": len(article.text),
+        "encoding": article.encoding,
+        "status": article.status,
+        "error": article.error,
+    }
 
 
 def error_rows(article: Article, reference: date | None, source: str, why: str) -> dict[str, list[dict]]:

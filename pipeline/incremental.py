@@ -2,6 +2,7 @@
 
 Rows are read back a record batch at a time, in step with the run (both follow the articles' order), so
 reusing a big output costs neither a full load into memory nor a search per article."""
+
 from __future__ import annotations
 
 import hashlib
@@ -28,8 +29,10 @@ def fingerprint(nlp, extra_rules: tuple[str, ...], convert_to: str = convert.DEF
     """What the rows depend on besides the articles: our version and source code, the model, every rule and
     lexicon file, the libraries that take a web page's text, and the currency amounts are converted to, with
     the exchange rates' version."""
-    digest = hashlib.sha256(f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')} "
-                            f"{webpages.versions()} {convert_to} {metadata.version('currencyconverter')}".encode())
+    digest = hashlib.sha256(
+        f"{__version__} {nlp.meta.get('name')} {nlp.meta.get('version')} "
+        f"{webpages.versions()} {convert_to} {metadata.version('currencyconverter')}".encode()
+    )
     code = sorted(PACKAGE_DIR.rglob("*.py"))
     for path in code + sorted(MODELS_DIR.rglob("*")) + [Path(p) for p in extra_rules]:
         if path.is_file():
@@ -53,8 +56,11 @@ class PreviousRows:
         meta = out_dir / RUN_META
         if not meta.is_file() or json.loads(meta.read_text()).get("fingerprint") != print_:
             return
-        previous = pq.read_table(out_dir / "articles.parquet", columns=["article_id", "sha256", "status",
-                                 "reference_date", "reference_date_source"], use_threads=False).to_pylist()
+        previous = pq.read_table(
+            out_dir / "articles.parquet",
+            columns=["article_id", "sha256", "status", "reference_date", "reference_date_source"],
+            use_threads=False,
+        ).to_pylist()
         self._order = {row["article_id"]: n for n, row in enumerate(previous)}
         by_id = {row["article_id"]: row for row in previous}
         for job in jobs:
@@ -62,7 +68,9 @@ class PreviousRows:
             if old and old["status"] != "error" and not job.problem and _same_input(old, job):
                 self.reusable.add(job.path)
         self._groups = {t: _article_groups(out_dir / f"{t}.parquet") for t in schema.ARTICLE_TABLES}
-        self._ahead: dict[str, tuple[str, list[dict]] | None] = {t: next(g, None) for t, g in self._groups.items()}
+        self._ahead: dict[str, tuple[str, list[dict]] | None] = {
+            t: next(g, None) for t, g in self._groups.items()
+        }
 
     def rows(self, job) -> dict[str, list[dict]]:
         """The previous rows of a reusable job's article, with the file's path as given in this run."""

@@ -1,6 +1,7 @@
 """What one job is (an article to read, with the reference date it was given) and how a worker process turns
 a batch of jobs into rows. Both engines (``run`` locally, ``dask_engine`` on Dask) use this module; neither
 imports the other."""
+
 from __future__ import annotations
 
 import os
@@ -14,7 +15,8 @@ from typing import Iterator
 
 from spacy.tokens import DocBin
 
-from pipeline import articles, extract, nlp as nlp_builder
+from pipeline import articles, extract
+from pipeline import nlp as nlp_builder
 from pipeline.normalize import convert
 
 BATCH = 16  # articles a worker takes at a time
@@ -27,6 +29,7 @@ ARTICLE_TIMEOUT = 600.0  # seconds an article may take before an error row (a 5 
 class Job:
     """One article to process: where it is (a local path or a URL) and the reference date given for it
     (manifest or flag)."""
+
     path: str
     root: str
     article_id: str  # from articles.article_ids: its path without the suffix, unless another file has that id
@@ -40,8 +43,9 @@ class Job:
         return articles.read_article(self.path, self.root, self.problem, self.article_id, self.data)
 
 
-def jobs_for(folder: Path | str, reference: date | None, manifest: Path | str | None,
-             skip: tuple[Path, ...] = ()) -> list[Job]:
+def jobs_for(
+    folder: Path | str, reference: date | None, manifest: Path | str | None, skip: tuple[Path, ...] = ()
+) -> list[Job]:
     """A job per article file (and per path the walk could not read), with the manifest's date (else the
     flag's) as its given reference date. ``folder`` is a local folder or a URL; folders in ``skip`` (the
     output) are not searched."""
@@ -101,8 +105,13 @@ class TimedOut(BaseException):
     """An article went over its time budget (a BaseException, so no library code swallows it)."""
 
 
-def init_worker(model: str | None, extra_rules: tuple[str, ...], nlp=None,
-                timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET) -> None:
+def init_worker(
+    model: str | None,
+    extra_rules: tuple[str, ...],
+    nlp=None,
+    timeout: float | None = ARTICLE_TIMEOUT,
+    convert_to: str = convert.DEFAULT_TARGET,
+) -> None:
     """Load the pipeline and the exchange rates once per worker process (or take a pipeline already built)."""
     global _NLP, _PIECE_CHARS, _TIMEOUT
     _NLP = nlp or nlp_builder.build(model, extra_rules, convert.check_target(convert_to))
@@ -130,8 +139,9 @@ def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, l
         return failed_rows(*item, err)
 
 
-def failed_rows(article: articles.Article, reference: date | None, source: str,
-                err: BaseException) -> dict[str, list[dict]]:
+def failed_rows(
+    article: articles.Article, reference: date | None, source: str, err: BaseException
+) -> dict[str, list[dict]]:
     """The error row of an article whose extraction went over its time budget (``TimedOut``) or failed."""
     if isinstance(err, TimedOut):
         return extract.error_rows(article, reference, source, TIMED_OUT.format(_TIMEOUT))
@@ -140,8 +150,12 @@ def failed_rows(article: articles.Article, reference: date | None, source: str,
 
 def died_rows(job: Job) -> dict[str, list[dict]]:
     """The error row of an article whose worker process died each time it was tried."""
-    return extract.error_rows(job.article(), job.reference, job.reference_source,
-                              "the worker process died on this article (killed, out of memory or crashed)")
+    return extract.error_rows(
+        job.article(),
+        job.reference,
+        job.reference_source,
+        "the worker process died on this article (killed, out of memory or crashed)",
+    )
 
 
 @contextmanager

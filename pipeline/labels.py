@@ -7,6 +7,7 @@ the scores and the pipeline's stages are all derived from ``LABELS``.
 >>> BY_NAME["MONEY"].normaliser, BY_NAME["DURATION"].model_label
 ('contract_money', None)
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -34,22 +35,55 @@ class Label:
 # In pipeline order: the organisation stage drops the spans that are no organisation, and the money
 # normaliser the amounts without a number; the later normalisers keep every mention.
 LABELS = (
-    Label("ORG", "organisations",
-          (("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())),
-          "contract_organisations", "ORG", "#7aecec"),
-    Label("MONEY", "money", (("amount", pa.float64()), ("currency", CODE),
-                             ("currency_inferred", pa.bool_()), ("qualifier", CODE),
-                             ("restates", pa.int64()), ("converted_amount", pa.float64()),
-                             ("converted_currency", CODE), ("rate_date", DATE)),
-          "contract_money", "MONEY", "#bfeeb7"),
-    Label("PERCENT", "percentages", (("value", pa.float64()), ("qualifier", CODE)),
-          "contract_percent", "PERCENT", "#ffe680"),
-    Label("DURATION", "durations", (("iso", pa.string()), ("value", pa.float64()), ("unit", CODE),
-                                    ("qualifier", CODE)),
-          "contract_duration", None, "#d9c9ff"),
-    Label("DATE", "dates", (("value", pa.string()), ("start", DATE), ("end", DATE),
-                            ("grain", CODE), ("relative", pa.bool_())),
-          "contract_date", "DATE", "#feca74"),
+    Label(
+        "ORG",
+        "organisations",
+        (("name", pa.string()), ("canonical", pa.string()), ("entity", pa.string())),
+        "contract_organisations",
+        "ORG",
+        "#7aecec",
+    ),
+    Label(
+        "MONEY",
+        "money",
+        (
+            ("amount", pa.float64()),
+            ("currency", CODE),
+            ("currency_inferred", pa.bool_()),
+            ("qualifier", CODE),
+            ("restates", pa.int64()),
+            ("converted_amount", pa.float64()),
+            ("converted_currency", CODE),
+            ("rate_date", DATE),
+        ),
+        "contract_money",
+        "MONEY",
+        "#bfeeb7",
+    ),
+    Label(
+        "PERCENT",
+        "percentages",
+        (("value", pa.float64()), ("qualifier", CODE)),
+        "contract_percent",
+        "PERCENT",
+        "#ffe680",
+    ),
+    Label(
+        "DURATION",
+        "durations",
+        (("iso", pa.string()), ("value", pa.float64()), ("unit", CODE), ("qualifier", CODE)),
+        "contract_duration",
+        None,
+        "#d9c9ff",
+    ),
+    Label(
+        "DATE",
+        "dates",
+        (("value", pa.string()), ("start", DATE), ("end", DATE), ("grain", CODE), ("relative", pa.bool_())),
+        "contract_date",
+        "DATE",
+        "#feca74",
+    ),
 )
 BY_NAME = {label.name: label for label in LABELS}
 NAMES = tuple(BY_NAME)

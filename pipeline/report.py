@@ -6,6 +6,7 @@ could not be read.
 
 The articles travel inside the page as JSON and its script draws each one when it is opened, so that thousands
 of articles stay a few megabytes and load in well under two seconds."""
+
 from __future__ import annotations
 
 import hashlib
@@ -36,7 +37,8 @@ TRIM = 0.02  # share of dates at each end left out of the histogram's range (a s
 TABLES = ("articles", "mentions", "money", "dates", "organisations", "entities")
 
 CSS = """
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f6f8fa;margin:0}
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1f2328;background:#f6f8fa;
+margin:0}
 main{max-width:1120px;margin:0 auto;padding:24px 28px 60px}
 h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:32px 0 12px}h3{font-size:15px;margin:0 0 10px}
 .lead,.note,.none{color:#59636e}.note{font-size:13px;margin:6px 0}
@@ -60,10 +62,12 @@ svg .money{fill:#5bb974}svg .within{fill:#2f6fde}svg .spread{fill:#a9c4f5}
 #org-filter{background:#ddf4ff;border:1px solid #54aeff;border-radius:6px;padding:3px 10px}
 #org-filter button{font:inherit;border:0;background:none;cursor:pointer;margin-left:6px}
 details.article{background:#fff;border:1px solid #d1d9e0;border-radius:6px;margin:6px 0}
-details.article>summary{cursor:pointer;padding:8px 12px}details.article[open]>summary{border-bottom:1px solid #eef1f4}
+details.article>summary{cursor:pointer;padding:8px 12px}
+details.article[open]>summary{border-bottom:1px solid #eef1f4}
 summary code{color:#59636e;margin-right:8px}summary .n{color:#59636e;font-size:13px;float:right}
 .entities{line-height:2.5;white-space:pre-wrap;padding:8px 16px}.article .note{padding:0 16px}
-.entities mark{position:relative;padding:.45em .6em;margin:0 .25em;line-height:1;border-radius:.35em;background:#ddd}
+.entities mark{position:relative;padding:.45em .6em;margin:0 .25em;line-height:1;border-radius:.35em;
+background:#ddd}
 .entities mark>span{font-size:.8em;font-weight:bold;line-height:1;vertical-align:middle;margin-left:.5rem}
 .entities mark.novalue{outline:2px dashed #bc4c00;outline-offset:-2px}
 .entities mark::after{content:attr(data-value);position:absolute;left:0;bottom:calc(100% + 4px);z-index:2;
@@ -154,7 +158,8 @@ def write_report(out_dir: Path, tables_dir: Path | None = None) -> Path:
     out_dir = Path(out_dir)
     tables_dir = Path(tables_dir or out_dir)
     tables = {t: read(tables_dir / f"{t}.parquet", t) for t in TABLES}
-    texts = tables_dir / "texts.parquet"  # the texts offsets are into (web pages' extracted text); older runs lack it
+    # the texts offsets are into (web pages' extracted text); older runs lack it
+    texts = tables_dir / "texts.parquet"
     tables["texts"] = read(texts, "texts") if texts.exists() else []
     path = tables_dir / REPORT
     path.write_text(page(tables, out_dir, converted_to(tables["money"], tables_dir)), encoding="utf-8")
@@ -187,12 +192,14 @@ def page(t: dict[str, list[dict]], out_dir: Path, target: str) -> str:
     data["strings"] = strings.table()
     ok = statuses["ok"]
     return f"""<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Extraction report: {esc(out_dir.name)}</title><style>{CSS}</style></head>
 <body><main>
 <h1>Extraction report</h1>
 <p class="lead">{len(t["articles"]):,} articles ({ok:,} ok, {statuses["empty"]:,} empty,
-{statuses["error"]:,} error) · {len(t["mentions"]):,} mentions · tables in <code>{esc(str(out_dir))}</code></p>
+{statuses["error"]:,} error) · {len(t["mentions"]):,} mentions · tables in
+<code>{esc(str(out_dir))}</code></p>
 {reference_note(t["articles"], t["dates"])}
 <section id="summary"><h2>Summary</h2><div class="grid">
 <div class="card"><h3>Top organisations</h3>{top_organisations(t["entities"], strings)}</div>
@@ -227,17 +234,24 @@ def reference_note(articles: list[dict], dates: list[dict]) -> str:
     open_dates = sum(1 for d in dates if d["relative"] and d["value"] is None)
     if not without:
         return ""
-    return (f'<p class="note">{_n(without, "article")} had no reference date: '
-            f'{_n(open_dates, "relative date")} in them have no value (run <code>extract</code> with '
-            f'<code>--reference-date</code> or a manifest).</p>')
+    return (
+        f'<p class="note">{_n(without, "article")} had no reference date: '
+        f"{_n(open_dates, 'relative date')} in them have no value (run <code>extract</code> with "
+        f"<code>--reference-date</code> or a manifest).</p>"
+    )
 
 
 def label_counts(mentions: list[dict]) -> str:
     """A displaCy-coloured chip per label with its number of mentions."""
     counts = Counter(m["label"] for m in mentions)
     labels = [*NAMES, *sorted(set(counts) - set(NAMES))]
-    return '<div class="chips">' + "".join(
-        f'<span class="chip {esc(label)}">{esc(label)}<b>{counts[label]:,}</b></span>' for label in labels) + "</div>"
+    return (
+        '<div class="chips">'
+        + "".join(
+            f'<span class="chip {esc(label)}">{esc(label)}<b>{counts[label]:,}</b></span>' for label in labels
+        )
+        + "</div>"
+    )
 
 
 def top_organisations(entities: list[dict], strings: Strings, n: int = TOP_ORGS) -> str:
@@ -250,9 +264,13 @@ def top_organisations(entities: list[dict], strings: Strings, n: int = TOP_ORGS)
         f'<tr><td><button class="org" data-org="{strings(e["entity"])}" title="{esc(e["names"])}">'
         f'{esc(e["entity"])}</button></td><td class="num">{e["mentions"]:,}</td>'
         f'<td class="num">{e["articles"]:,}</td><td style="width:30%"><div class="bar" '
-        f'style="width:{100 * e["mentions"] / top[0]["mentions"]:.1f}%"></div></td></tr>' for e in top)
-    return ('<table><tr><th>Organisation</th><th class="num">Mentions</th><th class="num">Articles</th>'
-            f'<th></th></tr>{rows}</table><p class="note">Click one to list its articles.</p>')
+        f'style="width:{100 * e["mentions"] / top[0]["mentions"]:.1f}%"></div></td></tr>'
+        for e in top
+    )
+    return (
+        '<table><tr><th>Organisation</th><th class="num">Mentions</th><th class="num">Articles</th>'
+        f'<th></th></tr>{rows}</table><p class="note">Click one to list its articles.</p>'
+    )
 
 
 def short_amount(amount: float) -> str:
@@ -261,8 +279,14 @@ def short_amount(amount: float) -> str:
     >>> [short_amount(x) for x in (1.6e9, 2.37e8, 6e12, 1.17e15, 999_700, 12_500, 7.5)]
     ['1.6bn', '237m', '6tn', '1,170tn', '1m', '12.5k', '7.5']
     """
-    size, suffix = next(((size, suffix) for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
-                         if abs(amount) >= size * 0.9995), (1, ""))
+    size, suffix = next(
+        (
+            (size, suffix)
+            for size, suffix in ((1e12, "tn"), (1e9, "bn"), (1e6, "m"), (1e3, "k"))
+            if abs(amount) >= size * 0.9995
+        ),
+        (1, ""),
+    )
     value = amount / size
     return f"{value:.3g}{suffix}" if abs(value) < 999.5 else f"{value:,.0f}{suffix}"
 
@@ -277,8 +301,17 @@ def money_by_currency(money: list[dict], references: dict[str, date | None]) -> 
     total, how many were converted, why the others were not, and the restatements left out."""
     out: dict[str, dict] = {}
     for row in money:
-        c = out.setdefault(row["currency"] or "?", {"amounts": 0, "written": 0.0, "converted": 0.0,
-                                                    "n_converted": 0, "why_not": Counter(), "restated": 0})
+        c = out.setdefault(
+            row["currency"] or "?",
+            {
+                "amounts": 0,
+                "written": 0.0,
+                "converted": 0.0,
+                "n_converted": 0,
+                "why_not": Counter(),
+                "restated": 0,
+            },
+        )
         if row["restates"] is not None:
             c["restated"] += 1
             continue
@@ -298,16 +331,21 @@ def money_section(money: list[dict], references: dict[str, date | None], target:
     by_currency = money_by_currency(money, references)
     if not by_currency:
         return '<p class="none">No money amounts.</p>'
-    note = ('<p class="note">Each amount at the ECB reference rate of its article\'s reference date; an '
-            'amount that restates another in brackets ("€300m ($340m)") is left out.</p>')
-    return f'{note}<div class="pair"><div>{money_chart(by_currency, target)}</div>' \
-           f'<div>{money_table(by_currency, target)}</div></div>'
+    note = (
+        '<p class="note">Each amount at the ECB reference rate of its article\'s reference date; an '
+        'amount that restates another in brackets ("€300m ($340m)") is left out.</p>'
+    )
+    return (
+        f'{note}<div class="pair"><div>{money_chart(by_currency, target)}</div>'
+        f"<div>{money_table(by_currency, target)}</div></div>"
+    )
 
 
 def money_chart(by_currency: dict[str, dict], target: str) -> str:
     """Inline SVG: a bar per currency as written, the total of its converted amounts in ``target``."""
-    items = sorted(((c, v) for c, v in by_currency.items() if v["n_converted"]),
-                   key=lambda kv: -kv[1]["converted"])
+    items = sorted(
+        ((c, v) for c, v in by_currency.items() if v["n_converted"]), key=lambda kv: -kv[1]["converted"]
+    )
     if not items:
         return f'<p class="none">No amount could be converted to {esc(target)}.</p>'
     left, span, step = 44, MONEY_WIDTH * 0.5, 34
@@ -315,42 +353,54 @@ def money_chart(by_currency: dict[str, dict], target: str) -> str:
     bars = []
     for i, (currency, v) in enumerate(items):
         y, w = 10 + i * step, max(2.0, span * v["converted"] / largest)
-        counted = f'{v["n_converted"]:,} of {_n(v["amounts"], "amount")} converted'
-        bars.append(f'<text class="lab" x="{left - 8}" y="{y + 15}" text-anchor="end">{esc(currency)}</text>'
-                    f'<rect class="money" x="{left}" y="{y}" width="{w:.1f}" height="22" rx="3">'
-                    f'<title>{esc(currency)} amounts: {target} {v["converted"]:,.0f} ({counted})</title>'
-                    f'</rect><text class="lab" x="{left + w + 8:.1f}" y="{y + 15}">'
-                    f'{target} {short_amount(v["converted"])}'
-                    f'<tspan class="dim" dx="6">{v["n_converted"]:,}/{v["amounts"]:,}</tspan></text>')
-    return (f'<svg class="money-chart" viewBox="0 0 {MONEY_WIDTH} {len(items) * step + 14}" role="img" '
-            f'aria-label="Money in {esc(target)} by currency">{"".join(bars)}</svg>')
+        counted = f"{v['n_converted']:,} of {_n(v['amounts'], 'amount')} converted"
+        bars.append(
+            f'<text class="lab" x="{left - 8}" y="{y + 15}" text-anchor="end">{esc(currency)}</text>'
+            f'<rect class="money" x="{left}" y="{y}" width="{w:.1f}" height="22" rx="3">'
+            f"<title>{esc(currency)} amounts: {target} {v['converted']:,.0f} ({counted})</title>"
+            f'</rect><text class="lab" x="{left + w + 8:.1f}" y="{y + 15}">'
+            f"{target} {short_amount(v['converted'])}"
+            f'<tspan class="dim" dx="6">{v["n_converted"]:,}/{v["amounts"]:,}</tspan></text>'
+        )
+    return (
+        f'<svg class="money-chart" viewBox="0 0 {MONEY_WIDTH} {len(items) * step + 14}" role="img" '
+        f'aria-label="Money in {esc(target)} by currency">{"".join(bars)}</svg>'
+    )
 
 
 def money_table(by_currency: dict[str, dict], target: str) -> str:
     """A row per currency: amounts, total as written, total in ``target``, not converted (why, on hover) and
     restatements left out; a total row."""
     ranked = sorted(by_currency.items(), key=lambda kv: (-kv[1]["amounts"], kv[0]))
-    rows = [f'<tr><td>{esc(currency)}</td><td class="num">{v["amounts"]:,}</td>'
-            f'<td class="num">{short_amount(v["written"])}</td>'
-            f'<td class="num">{_converted([(currency, v)])}</td>'
-            f'{_not_converted(v["why_not"])}<td class="num">{v["restated"]:,}</td></tr>'
-            for currency, v in ranked[:TOP_CURRENCIES]]
+    rows = [
+        f'<tr><td>{esc(currency)}</td><td class="num">{v["amounts"]:,}</td>'
+        f'<td class="num">{short_amount(v["written"])}</td>'
+        f'<td class="num">{_converted([(currency, v)])}</td>'
+        f'{_not_converted(v["why_not"])}<td class="num">{v["restated"]:,}</td></tr>'
+        for currency, v in ranked[:TOP_CURRENCIES]
+    ]
     rest = ranked[TOP_CURRENCIES:]
     if rest:
-        others = f'{len(rest)} other {"currency" if len(rest) == 1 else "currencies"}'
-        rows.append(f'<tr><td title="{esc(", ".join(c for c, _ in rest))}">{others}</td>'
-                    f'<td class="num">{sum(v["amounts"] for _, v in rest):,}</td><td></td>'
-                    f'<td class="num">{_converted(rest)}</td>'
-                    f'{_not_converted(sum((v["why_not"] for _, v in rest), Counter()))}'
-                    f'<td class="num">{sum(v["restated"] for _, v in rest):,}</td></tr>')
+        others = f"{len(rest)} other {'currency' if len(rest) == 1 else 'currencies'}"
+        rows.append(
+            f'<tr><td title="{esc(", ".join(c for c, _ in rest))}">{others}</td>'
+            f'<td class="num">{sum(v["amounts"] for _, v in rest):,}</td><td></td>'
+            f'<td class="num">{_converted(rest)}</td>'
+            f"{_not_converted(sum((v['why_not'] for _, v in rest), Counter()))}"
+            f'<td class="num">{sum(v["restated"] for _, v in rest):,}</td></tr>'
+        )
     total_why = sum((v["why_not"] for v in by_currency.values()), Counter())
     amounts, restated = (sum(v[key] for v in by_currency.values()) for key in ("amounts", "restated"))
-    total = (f'<tr class="total"><td>All</td><td class="num">{amounts:,}</td><td></td>'
-             f'<td class="num">{_converted(ranked)}</td>{_not_converted(total_why)}'
-             f'<td class="num">{restated:,}</td></tr>')
-    return ('<table class="money-table"><tr><th>Currency</th><th class="num">Amounts</th>'
-            f'<th class="num">Total</th><th class="num">In {esc(target)}</th>'
-            f'<th class="num">Not converted</th><th class="num">Restated</th></tr>{"".join(rows)}{total}</table>')
+    total = (
+        f'<tr class="total"><td>All</td><td class="num">{amounts:,}</td><td></td>'
+        f'<td class="num">{_converted(ranked)}</td>{_not_converted(total_why)}'
+        f'<td class="num">{restated:,}</td></tr>'
+    )
+    return (
+        '<table class="money-table"><tr><th>Currency</th><th class="num">Amounts</th>'
+        f'<th class="num">Total</th><th class="num">In {esc(target)}</th>'
+        f'<th class="num">Not converted</th><th class="num">Restated</th></tr>{"".join(rows)}{total}</table>'
+    )
 
 
 def _converted(rows: list[tuple[str, dict]]) -> str:
@@ -369,11 +419,14 @@ def _not_converted(why_not: Counter) -> str:
 def timeline(dates: list[dict], references: dict[str, date | None]) -> str:
     """Inline SVG: a histogram of the dates per month, quarter or year (whichever keeps the bars few enough).
     A date inside one period counts there; a longer one ("2005", "the 1990s") is spread over its periods."""
-    spans = sorted((r["start"], r["end"] or r["start"])
-                   for r in dates if r["start"])
-    without = Counter(_why_no_value(r, references.get(r["article_id"])) if r["value"] is None
-                      else "a financial year whose end the article does not give"
-                      for r in dates if not r["start"])
+    spans = sorted((r["start"], r["end"] or r["start"]) for r in dates if r["start"])
+    without = Counter(
+        _why_no_value(r, references.get(r["article_id"]))
+        if r["value"] is None
+        else "a financial year whose end the article does not give"
+        for r in dates
+        if not r["start"]
+    )
     if not spans:
         return '<p class="none">No dates with a value.</p>' + _without_note(without)
     lo, hi = spans[int(TRIM * len(spans))][0], spans[math.ceil((1 - TRIM) * len(spans)) - 1][0]
@@ -441,23 +494,33 @@ def _histogram(bins: list[date], grain: str, within: list[int], spread: list[flo
         tip = f"{name}: {_n(count, 'date')} in the {grain}"
         tip += f", and {share:.1f} of longer ones" if share else ""
         bar = f'x="{x + 1:.1f}" width="{max(step - 2, 1):.1f}"'
-        bars.append(f'<g><title>{esc(tip)}</title><rect class="within" {bar} y="{20 + height - h_in:.1f}" '
-                    f'height="{h_in:.1f}"/><rect class="spread" {bar} y="{20 + height - h_in - h_sp:.1f}" '
-                    f'height="{h_sp:.1f}"/></g>')
+        bars.append(
+            f'<g><title>{esc(tip)}</title><rect class="within" {bar} y="{20 + height - h_in:.1f}" '
+            f'height="{h_in:.1f}"/><rect class="spread" {bar} y="{20 + height - h_in - h_sp:.1f}" '
+            f'height="{h_sp:.1f}"/></g>'
+        )
     every = math.ceil((len(bins) - 1) / 12)
     for i in range(0, len(bins) - 1, every):
         x = left + i * step
-        ticks.append(f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="20" y2="{20 + height}"/>'
-                     f'<text class="dim" x="{x:.1f}" y="{height + 36}">{_period_name(bins[i], grain)}</text>')
-    axis = (f'<line class="axis" x1="{left}" x2="{left + width}" y1="{20 + height}" y2="{20 + height}"/>'
-            f'<text class="dim" x="{left - 6}" y="28" text-anchor="end">{top:,.0f}</text>')
+        ticks.append(
+            f'<line class="grid" x1="{x:.1f}" x2="{x:.1f}" y1="20" y2="{20 + height}"/>'
+            f'<text class="dim" x="{x:.1f}" y="{height + 36}">{_period_name(bins[i], grain)}</text>'
+        )
+    axis = (
+        f'<line class="axis" x1="{left}" x2="{left + width}" y1="{20 + height}" y2="{20 + height}"/>'
+        f'<text class="dim" x="{left - 6}" y="28" text-anchor="end">{top:,.0f}</text>'
+    )
     key = f'y="{height + 50}" width="10" height="10"'
-    legend = (f'<rect class="within" x="{left}" {key}/><text class="dim" x="{left + 16}" y="{height + 59}">'
-              f'dates within the {grain}</text><rect class="spread" x="{left + 170}" {key}/>'
-              f'<text class="dim" x="{left + 186}" y="{height + 59}">longer dates ("2005", "the 1990s"), shared among the '
-              f'{grain}s they cover</text>')
-    return (f'<svg class="timeline" viewBox="0 0 {WIDTH} {height + 70}" role="img" '
-            f'aria-label="Dates per {grain}">{"".join(ticks)}{"".join(bars)}{axis}{legend}</svg>')
+    legend = (
+        f'<rect class="within" x="{left}" {key}/><text class="dim" x="{left + 16}" y="{height + 59}">'
+        f'dates within the {grain}</text><rect class="spread" x="{left + 170}" {key}/>'
+        f'<text class="dim" x="{left + 186}" y="{height + 59}">longer dates ("2005", "the 1990s"), '
+        f"shared among the {grain}s they cover</text>"
+    )
+    return (
+        f'<svg class="timeline" viewBox="0 0 {WIDTH} {height + 70}" role="img" '
+        f'aria-label="Dates per {grain}">{"".join(ticks)}{"".join(bars)}{axis}{legend}</svg>'
+    )
 
 
 def _period_name(first_day: date, grain: str) -> str:
@@ -476,11 +539,14 @@ def anchor(article_id: str) -> str:
     ('a-seeds_000', 'a-news-2011--1-7354b71e')
     """
     slug = re.sub(r"[^A-Za-z0-9_.-]", "-", article_id)
-    return "a-" + (slug if slug == article_id else f"{slug}-{hashlib.sha1(article_id.encode()).hexdigest()[:8]}")
+    return "a-" + (
+        slug if slug == article_id else f"{slug}-{hashlib.sha1(article_id.encode()).hexdigest()[:8]}"
+    )
 
 
-def articles_data(t: dict[str, list[dict]], references: dict[str, date | None], out_dir: Path, target: str,
-                  strings: Strings) -> list[list]:
+def articles_data(
+    t: dict[str, list[dict]], references: dict[str, date | None], out_dir: Path, target: str, strings: Strings
+) -> list[list]:
     """For the page's script, per article read: id, anchor, title, text (cut at ``MAX_CHARS``), a note, its
     mentions as [start, end, label, tooltip, no value], and its organisations' entities (string numbers)."""
     typed = {(r["article_id"], r["mention_id"]): r for table in ("money", "dates") for r in t[table]}
@@ -501,13 +567,23 @@ def articles_data(t: dict[str, list[dict]], references: dict[str, date | None], 
             if m["end"] <= len(text):
                 tip, no_value = tooltip(m, typed.get((m["article_id"], m["mention_id"])), references, target)
                 marks.append([m["start"], m["end"], NAMES.index(m["label"]), strings(tip), int(no_value)])
-        out.append([a["article_id"], anchor(a["article_id"]), a["title"] or "", text, note, marks,
-                    sorted(orgs[a["article_id"]])])
+        out.append(
+            [
+                a["article_id"],
+                anchor(a["article_id"]),
+                a["title"] or "",
+                text,
+                note,
+                marks,
+                sorted(orgs[a["article_id"]]),
+            ]
+        )
     return out
 
 
-def tooltip(mention: dict, row: dict | None, references: dict[str, date | None],
-            target: str) -> tuple[str, bool]:
+def tooltip(
+    mention: dict, row: dict | None, references: dict[str, date | None], target: str
+) -> tuple[str, bool]:
     """What hovering a mention shows: its normalised value, and for money its converted amount (or why there
     is none) and whether it restates another; for a date without a value, why. Second: it has no value."""
     value = mention["normalized"]
@@ -541,9 +617,12 @@ def article_text(row: dict, out_dir: Path) -> tuple[str, str]:
 
 def problems(articles: list[dict]) -> str:
     """A table of the files with status empty or error, and why."""
-    rows = "".join(f'<tr><td><code>{esc(a["article_id"])}</code></td><td>{esc(a["status"])}</td>'
-                   f'<td>{esc(a["error"] or "")}</td><td><code>{esc(a["path"])}</code></td></tr>'
-                   for a in articles if a["status"] != "ok")
+    rows = "".join(
+        f"<tr><td><code>{esc(a['article_id'])}</code></td><td>{esc(a['status'])}</td>"
+        f"<td>{esc(a['error'] or '')}</td><td><code>{esc(a['path'])}</code></td></tr>"
+        for a in articles
+        if a["status"] != "ok"
+    )
     if not rows:
         return '<p class="none">None: every file was read and had text.</p>'
-    return f'<table><tr><th>Article</th><th>Status</th><th>Reason</th><th>Path</th></tr>{rows}</table>'
+    return f"<table><tr><th>Article</th><th>Status</th><th>Reason</th><th>Path</th></tr>{rows}</table>"

@@ -1,6 +1,7 @@
 """The table rows of an article's Doc, once the pipeline has run on it: the ``mentions`` table, one typed
 table per label (``labels.LABELS``) and the organisation summary. ``extract``, ``extract_text`` and the Dask
 engine all make their rows here."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -21,11 +22,21 @@ def doc_rows(doc: Doc, article_id: str) -> dict[str, list[dict]]:
         values, label = span._, BY_NAME[span.label_]
         start, end = values.bounds or (span.start_char, span.end_char)
         key = {"article_id": article_id, "mention_id": mention_id}
-        tables[label.table].append({**key, "text": text[start:end],
-                                    **{name: values.get(name) for name in label.column_names}})
-        tables["mentions"].append({**key, "label": label.name, "text": text[start:end], "start": start,
-                                   "end": end, "sentence": values.sentence, "source": values.source,
-                                   "normalized": values.normalized})
+        tables[label.table].append(
+            {**key, "text": text[start:end], **{name: values.get(name) for name in label.column_names}}
+        )
+        tables["mentions"].append(
+            {
+                **key,
+                "label": label.name,
+                "text": text[start:end],
+                "start": start,
+                "end": end,
+                "sentence": values.sentence,
+                "source": values.source,
+                "normalized": values.normalized,
+            }
+        )
     tables["organisation_summary"] = summary(article_id, tables["mentions"])
     return tables
 
@@ -38,5 +49,7 @@ def summary(article_id: str, mentions: Iterable[dict]) -> list[dict]:
         if row["label"] == "ORG":
             counts[row["normalized"]] += 1
             first.setdefault(row["normalized"], row["start"])
-    return [{"article_id": article_id, "canonical": c, "mentions": n, "first_start": first[c]}
-            for c, n in counts.items()]
+    return [
+        {"article_id": article_id, "canonical": c, "mentions": n, "first_start": first[c]}
+        for c, n in counts.items()
+    ]

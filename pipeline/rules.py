@@ -6,6 +6,7 @@ Labels: ORG, MONEY, PERCENT, DURATION, DATE, and IGNORE (a span no other rule or
 A token pattern may name, in ``"focus": [i, ...]``, which of its token dicts match the mention itself; the
 others are its cue: ``(NYSE: ACME)`` after a company's name, ``according to the`` before a paper's.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,7 +30,9 @@ SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 DATE_TOKEN = re.compile(
     r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
     r"|\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d\d)|\d{1,2}/\d{1,2}|\d*[½¼¾]"
-    r"|\d{4}-?[QH][1-4]|[1-4][QH](?:\d\d|\d{4})?|[QH][1-4](?:FY)?(?:\d\d|\d{4})?|FY-?(?:\d\d|\d{4})", re.I)
+    r"|\d{4}-?[QH][1-4]|[1-4][QH](?:\d\d|\d{4})?|[QH][1-4](?:FY)?(?:\d\d|\d{4})?|FY-?(?:\d\d|\d{4})",
+    re.I,
+)
 KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$|^(?:" + DATE_TOKEN.pattern + r")$", re.I)
 
 
@@ -41,8 +44,9 @@ Token.set_extension("legal_form", getter=lambda token: lexicons.is_legal_form(to
 
 # Token attributes patterns may test, as {"_": {"opens_clause": true}}: the token starts its sentence or
 # follows punctuation; it ends its sentence or comes before punctuation.
-Token.set_extension("opens_clause", getter=lambda t: t.i == 0 or t.is_sent_start or t.nbor(-1).is_punct,
-                    force=True)
+Token.set_extension(
+    "opens_clause", getter=lambda t: t.i == 0 or t.is_sent_start or t.nbor(-1).is_punct, force=True
+)
 Token.set_extension("ends_clause", getter=lambda t: t.i == len(t.doc) - 1 or t.nbor(1).is_punct, force=True)
 # The token ends its line: the last of the text, or before a line break.
 Token.set_extension("ends_line", getter=lambda t: t.i == len(t.doc) - 1 or "\n" in t.nbor(1).text, force=True)
@@ -55,13 +59,17 @@ class RuleError(ValueError):
 def _expand(value, where: str, attr: str = ""):
     """Replace "@lexicon" references by the lexicon's words (in lower case under LOWER and NORM)."""
     if isinstance(value, dict):
-        return {k: _expand(v, where, k if k.isupper() and k not in ("IN", "NOT_IN") else attr)
-                for k, v in value.items()}
+        return {
+            k: _expand(v, where, k if k.isupper() and k not in ("IN", "NOT_IN") else attr)
+            for k, v in value.items()
+        }
     if isinstance(value, list):
         return [_expand(v, where, attr) for v in value]
     if isinstance(value, str) and value.startswith("@"):
         if not lexicons.exists(value[1:]):
-            raise RuleError(f"{where}: unknown lexicon {value!r} (no models/lexicons/{value[1:]}.txt or .tsv)")
+            raise RuleError(
+                f"{where}: unknown lexicon {value!r} (no models/lexicons/{value[1:]}.txt or .tsv)"
+            )
         entries = lexicons.words(value[1:])
         return sorted({w.lower() for w in entries} if attr in ("LOWER", "NORM") else set(entries))
     return value
@@ -87,31 +95,36 @@ def read_patterns(path: str | Path) -> list[dict]:
 
 def _checked(entry, where: str) -> dict:
     if not isinstance(entry, dict) or "pattern" not in entry or "label" not in entry:
-        raise RuleError(f"{where}: a pattern line needs \"label\" and \"pattern\"")
+        raise RuleError(f'{where}: a pattern line needs "label" and "pattern"')
     if entry["label"] not in LABELS:
         raise RuleError(f"{where}: unknown label {entry['label']!r}; use one of {', '.join(LABELS)}")
     entry = {**entry, "pattern": _expand(entry["pattern"], where)}
     focus = entry.get("focus")
     indexes = range(len(entry["pattern"])) if isinstance(entry["pattern"], list) else ()
     if focus is not None and not (isinstance(focus, list) and focus and all(i in indexes for i in focus)):
-        raise RuleError(f"{where}: \"focus\" must list indexes of the token pattern's dicts")
+        raise RuleError(f'{where}: "focus" must list indexes of the token pattern\'s dicts')
     if isinstance(entry["pattern"], list):
         problems = validate_token_pattern(entry["pattern"])
         if problems:
             raise RuleError(f"{where}: bad token pattern: {'; '.join(problems)}")
     elif not isinstance(entry["pattern"], str):
-        raise RuleError(f"{where}: \"pattern\" must be a list of token patterns or a phrase string")
+        raise RuleError(f'{where}: "pattern" must be a list of token patterns or a phrase string')
     return entry
 
 
 def gazetteer_patterns(lexicon: str) -> list[dict]:
     """Phrase patterns for the organisation names in a lexicon."""
-    return [{"label": "ORG", "id": f"gazetteer:{lexicon}", "pattern": name} for name in lexicons.words(lexicon)]
+    return [
+        {"label": "ORG", "id": f"gazetteer:{lexicon}", "pattern": name} for name in lexicons.words(lexicon)
+    ]
 
 
-@Language.factory("contract_rules", default_config={"pattern_files": [], "org_gazetteer": None, "base_dir": None})
-def make_contract_rules(nlp: Language, name: str, pattern_files: list[str], org_gazetteer: str | None,
-                        base_dir: str | None) -> ContractRules:
+@Language.factory(
+    "contract_rules", default_config={"pattern_files": [], "org_gazetteer": None, "base_dir": None}
+)
+def make_contract_rules(
+    nlp: Language, name: str, pattern_files: list[str], org_gazetteer: str | None, base_dir: str | None
+) -> ContractRules:
     """The rules, writing to ``doc.spans["rules"]``, loaded from pattern files and a gazetteer."""
     base = Path(base_dir) if base_dir else lexicons.MODELS_DIR
     patterns = [p for f in pattern_files for p in read_patterns(base / f)]
@@ -126,10 +139,13 @@ class ContractRules:
 
     def __init__(self, nlp: Language, name: str, patterns: list[dict]):
         patterns = lexeme_flags.compile_patterns(nlp.vocab, patterns, WORD_EXTENSIONS)
-        self.ruler = SpanRuler(nlp, name=name, spans_key=SPANS_KEY, spans_filter=None, overwrite=True,
-                               validate=False)
+        self.ruler = SpanRuler(
+            nlp, name=name, spans_key=SPANS_KEY, spans_filter=None, overwrite=True, validate=False
+        )
         trained = [n for n, pipe in nlp.pipeline if isinstance(pipe, TrainablePipe)]
-        with nlp.select_pipes(disable=trained):  # phrase patterns need tokens only, not (maybe unloaded) models
+        with nlp.select_pipes(
+            disable=trained
+        ):  # phrase patterns need tokens only, not (maybe unloaded) models
             self.ruler.add_patterns([p for p in patterns if "focus" not in p])
         self.matcher = Matcher(nlp.vocab, validate=False)
         self.focused: dict[str, tuple[str, str, frozenset[int]]] = {}
@@ -176,8 +192,8 @@ def split_affixes(nlp: Language) -> None:
 
 
 def dotted_legal_forms() -> list[str]:
-    """Legal forms written with inner dots, as news capitalises them ("S.p.A.", "S.P.A", "N.V."), from cleanco:
-    the tokenizer keeps each one token, so "Telespazio S.p.A" is not cut to "Telespazio S.p"."""
+    """Legal forms written with inner dots, as news capitalises them ("S.p.A.", "S.P.A", "N.V."), from
+    cleanco: the tokenizer keeps each one token, so "Telespazio S.p.A" is not cut to "Telespazio S.p"."""
     from cleanco.termdata import terms_by_country, terms_by_type  # noqa: PLC0415
 
     terms = {t for table in (terms_by_type, terms_by_country) for ts in table.values() for t in ts}
@@ -215,13 +231,19 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
 
     >>> amount_parts("20m-£30m"), amount_parts("USD3.14"), amount_parts("3.14US$"), amount_parts("NT$3bn")
     (['20', 'm', '-', '£', '30', 'm'], ['USD', '3.14'], ['3.14', 'US$'], ['NT$', '3', 'bn'])
-    >>> amount_parts("m.", after_number=True), amount_parts("1990s"), amount_parts("14.03.2012"), amount_parts("A400M")
-    (['m', '.'], ['1990s'], ['14.03.2012'], ['A400M'])
+    >>> amount_parts("m.", after_number=True), amount_parts("1990s")
+    (['m', '.'], ['1990s'])
+    >>> amount_parts("14.03.2012"), amount_parts("A400M")
+    (['14.03.2012'], ['A400M'])
     >>> amount_parts("MSEK"), amount_parts("kEUR"), amount_parts("MOST"), amount_parts("Musd")
     (['M', 'SEK'], ['k', 'EUR'], ['MOST'], ['Musd'])
     """
-    if len(text) == 4 and text[0] in lexicons.words("currency_code_prefixes") \
-            and text[1:].lower() in lexicons.mapping("currency_codes") and text[1:].isupper():
+    if (
+        len(text) == 4
+        and text[0] in lexicons.words("currency_code_prefixes")
+        and text[1:].lower() in lexicons.mapping("currency_codes")
+        and text[1:].isupper()
+    ):
         return [text[0], text[1:]]  # "MEUR": a scale glued to a code
     if text.isalpha() or len(text) < 2:
         return [text]
@@ -229,12 +251,13 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
         return [text[:-1], "."]
     code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d.*)", text)
     forms = ("currencies", "currency_codes")
-    if code and (any(code.group(1).lower() in lexicons.mapping(name) for name in forms)
-                 or code.group(1) in lexicons.words("currency_letters")):
+    if code and (
+        any(code.group(1).lower() in lexicons.mapping(name) for name in forms)
+        or code.group(1) in lexicons.words("currency_letters")
+    ):
         rest = amount_parts(code.group(2))
         return [code.group(1), *rest] if len(rest) > 1 or KEEP_WHOLE.match(code.group(2)) else [text]
     if not SYMBOL_START.match(text) or KEEP_WHOLE.match(text):
         return [text]
     parts = re.findall(r"\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)
     return parts if "".join(parts) == text else [text]
-

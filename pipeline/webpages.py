@@ -5,6 +5,7 @@ taken with trafilatura.
 An article's text is its title, then the main text's paragraphs, separated by blank lines, as a ``.txt``
 article is written; mention offsets are into that text.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -25,14 +26,24 @@ FALLBACK_ENCODINGS = ("utf-8", "cp1252", "latin-1")  # without a declaration: th
 DATE_SEARCH = {"extensive_search": False, "original_date": True, "min_date": "1900-01-01"}
 # As trafilatura parses, but with no limit on one text node or attribute: a page saved with its images inline
 # (data: addresses of several MB) parses too. The bytes are already decoded: a <meta charset> is ignored.
-PARSER = lxml.html.HTMLParser(encoding="utf-8", huge_tree=True, remove_comments=True, remove_pis=True,
-                              collect_ids=False, default_doctype=False)
+PARSER = lxml.html.HTMLParser(
+    encoding="utf-8",
+    huge_tree=True,
+    remove_comments=True,
+    remove_pis=True,
+    collect_ids=False,
+    default_doctype=False,
+)
 # the text a reader of the page sees: none from scripts, styles and the like
 VISIBLE_TEXT = "//body//text()[not(ancestor::script or ancestor::style or ancestor::noscript)]"
 # Elements the HTML standard and ARIA define as page furniture, never the article: trafilatura leaves them out
 # of its main text; this keeps them out of its fall-backs too (a page with only a menu has no article text).
-FURNITURE = ["//nav", "//footer", "//body/header",
-             "//*[@role='navigation' or @role='contentinfo' or @role='banner']"]
+FURNITURE = [
+    "//nav",
+    "//footer",
+    "//body/header",
+    "//*[@role='navigation' or @role='contentinfo' or @role='banner']",
+]
 LIBRARIES = ("trafilatura", "htmldate", "justext", "lxml", "w3lib")  # what the text of a page depends on
 
 
@@ -43,6 +54,7 @@ class BadPage(Exception):
 @dataclass
 class Page:
     """What a page gives an article: its text (title and main text), the charset read, its date."""
+
     text: str
     encoding: str
     published: date | None = None
@@ -57,8 +69,13 @@ def read_page(data: bytes) -> Page:
     if not markup.strip():
         return Page(markup, encoding)
     tree = parse(markup)
-    found = trafilatura.bare_extraction(tree, with_metadata=True, include_comments=False,
-                                        date_extraction_params=DATE_SEARCH, prune_xpath=FURNITURE)
+    found = trafilatura.bare_extraction(
+        tree,
+        with_metadata=True,
+        include_comments=False,
+        date_extraction_params=DATE_SEARCH,
+        prune_xpath=FURNITURE,
+    )
     text = article_text(found.title if found else None, found.text if found else None)
     if not text:
         return Page("", encoding, no_text=why_no_text(tree))
@@ -71,7 +88,7 @@ def decode(data: bytes) -> tuple[str, str]:
     ``.txt`` article. A page that is not in the encoding its mark or declaration names is a ``BadPage``."""
     bom_encoding, bom = read_bom(data)
     if bom_encoding:
-        return _strict(data[len(bom):], bom_encoding, "its byte-order mark says so")
+        return _strict(data[len(bom) :], bom_encoding, "its byte-order mark says so")
     if b"\x00" in data:
         raise BadPage("binary file (contains NUL bytes), not a web page")
     declared = html_body_declared_encoding(data)
@@ -91,8 +108,10 @@ def _strict(data: bytes, encoding: str, reason: str) -> tuple[str, str]:
     try:
         return data.decode(encoding), codecs.lookup(encoding).name
     except UnicodeDecodeError as err:
-        raise BadPage(f"cannot decode the page: {reason}, but byte 0x{err.object[err.start]:02x} at offset "
-                      f"{err.start} is not {encoding}") from None
+        raise BadPage(
+            f"cannot decode the page: {reason}, but byte 0x{err.object[err.start]:02x} at offset "
+            f"{err.start} is not {encoding}"
+        ) from None
 
 
 def parse(markup: str) -> lxml.html.HtmlElement:
@@ -130,8 +149,10 @@ def why_no_text(tree: lxml.html.HtmlElement) -> str:
     if not visible:
         scripted = " (its content is loaded by scripts)" if tree.xpath("//script") else ""
         return f"no text: the web page shows no text{scripted}"
-    return (f"no article text: the web page's {len(visible):,} characters of text are all navigation, menus, "
-            f"footers or other page furniture to trafilatura")
+    return (
+        f"no article text: the web page's {len(visible):,} characters of text are all navigation, menus, "
+        f"footers or other page furniture to trafilatura"
+    )
 
 
 def published(found: str | None) -> date | None:

@@ -1,5 +1,6 @@
 """Write the tables as Parquet and CSV, streamed in row groups into a temporary folder that replaces the
 output folder only when every table is complete: a killed run leaves the previous output as it was."""
+
 from __future__ import annotations
 
 import ctypes
@@ -23,7 +24,9 @@ ROW_GROUPS = {"texts": 256}  # fewer rows of whole article texts
 RUN_META = "run.json"  # written beside the tables: what made them, and the mark of an output of ours
 TOOL, FORMAT = "contract-news-extraction", 3  # in RUN_META: whose output this is; its layout's version
 REPORT = "report.html"
-OUR_FILES = frozenset({RUN_META, REPORT} | {f"{t}.{kind}" for t in schema.TABLES for kind in ("parquet", "csv")})
+OUR_FILES = frozenset(
+    {RUN_META, REPORT} | {f"{t}.{kind}" for t in schema.TABLES for kind in ("parquet", "csv")}
+)
 
 
 class UnsafeOutput(ValueError):
@@ -37,17 +40,23 @@ def output_target(out_dir: Path, input_dir: Path | str) -> Path:
     target, here = Path(out_dir).resolve(), Path.cwd().resolve()
     source = None if articles.is_url(input_dir) else Path(input_dir).resolve()
     if source and (target == source or target in source.parents):
-        raise UnsafeOutput(f"output folder {out_dir} is the input folder or contains it: choose another --out")
+        raise UnsafeOutput(
+            f"output folder {out_dir} is the input folder or contains it: choose another --out"
+        )
     if target == here or target in here.parents:
-        raise UnsafeOutput(f"output folder {out_dir} is the current folder or contains it, and a run replaces "
-                           f"its output folder whole: name a folder of its own, e.g. --out output")
+        raise UnsafeOutput(
+            f"output folder {out_dir} is the current folder or contains it, and a run replaces "
+            f"its output folder whole: name a folder of its own, e.g. --out output"
+        )
     if target.exists() and not target.is_dir():
         raise UnsafeOutput(f"output {out_dir} exists and is not a folder")
     foreign = foreign_files(target)
     if foreign:
         shown = ", ".join(foreign[:5]) + (f" and {len(foreign) - 5} more" if len(foreign) > 5 else "")
-        raise UnsafeOutput(f"refusing to write into {out_dir}: it is not an output of this tool (it holds "
-                           f"{shown}); choose a new or empty folder, nothing in it is deleted")
+        raise UnsafeOutput(
+            f"refusing to write into {out_dir}: it is not an output of this tool (it holds "
+            f"{shown}); choose a new or empty folder, nothing in it is deleted"
+        )
     return target
 
 
@@ -67,7 +76,9 @@ def _ours(meta: Path) -> bool:
         found = json.loads(meta.read_text())
     except (OSError, ValueError):
         return False
-    return isinstance(found, dict) and (found.get("tool") == TOOL or {"fingerprint", "version"} <= found.keys())
+    return isinstance(found, dict) and (
+        found.get("tool") == TOOL or {"fingerprint", "version"} <= found.keys()
+    )
 
 
 class TableWriter:
@@ -78,8 +89,9 @@ class TableWriter:
         self.out_dir = Path(out_dir)
         self.out_dir.parent.mkdir(parents=True, exist_ok=True)
         remove_stale(self.out_dir)
-        self.work_dir = Path(tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-{os.getpid()}-",
-                                              dir=self.out_dir.parent))
+        self.work_dir = Path(
+            tempfile.mkdtemp(prefix=f".{self.out_dir.name}.tmp-{os.getpid()}-", dir=self.out_dir.parent)
+        )
         self._parquet: dict = {}
         self._csv: dict = {}
         self._buffer: dict[str, list[dict]] = {t: [] for t in schema.TABLES}
@@ -126,12 +138,15 @@ class TableWriter:
         self.work_dir.chmod(0o755)
         foreign = foreign_files(self.out_dir)
         if foreign:
-            raise UnsafeOutput(f"{self.out_dir} changed during the run and now holds {', '.join(foreign[:5])}, "
-                               f"which this tool did not write; it was left as it was")
+            raise UnsafeOutput(
+                f"{self.out_dir} changed during the run and now holds {', '.join(foreign[:5])}, "
+                f"which this tool did not write; it was left as it was"
+            )
         swap_into_place(self.work_dir, self.out_dir)
 
     def abort(self) -> None:
-        """Drop the unfinished folder, whatever failed (a full disk too); the previous output stays as it was."""
+        """Drop the unfinished folder, whatever failed (a full disk too); the previous output stays as it
+        was."""
         self._close(raise_errors=False)
         shutil.rmtree(self.work_dir, ignore_errors=True)
 
@@ -183,8 +198,9 @@ def with_entities(rows: list[dict], entity_of: dict[str, str], names: dict[str, 
     return rows
 
 
-def entity_rows(counts: dict[str, list[int]], entity_of: dict[str, str],
-                names: dict[str, set[str]]) -> list[dict]:
+def entity_rows(
+    counts: dict[str, list[int]], entity_of: dict[str, str], names: dict[str, set[str]]
+) -> list[dict]:
     """The ``entities`` table: each entity's names, and its mentions and articles summed over its
     canonicals."""
     totals: dict[str, list[int]] = {}
@@ -192,8 +208,15 @@ def entity_rows(counts: dict[str, list[int]], entity_of: dict[str, str],
         total = totals.setdefault(entity_of.get(canonical, canonical), [0, 0])
         total[0] += mentions
         total[1] += in_articles
-    return [{"entity": e, "names": schema.NAMES_SEPARATOR.join(sorted(names.get(e, {e}))), "articles": a,
-             "mentions": m} for e, (m, a) in sorted(totals.items())]
+    return [
+        {
+            "entity": e,
+            "names": schema.NAMES_SEPARATOR.join(sorted(names.get(e, {e}))),
+            "articles": a,
+            "mentions": m,
+        }
+        for e, (m, a) in sorted(totals.items())
+    ]
 
 
 def _batches(path: Path):
@@ -205,11 +228,16 @@ def _rewritten(folder: Path, table: str):
     """A writer of rows for a new version of ``table`` in ``folder``, put in place of the old one on exit."""
     arrow_schema = schema.arrow_schema(table)
     parquet_path, csv_path = folder / f".{table}.parquet.new", folder / f".{table}.csv.new"
-    with pq.ParquetWriter(parquet_path, arrow_schema) as parquet, pacsv.CSVWriter(csv_path, arrow_schema) as csv:
+    with (
+        pq.ParquetWriter(parquet_path, arrow_schema) as parquet,
+        pacsv.CSVWriter(csv_path, arrow_schema) as csv,
+    ):
+
         def write(rows: list[dict]) -> None:
             arrow = schema.to_arrow(table, rows)
             parquet.write_table(arrow)
             csv.write_table(arrow)
+
         yield write
     os.replace(parquet_path, folder / f"{table}.parquet")
     os.replace(csv_path, folder / f"{table}.csv")
@@ -250,7 +278,8 @@ def _alive(pid: int) -> bool:
 
 
 def swap_into_place(new: Path, target: Path) -> None:
-    """Make ``new`` the folder at ``target``; an existing ``target`` is exchanged in one step, then removed."""
+    """Make ``new`` the folder at ``target``; an existing ``target`` is exchanged in one step, then
+    removed."""
     if not target.exists():
         os.rename(new, target)
         return
@@ -264,7 +293,8 @@ def swap_into_place(new: Path, target: Path) -> None:
 
 
 def _exchange(a: Path, b: Path) -> bool:
-    """Linux renameat2(RENAME_EXCHANGE): swap two paths atomically. False where the system has no such call."""
+    """Linux renameat2(RENAME_EXCHANGE): swap two paths atomically. False where the system has no such
+    call."""
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         renameat2 = libc.renameat2

@@ -1,6 +1,7 @@
 """Preloaded by the Dask workers that tests/test_cluster.py starts (``dask worker --preload``): records each
 file the worker opens under ``NO_OPEN_UNDER`` (the client's folders) in ``OPEN_LOG``, and each task it starts
 in ``TASK_LOG``. Nothing happens on import: only in ``dask_setup``, in a worker."""
+
 import os
 import sys
 
@@ -30,4 +31,5 @@ def task_log(path: str):
         def transition(self, key, start, finish, **kwargs):
             if finish == "executing":
                 os.write(self.log, b"started\n")
+
     return TaskLog()

@@ -9,6 +9,7 @@ another common form (``article:published_time``, ``<time datetime>``, JSON-LD ``
     python tests/html_pages.py make ARTICLES PAGES     # PAGES/<name>.html for each ARTICLES/<name>.txt
     python tests/html_pages.py measure ARTICLES OUT    # text kept and boilerplate leaked in an extract output
 """
+
 from __future__ import annotations
 
 import csv
@@ -26,25 +27,48 @@ import pandas as pd
 # related headlines and the "read more" link hold amounts, organisations and dates: a leak shows in scores.
 SITE = "Contract Wire Daily"
 MENU = ["Home", "Public sector", "Defence", "Technology", "Markets", "Opinion", "Events", "Subscribe"]
-COOKIES = ("We use cookies to personalise content and ads and to analyse our traffic. By clicking Accept all "
-           "you agree to the storing of cookies on your device.")
+COOKIES = (
+    "We use cookies to personalise content and ads and to analyse our traffic. By clicking Accept all "
+    "you agree to the storing of cookies on your device."
+)
 SHARE = ["Share on Facebook", "Share on X", "Share on LinkedIn", "Email this article"]
-RELATED = ["Northgate Council signs £12m waste collection deal with Veolia",
-           "Babcock shares fall 8% after March 2019 profit warning",
-           "Serco wins seven-year prison escort contract worth $310 million"]
+RELATED = [
+    "Northgate Council signs £12m waste collection deal with Veolia",
+    "Babcock shares fall 8% after March 2019 profit warning",
+    "Serco wins seven-year prison escort contract worth $310 million",
+]
 NEWSLETTER = "Sign up to our Daily Briefing newsletter for the top contract stories in your inbox daily."
-FOOTER = [f"© 2024 {SITE} Media Group Ltd. Registered in England and Wales No. 04417733.",
-          "Privacy policy", "Terms and conditions", "Cookie settings", "Contact the newsroom"]
+FOOTER = [
+    f"© 2024 {SITE} Media Group Ltd. Registered in England and Wales No. 04417733.",
+    "Privacy policy",
+    "Terms and conditions",
+    "Cookie settings",
+    "Contact the newsroom",
+]
 # Inside the article element: a picture's caption, a "read more" link between paragraphs, topic tags, the
 # author's note and readers' comments.
 CAPTION = "The agreement was signed at the department's London headquarters. Photo: Contract Wire archive"
 READ_MORE = "Capita shares rise 4% on £90m outsourcing win"
 TAGS = ["Procurement", "Outsourcing", "Government contracts"]
 AUTHOR = "Jane Porter covers public procurement for Contract Wire Daily. Follow her on X at @jporter_cw."
-COMMENTS = ["Another £4bn of taxpayers' money handed to the usual suspects.",
-            "The last framework ran two years late. Why would this one be different?"]
-BOILERPLATE = [SITE, *MENU, COOKIES, *SHARE, *RELATED, NEWSLETTER, *FOOTER, CAPTION, READ_MORE, *TAGS, AUTHOR,
-               *COMMENTS]
+COMMENTS = [
+    "Another £4bn of taxpayers' money handed to the usual suspects.",
+    "The last framework ran two years late. Why would this one be different?",
+]
+BOILERPLATE = [
+    SITE,
+    *MENU,
+    COOKIES,
+    *SHARE,
+    *RELATED,
+    NEWSLETTER,
+    *FOOTER,
+    CAPTION,
+    READ_MORE,
+    *TAGS,
+    AUTHOR,
+    *COMMENTS,
+]
 
 
 def split(text: str) -> tuple[str, list[str]]:
@@ -64,8 +88,13 @@ def date_markup(layout: int, published: date | None, title: str) -> tuple[str, s
     if layout == 1:
         return "", f'<time datetime="{day}T08:30">{published:%d %B %Y}</time>'
     if layout == 2:
-        ld = {"@context": "https://schema.org", "@type": "NewsArticle", "headline": title,
-              "datePublished": day, "publisher": {"@type": "Organization", "name": SITE}}
+        ld = {
+            "@context": "https://schema.org",
+            "@type": "NewsArticle",
+            "headline": title,
+            "datePublished": day,
+            "publisher": {"@type": "Organization", "name": SITE},
+        }
         return f'<script type="application/ld+json">{json.dumps(ld)}</script>', ""
     return f'<meta name="date" content="{day}">', ""
 
@@ -107,15 +136,18 @@ TEMPLATE = """<!DOCTYPE html>
 </html>
 """
 # (open main, open article, close article, close main): HTML5 elements, or only <div>s with classes and roles
-LAYOUTS = [("<main>", "<article>", "</article>", "</main>"),
-           ("<main>", '<article class="story">', "</article>", "</main>"),
-           ('<div id="content">', '<div class="post-content entry">', "</div>", "</div>"),
-           ('<div role="main">', '<div class="article-body">', "</div>", "</div>")]
+LAYOUTS = [
+    ("<main>", "<article>", "</article>", "</main>"),
+    ("<main>", '<article class="story">', "</article>", "</main>"),
+    ('<div id="content">', '<div class="post-content entry">', "</div>", "</div>"),
+    ('<div role="main">', '<div class="article-body">', "</div>", "</div>"),
+]
 
 
 def links(items: list[str], prefix: str) -> str:
-    return "".join(f'<li><a href="/{prefix}/{n}">{html.escape(item)}</a></li>'
-                   for n, item in enumerate(items))
+    return "".join(
+        f'<li><a href="/{prefix}/{n}">{html.escape(item)}</a></li>' for n, item in enumerate(items)
+    )
 
 
 def page(text: str, published: date | None, layout: int) -> str:
@@ -127,14 +159,28 @@ def page(text: str, published: date | None, layout: int) -> str:
     open_main, open_article, close_article, close_main = LAYOUTS[layout % 4]
     description = html.escape(paragraphs[0][:150] if paragraphs else "")
     return TEMPLATE.format(
-        title=html.escape(title), site=SITE, description=description,
-        head_date=head_date, cookies=COOKIES, menu=links(MENU, "section"), open_main=open_main,
-        open_article=open_article, byline_date=byline_date, share=links(SHARE, "share"), caption=CAPTION,
-        body="\n".join(blocks), tags=", ".join(f'<a href="/topic/{n}">{t}</a>' for n, t in enumerate(TAGS)),
-        author=AUTHOR, comments="".join(f'<div class="comment"><p>{html.escape(c)}</p></div>'
-                                        for c in COMMENTS),
-        close_article=close_article, related=links(RELATED, "story"), newsletter=NEWSLETTER,
-        close_main=close_main, copyright=FOOTER[0], footer=links(FOOTER[1:], "about"))
+        title=html.escape(title),
+        site=SITE,
+        description=description,
+        head_date=head_date,
+        cookies=COOKIES,
+        menu=links(MENU, "section"),
+        open_main=open_main,
+        open_article=open_article,
+        byline_date=byline_date,
+        share=links(SHARE, "share"),
+        caption=CAPTION,
+        body="\n".join(blocks),
+        tags=", ".join(f'<a href="/topic/{n}">{t}</a>' for n, t in enumerate(TAGS)),
+        author=AUTHOR,
+        comments="".join(f'<div class="comment"><p>{html.escape(c)}</p></div>' for c in COMMENTS),
+        close_article=close_article,
+        related=links(RELATED, "story"),
+        newsletter=NEWSLETTER,
+        close_main=close_main,
+        copyright=FOOTER[0],
+        footer=links(FOOTER[1:], "about"),
+    )
 
 
 def manifest(folder: Path) -> dict[str, date]:
@@ -143,8 +189,11 @@ def manifest(folder: Path) -> dict[str, date]:
     if not path.is_file():
         return {}
     with open(path, newline="", encoding="utf-8") as f:
-        return {Path(r["article"]).stem: date.fromisoformat(r["published"]) for r in csv.DictReader(f)
-                if r["published"].strip()}
+        return {
+            Path(r["article"]).stem: date.fromisoformat(r["published"])
+            for r in csv.DictReader(f)
+            if r["published"].strip()
+        }
 
 
 def make(articles: Path, pages: Path) -> int:
@@ -164,8 +213,10 @@ def words(text: str) -> str:
 
 def leaked(original: str, taken: str) -> list[str]:
     """The boilerplate lines the taken text holds more often than the article does (as whole words)."""
+
     def count(line: str, text: str) -> int:
         return len(re.findall(rf"(?<!\w){re.escape(line)}(?!\w)", text))
+
     return [line for line in BOILERPLATE if count(line, taken) > count(line, original)]
 
 
@@ -183,11 +234,18 @@ def measure(articles: Path, out: Path) -> pd.DataFrame:
         matched = sum(block.size for block in blocks)
         row = table.loc[source.stem]
         expected = dates.get(source.stem)
-        rows.append({"article": source.stem, "status": row.status, "chars": len(original),
-                     "kept": matched / len(original), "extra_chars": len(taken) - matched,
-                     "leaked": " | ".join(leaked(original, taken)),
-                     "reference": f"{row.reference_date} ({row.reference_date_source})",
-                     "date_as_manifest": expected is None or row.reference_date == expected})
+        rows.append(
+            {
+                "article": source.stem,
+                "status": row.status,
+                "chars": len(original),
+                "kept": matched / len(original),
+                "extra_chars": len(taken) - matched,
+                "leaked": " | ".join(leaked(original, taken)),
+                "reference": f"{row.reference_date} ({row.reference_date_source})",
+                "date_as_manifest": expected is None or row.reference_date == expected,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -201,10 +259,12 @@ def main(argv: list[str]) -> int:
     found = measure(Path(argv[2]), Path(argv[3]))
     print(found.to_string(index=False))
     kept = (found.kept * found.chars).sum() / found.chars.sum()
-    print(f"{len(found)} pages, {found.status.eq('ok').sum()} ok; article text kept: {kept:.1%} of "
-          f"{found.chars.sum():,} characters, {found.kept.ge(0.999).sum()} pages whole; other text taken: "
-          f"{found.extra_chars.sum():,} characters; pages with boilerplate leaked: "
-          f"{found.leaked.ne('').sum()}; reference date as in the manifest: {found.date_as_manifest.sum()}")
+    print(
+        f"{len(found)} pages, {found.status.eq('ok').sum()} ok; article text kept: {kept:.1%} of "
+        f"{found.chars.sum():,} characters, {found.kept.ge(0.999).sum()} pages whole; other text taken: "
+        f"{found.extra_chars.sum():,} characters; pages with boilerplate leaked: "
+        f"{found.leaked.ne('').sum()}; reference date as in the manifest: {found.date_as_manifest.sum()}"
+    )
     return 0
 
 

@@ -1,4 +1,6 @@
-"""The notebook API: typed tables from a folder or from one string, and the README's example runs as written."""
+"""The notebook API: typed tables from a folder or from one string, and the README's example runs as
+written."""
+
 import re
 import shutil
 from datetime import date
@@ -7,15 +9,17 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from conftest import ROOT, extract_folder
 
 import pipeline
-from conftest import ROOT, extract_folder
 from pipeline.schema import TABLES, columns
 
 
 def test_extract_text_gives_every_table_typed():
-    tables = pipeline.extract_text("Capita wins £40m Home Office deal. The five-year contract starts next April.",
-                                   reference_date="2011-11-01")
+    tables = pipeline.extract_text(
+        "Capita wins £40m Home Office deal. The five-year contract starts next April.",
+        reference_date="2011-11-01",
+    )
     assert set(tables) == set(TABLES) and all(list(tables[t].columns) == columns(t) for t in TABLES)
     money = tables["money"]
     assert money.amount.tolist() == [40e6] and money.currency.dtype == "category"
@@ -32,15 +36,34 @@ def test_empty_text_is_an_empty_article():
 
 # The output's types (issue 14): calendar dates are date32, codes dictionary-encoded; nothing else is either.
 DATE_COLUMNS = {("articles", "reference_date"), ("dates", "start"), ("dates", "end"), ("money", "rate_date")}
-CODE_COLUMNS = {"label", "currency", "converted_currency", "grain", "unit", "qualifier", "status",
-                "reference_date_source", "encoding", "source", "format"}
+CODE_COLUMNS = {
+    "label",
+    "currency",
+    "converted_currency",
+    "grain",
+    "unit",
+    "qualifier",
+    "status",
+    "reference_date_source",
+    "encoding",
+    "source",
+    "format",
+}
 LOADED = [  # (table, column, the dtype pipeline.load gives it): as the README's pandas section lists them
-    ("articles", "reference_date", "datetime64[ms]"), ("dates", "start", "datetime64[ms]"),
-    ("dates", "end", "datetime64[ms]"), ("money", "rate_date", "datetime64[ms]"),
-    ("mentions", "label", "category"), ("money", "currency", "category"), ("articles", "status", "category"),
-    ("money", "amount", "Float64"), ("money", "restates", "Int64"), ("articles", "n_chars", "Int64"),
-    ("money", "currency_inferred", "boolean"), ("dates", "relative", "boolean"),
-    ("dates", "value", "str"), ("mentions", "text", "str"),
+    ("articles", "reference_date", "datetime64[ms]"),
+    ("dates", "start", "datetime64[ms]"),
+    ("dates", "end", "datetime64[ms]"),
+    ("money", "rate_date", "datetime64[ms]"),
+    ("mentions", "label", "category"),
+    ("money", "currency", "category"),
+    ("articles", "status", "category"),
+    ("money", "amount", "Float64"),
+    ("money", "restates", "Int64"),
+    ("articles", "n_chars", "Int64"),
+    ("money", "currency_inferred", "boolean"),
+    ("dates", "relative", "boolean"),
+    ("dates", "value", "str"),
+    ("mentions", "text", "str"),
 ]
 
 
@@ -79,9 +102,11 @@ def test_readme_notebook_example_runs(tmp_path, monkeypatch):
     code = re.search(r"### In a notebook\n\n```python\n(.*?)```", readme, re.S).group(1)
     articles = tmp_path / "articles"
     shutil.copytree(ROOT / "seeds", articles)
-    (articles / "restated.txt").write_text("Siemens wins €300 million ($340 million) rail deal\n\n"
-                                           "Published: 3 March 2014. Siemens will be paid €300 million "
-                                           "($340 million).\n")
+    (articles / "restated.txt").write_text(
+        "Siemens wins €300 million ($340 million) rail deal\n\n"
+        "Published: 3 March 2014. Siemens will be paid €300 million "
+        "($340 million).\n"
+    )
     extract_folder(articles, tmp_path / "output", workers=1)
     monkeypatch.chdir(tmp_path)
     scope: dict = {}

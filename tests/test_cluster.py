@@ -2,6 +2,7 @@
 their own (each in a working folder and HOME of its own), and the articles in S3 (moto's server on 127.0.0.1).
 The tables equal the local engine's, no worker opens a file of the client's, and a worker killed mid-run
 costs nothing. Every process is started in a process group of its own and killed with it at the end."""
+
 import json
 import os
 import shutil
@@ -39,9 +40,15 @@ class Processes:
     def start(self, name: str, argv: list[str], cwd: Path, env: dict) -> subprocess.Popen:
         cwd.mkdir(parents=True, exist_ok=True)
         with open(self.logs / f"{name}.log", "wb") as log:
-            proc = subprocess.Popen(["timeout", "-s", "KILL", str(LIFETIME), *argv], cwd=cwd, env=env,
-                                    stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                    start_new_session=True)
+            proc = subprocess.Popen(
+                ["timeout", "-s", "KILL", str(LIFETIME), *argv],
+                cwd=cwd,
+                env=env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                start_new_session=True,
+            )
         self.started[name] = proc
         return proc
 
@@ -117,11 +124,20 @@ def s3_env(procs, place):
     """moto's S3 server on a free port of 127.0.0.1; the environment that points boto (s3fs) at it."""
     port = free_port()
     endpoint = f"http://127.0.0.1:{port}"
-    env = {**os.environ, "AWS_ENDPOINT_URL": endpoint, "AWS_ACCESS_KEY_ID": "testing",
-           "AWS_SECRET_ACCESS_KEY": "testing", "AWS_DEFAULT_REGION": "us-east-1"}
+    env = {
+        **os.environ,
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_ACCESS_KEY_ID": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_DEFAULT_REGION": "us-east-1",
+    }
     env.pop("AWS_PROFILE", None)
-    procs.start("moto", [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-                place / "cluster" / "moto", env)
+    procs.start(
+        "moto",
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        place / "cluster" / "moto",
+        env,
+    )
     wait_for(lambda: _answers(endpoint), "the moto S3 server", procs, "moto")
     return env
 
@@ -151,20 +167,61 @@ def cluster(procs, s3_env, corpus, place):
     """A scheduler and two single-threaded workers; ``start_worker`` adds one more."""
     home = place / "cluster"
     scheduler_file = home / "scheduler.json"
-    procs.start("scheduler", [sys.executable, "-m", "dask", "scheduler", "--host", "127.0.0.1", "--port", "0",
-                              "--no-dashboard", "--scheduler-file", str(scheduler_file)],
-                home / "scheduler", s3_env)
+    procs.start(
+        "scheduler",
+        [
+            sys.executable,
+            "-m",
+            "dask",
+            "scheduler",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            "0",
+            "--no-dashboard",
+            "--scheduler-file",
+            str(scheduler_file),
+        ],
+        home / "scheduler",
+        s3_env,
+    )
     wait_for(scheduler_file.exists, "the Dask scheduler", procs, "scheduler")
     address = wait_for(lambda: _address(scheduler_file), "the Dask scheduler", procs, "scheduler")
 
     def start_worker(name: str) -> None:
         folder = home / name
-        env = {**s3_env, "HOME": str(folder), "TMPDIR": str(folder), "PYTHONPATH": str(ROOT),
-               "OPEN_LOG": str(home / f"{name}.opens"), "TASK_LOG": str(home / f"{name}.tasks"),
-               "NO_OPEN_UNDER": os.pathsep.join(map(str, [place / "client", *ARTICLE_FOLDERS]))}
-        procs.start(name, [sys.executable, "-m", "dask", "worker", address, "--name", name, "--nworkers", "1",
-                           "--nthreads", "1", "--no-dashboard", "--local-directory", str(folder),
-                           "--preload", str(SETUP)], folder, env)
+        env = {
+            **s3_env,
+            "HOME": str(folder),
+            "TMPDIR": str(folder),
+            "PYTHONPATH": str(ROOT),
+            "OPEN_LOG": str(home / f"{name}.opens"),
+            "TASK_LOG": str(home / f"{name}.tasks"),
+            "NO_OPEN_UNDER": os.pathsep.join(map(str, [place / "client", *ARTICLE_FOLDERS])),
+        }
+        procs.start(
+            name,
+            [
+                sys.executable,
+                "-m",
+                "dask",
+                "worker",
+                address,
+                "--name",
+                name,
+                "--nworkers",
+                "1",
+                "--nthreads",
+                "1",
+                "--no-dashboard",
+                "--local-directory",
+                str(folder),
+                "--preload",
+                str(SETUP),
+            ],
+            folder,
+            env,
+        )
 
     for name in ("worker-1", "worker-2"):
         start_worker(name)
@@ -186,8 +243,15 @@ def _wait_for_workers(address: str, n: int) -> None:
 
 def extract(*args, env: dict, cwd: Path, wait: bool = True, exit_code: int = 0):
     command = [sys.executable, "-m", "pipeline", "extract", *map(str, args), "--quiet"]
-    proc = subprocess.Popen(command, cwd=cwd, env={**env, "PYTHONPATH": str(ROOT)}, stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, text=True, start_new_session=True)
+    proc = subprocess.Popen(
+        command,
+        cwd=cwd,
+        env={**env, "PYTHONPATH": str(ROOT)},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
     if not wait:
         return proc
     try:
@@ -226,8 +290,17 @@ def opened_client_files(cluster) -> list[str]:
 
 def test_s3_input_on_a_cluster_gives_the_local_tables(cluster, corpus, local_tables, place, s3_env):
     out = place / "client" / "from-s3"
-    extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
-            cwd=place / "client")
+    extract(
+        BUCKET_URL,
+        "--out",
+        out,
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster["address"],
+        env=s3_env,
+        cwd=place / "client",
+    )
     assert_same_tables(local_tables, pipeline.load(out), s3_paths(local_tables, corpus))
     assert sum(len(log.read_text().split()) for log in cluster["home"].glob("worker-*.tasks")) > 2
     assert all(log.read_text() for log in cluster["home"].glob("worker-*.tasks"))  # both workers took tasks
@@ -236,8 +309,17 @@ def test_s3_input_on_a_cluster_gives_the_local_tables(cluster, corpus, local_tab
 
 def test_a_local_folder_travels_to_the_cluster_as_bytes(cluster, corpus, local_tables, place, s3_env):
     out = place / "client" / "from-disk"
-    extract(corpus, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
-            cwd=place / "client")
+    extract(
+        corpus,
+        "--out",
+        out,
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster["address"],
+        env=s3_env,
+        cwd=place / "client",
+    )
     assert_same_tables(local_tables, pipeline.load(out))
     assert opened_client_files(cluster) == []
 
@@ -246,8 +328,18 @@ def test_a_worker_killed_mid_run_costs_nothing(cluster, procs, corpus, local_tab
     cluster["start_worker"]("victim")
     _wait_for_workers(cluster["address"], 3)
     out = place / "client" / "killed"
-    proc = extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"],
-                   env=s3_env, cwd=place / "client", wait=False)
+    proc = extract(
+        BUCKET_URL,
+        "--out",
+        out,
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster["address"],
+        env=s3_env,
+        cwd=place / "client",
+        wait=False,
+    )
     try:
         tasks = cluster["home"] / "victim.tasks"
         wait_for(lambda: tasks.exists() and tasks.read_text(), "a task on the victim worker", procs, "victim")
@@ -268,14 +360,33 @@ def test_s3_output_is_written_by_the_workers(cluster, corpus, local_tables, plac
     out = "s3://results/news"
     runs = []
     for _ in range(2):
-        extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
-                cwd=place / "client")
+        extract(
+            BUCKET_URL,
+            "--out",
+            out,
+            "--engine",
+            "dask",
+            "--scheduler",
+            cluster["address"],
+            env=s3_env,
+            cwd=place / "client",
+        )
         assert_same_tables(local_tables, pipeline.load(out), s3_paths(local_tables, corpus))
         fs.invalidate_cache()
         runs.append({path.split("/")[2] for path in fs.find("results/news") if "/tables-" in path})
     assert len(runs[0]) == len(runs[1]) == 1 and runs[0] != runs[1]  # the second run replaced the first
     fs.pipe("results/news/notes.txt", b"mine")
-    err = extract(BUCKET_URL, "--out", out, "--engine", "dask", "--scheduler", cluster["address"], env=s3_env,
-                  cwd=place / "client", exit_code=2)
+    err = extract(
+        BUCKET_URL,
+        "--out",
+        out,
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster["address"],
+        env=s3_env,
+        cwd=place / "client",
+        exit_code=2,
+    )
     assert "refusing to write into s3://results/news" in err and fs.cat("results/news/notes.txt") == b"mine"
     assert opened_client_files(cluster) == []

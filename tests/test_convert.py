@@ -1,11 +1,12 @@
 """Money in one currency: known amounts at known dates, checked against the ECB file the package ships."""
+
 from __future__ import annotations
 
 from datetime import date
 
 import pytest
-
 from conftest import ROOT, ecb_rates, run_cli
+
 from pipeline.normalize import convert
 
 D = date.fromisoformat
@@ -44,10 +45,18 @@ def test_known_amounts_at_known_dates(amount, currency, reference, target, expec
         assert got.amount == pytest.approx(amount / rates[currency] * rates[target], rel=1e-12)
 
 
-@pytest.mark.parametrize("currency,reference,target,rate", [
-    ("GBP", "2014-03-29", "USD", 1.3759 / 0.8272),  # the file's row for 2014-03-28: USD 1.3759, GBP 0.8272
-    ("EUR", "2005-03-28", "USD", 1.2982),  # 2005-03-24: USD 1.2982
-])
+@pytest.mark.parametrize(
+    "currency,reference,target,rate",
+    [
+        (
+            "GBP",
+            "2014-03-29",
+            "USD",
+            1.3759 / 0.8272,
+        ),  # the file's row for 2014-03-28: USD 1.3759, GBP 0.8272
+        ("EUR", "2005-03-28", "USD", 1.2982),  # 2005-03-24: USD 1.2982
+    ],
+)
 def test_rates_looked_up_by_hand(currency, reference, target, rate):
     converted = convert.convert(1000.0, currency, D(reference), target).amount
     assert converted == pytest.approx(1000 * rate, rel=1e-12)
@@ -69,6 +78,7 @@ def test_rates_come_from_the_bundled_file_only(monkeypatch):
 
     def no_network(*args, **kwargs):
         raise AssertionError("the converter tried the network")
+
     monkeypatch.setattr(package, "urlopen", no_network)
     monkeypatch.setattr(urllib.request, "urlopen", no_network)
     convert.rates.cache_clear()

@@ -1,19 +1,21 @@
 """The Dask engine yields exactly the rows of the local engine, batch by batch, in the same order."""
+
 import os
 import signal
 import subprocess
 import sys
 
 import pytest
-
 from conftest import ROOT
+
 from pipeline import run
 from pipeline.jobs import batches, jobs_for
 
 ARTICLES = [
     "Acme Builders wins £12m school contract\n\nAcme Builders Ltd said on 3 March 2021 that it had won a "
     "£12m contract from Leeds City Council to build two primary schools over three years.",
-    "Northwind signs $4.5bn deal\n\nNorthwind Energy has signed a $4.5bn agreement with the Ministry of Defence. "
+    "Northwind signs $4.5bn deal\n\nNorthwind Energy has signed a $4.5bn agreement with the Ministry of "
+    "Defence. "
     "The five-year contract starts in January 2022, the company said on Tuesday.",
     "Profits up 8%\n\nShares in Harbour Logistics rose 8% after it announced a €300 million port deal with "
     "Rotterdam Port Authority, running until 31 December 2030.",
@@ -53,7 +55,9 @@ def test_dask_rows_equal_local_rows(jobs, monkeypatch):
     local_rows = [rows for batch in local for rows in batch]
     dask_rows = [rows for batch in dask for rows in batch]
     assert len(dask_rows) == len(jobs)
-    assert sum(len(rows.get("money", [])) for rows in local_rows) >= len(ARTICLES) - 2  # the pipeline really ran
+    assert (
+        sum(len(rows.get("money", [])) for rows in local_rows) >= len(ARTICLES) - 2
+    )  # the pipeline really ran
     for article, (mine, theirs) in enumerate(zip(local_rows, dask_rows)):
         assert mine.keys() == theirs.keys(), article
         for table in mine:
@@ -62,8 +66,10 @@ def test_dask_rows_equal_local_rows(jobs, monkeypatch):
                 assert a == b, (article, table, row)
 
 
-@pytest.mark.parametrize("module,not_imported", [("pipeline.dask_engine", "pipeline.run"),
-                                                  ("pipeline.jobs", "pipeline.dask_engine")])
+@pytest.mark.parametrize(
+    "module,not_imported",
+    [("pipeline.dask_engine", "pipeline.run"), ("pipeline.jobs", "pipeline.dask_engine")],
+)
 def test_the_engines_share_jobs_without_importing_each_other(module, not_imported):
     """The import graph is a tree: run -> {jobs, dask_engine -> jobs}."""
     code = f"import sys, {module}; print({not_imported!r} in sys.modules)"
@@ -88,11 +94,15 @@ def test_a_dask_worker_that_dies_loses_only_its_article(jobs, tmp_path, monkeypa
     monkeypatch.setattr("pipeline.jobs.BATCH", 4)
     (tmp_path / "poison.txt").write_text("POISON: Acme paid £5m.", encoding="utf-8")
     jobs = jobs_for(tmp_path, None, None)
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         client.register_plugin(die_on_poison(distributed))  # also on the workers that replace the killed ones
-        rows = [r for batch in dask_results(jobs, None, (), scheduler=cluster.scheduler_address) for r in batch]
+        rows = [
+            r for batch in dask_results(jobs, None, (), scheduler=cluster.scheduler_address) for r in batch
+        ]
     local = [r for batch in run.local_results(jobs, 1, None, ()) for r in batch]
     assert [r["articles"][0]["article_id"] for r in rows] == [j.path.rsplit("/", 1)[1][:-4] for j in jobs]
     for mine, theirs in zip(local, rows):
@@ -120,18 +130,32 @@ def test_a_dask_worker_that_dies_loses_only_its_article_in_a_url_output(tmp_path
     (folder / "article_01b.txt").write_text("POISON: Acme paid £5m.", encoding="utf-8")
     jobs = jobs_for(folder, None, None)
     target = dataset.Dataset(f"file://{tmp_path}/out")
-    with dask.config.set({"distributed.scheduler.allowed-failures": 0}), \
-            distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster, \
-            distributed.Client(cluster) as client:
+    with (
+        dask.config.set({"distributed.scheduler.allowed-failures": 0}),
+        distributed.LocalCluster(n_workers=2, threads_per_worker=1, dashboard_address=None) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         client.register_plugin(die_on_poison(distributed))
         receipts = []
-        dask_dataset(jobs, (None, (), convert.DEFAULT_TARGET), cluster.scheduler_address, None, target, dict, receipts.append)
+        dask_dataset(
+            jobs,
+            (None, (), convert.DEFAULT_TARGET),
+            cluster.scheduler_address,
+            None,
+            target,
+            dict,
+            receipts.append,
+        )
     local = [r for batch in run.local_results(jobs, 1, None, ()) for r in batch]
     assert sum(len(r["articles"]) for r in receipts) == len(jobs) == 8
     for table in ("articles", "mentions", "money"):
         written = pq.read_table(f"{tmp_path}/out/{target.run}/{table}").to_pylist()
-        kept = [row for rows in local for row in rows.get(table, [])
-                if table == "articles" or row["article_id"] != "article_01b"]  # the poison's rows are lost
+        kept = [
+            row
+            for rows in local
+            for row in rows.get(table, [])
+            if table == "articles" or row["article_id"] != "article_01b"
+        ]  # the poison's rows are lost
         expected = schema.to_arrow(table, kept).to_pylist()
         if table == "articles":
             poison = next(n for n, row in enumerate(written) if row["article_id"] == "article_01b")
@@ -142,18 +166,21 @@ def test_a_dask_worker_that_dies_loses_only_its_article_in_a_url_output(tmp_path
         assert written == expected, table
 
 
-
 def die_on_poison(distributed):
     """A Dask worker plugin: the worker process is killed (as by the out-of-memory killer) on an article that
     contains "POISON"."""
+
     class DieOnPoison(distributed.WorkerPlugin):
         def setup(self, worker):
             from pipeline import extract
+
             real = extract.process
 
             def process(nlp, batch, limit, *rest):
                 if any("POISON" in article.text for article, _, _ in batch):
                     os.kill(os.getpid(), signal.SIGKILL)
                 return real(nlp, batch, limit, *rest)
+
             extract.process = process
+
     return DieOnPoison()

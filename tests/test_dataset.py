@@ -1,5 +1,6 @@
 """A URL output (written by Dask workers as Parquet parts): refused unless new, empty or ours; committed by
 run.json alone, which keeps the previous output until the new one is complete; read back in input order."""
+
 import json
 
 import fsspec
@@ -19,13 +20,20 @@ def url(tmp_path):
 
 
 def article_rows(article_id: str, orgs: list[str]) -> dict[str, list[dict]]:
-    return {"articles": [{"article_id": article_id, "status": "ok", "error": None}],
-            "mentions": [{"article_id": article_id, "mention_id": n, "label": "ORG", "text": name}
-                         for n, name in enumerate(orgs)],
-            "organisations": [{"article_id": article_id, "mention_id": n, "text": name, "name": name,
-                               "canonical": name} for n, name in enumerate(orgs)],
-            "organisation_summary": [{"article_id": article_id, "canonical": name, "mentions": 1}
-                                     for name in dict.fromkeys(orgs)]}
+    return {
+        "articles": [{"article_id": article_id, "status": "ok", "error": None}],
+        "mentions": [
+            {"article_id": article_id, "mention_id": n, "label": "ORG", "text": name}
+            for n, name in enumerate(orgs)
+        ],
+        "organisations": [
+            {"article_id": article_id, "mention_id": n, "text": name, "name": name, "canonical": name}
+            for n, name in enumerate(orgs)
+        ],
+        "organisation_summary": [
+            {"article_id": article_id, "canonical": name, "mentions": 1} for name in dict.fromkeys(orgs)
+        ],
+    }
 
 
 def test_parts_read_back_in_input_order_and_run_json_commits(url):

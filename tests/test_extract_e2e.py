@@ -1,15 +1,16 @@
 """End to end: the CLI on a folder the tests make, with every kind of bad input, checked table by table."""
+
 import hashlib
 import json
 import shutil
 from datetime import date
 from pathlib import Path
 
-import pyarrow.parquet as pq
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT, ecb_rates, extracted, read_tables, run_cli, run_in_process
+
 from pipeline.articles import read_article
 from pipeline.schema import LABEL_TABLE, TABLES, arrow_schema, columns
 
@@ -59,8 +60,17 @@ def test_csv_gives_the_calendar_dates_as_iso_text(run):
 def test_every_file_has_one_article_row(run):
     _, _, tables = run
     status = dict(zip(tables["articles"].article_id, tables["articles"].status))
-    assert status == {"bt_lancashire": "ok", "nested/deeper/dwp": "ok", "empty": "empty", "blank": "empty",
-                      "image": "error", "latin1": "ok", "bom": "ok", "huge": "ok", "long_line": "ok"}
+    assert status == {
+        "bt_lancashire": "ok",
+        "nested/deeper/dwp": "ok",
+        "empty": "empty",
+        "blank": "empty",
+        "image": "error",
+        "latin1": "ok",
+        "bom": "ok",
+        "huge": "ok",
+        "long_line": "ok",
+    }
     errors = tables["articles"].set_index("article_id").error
     assert "binary" in errors["image"] and "empty" in errors["empty"]
 
@@ -71,7 +81,7 @@ def test_offsets_point_into_the_decoded_text(run, corpus):
     for article_id, rows in tables["mentions"].groupby("article_id"):
         text = read_article(Path(articles.path[article_id]), corpus).text
         for row in rows.itertuples():
-            assert text[row.start:row.end] == row.text
+            assert text[row.start : row.end] == row.text
             assert row.text in row.sentence
 
 
@@ -96,8 +106,10 @@ def test_values_across_pieces_and_encodings(run):
 def test_reference_dates_and_summary(run):
     _, result, tables = run
     refs = tables["articles"].set_index("article_id")
-    assert (refs.reference_date["bt_lancashire"], refs.reference_date_source["bt_lancashire"]) == \
-        (date(2011, 11, 1), "manifest")
+    assert (refs.reference_date["bt_lancashire"], refs.reference_date_source["bt_lancashire"]) == (
+        date(2011, 11, 1),
+        "manifest",
+    )
     relative = tables["dates"].query("article_id == 'bt_lancashire' and text == 'last week'")
     assert relative.value.tolist() == ["2011-W43"]
     assert "9 articles: 6 ok, 2 empty, 1 error" in result.stderr
@@ -117,8 +129,10 @@ def test_money_converted_at_the_reference_date(run):
     undated = money[money.reference_date.isna() & (money.currency != "USD")]
     assert undated.converted_amount.isna().all() and undated.rate_date.isna().all()
     converted = len(dated) + len(in_usd)
-    assert f"money in USD: {converted} of {len(money)} converted (not converted: no reference date " \
-           f"{len(undated)})" in result.stderr
+    assert (
+        f"money in USD: {converted} of {len(money)} converted (not converted: no reference date "
+        f"{len(undated)})" in result.stderr
+    )
     conversion = json.loads((out / "run.json").read_text())["conversion"]
     assert conversion["converted"] == converted
     assert conversion["not_converted"]["no_reference_date"] == len(undated)
@@ -130,8 +144,10 @@ def test_summary_counts_articles_without_reference_date_and_open_relative_dates(
     without = ((articles.status == "ok") & articles.reference_date.isna()).sum()
     unresolved = (tables["dates"].relative & tables["dates"].value.isna()).sum()
     assert without and unresolved, "the corpus should have undated articles with relative dates"
-    assert (f"{without} articles without a reference date, {unresolved} relative dates left without a value "
-            f"(give one with --reference-date or a manifest)") in result.stderr
+    assert (
+        f"{without} articles without a reference date, {unresolved} relative dates left without a value "
+        f"(give one with --reference-date or a manifest)"
+    ) in result.stderr
     meta = json.loads((out / "run.json").read_text())["reference_dates"]
     assert (meta["articles_without"], meta["relative_dates_without_value"]) == (without, unresolved)
     assert meta["articles_by_source"]["manifest"] == 1
@@ -142,13 +158,17 @@ def test_run_json_records_options_model_rule_files_and_versions(run, corpus, nlp
 
     from pipeline.cli import parser
     from pipeline.nlp import load_config
+
     out, _, _ = run
     meta = json.loads((out / "run.json").read_text())
     extract_parser = parser()._subparsers._group_actions[0].choices["extract"]
     given = {action.dest for action in extract_parser._actions} - {"help", "quiet"}  # quiet: only the display
     assert set(meta["options"]) == given
-    assert (meta["options"]["articles"], meta["options"]["workers"], meta["options"]["convert_to"]) == \
-        (str(corpus), 2, "USD")
+    assert (meta["options"]["articles"], meta["options"]["workers"], meta["options"]["convert_to"]) == (
+        str(corpus),
+        2,
+        "USD",
+    )
     assert (meta["model"], meta["model_version"]) == (nlp.meta["name"], nlp.meta["version"])
     for library in ("spacy", "dateparser", "currencyconverter", "pandas", "pyarrow"):
         assert meta["libraries"][library] == metadata.version(library)
@@ -166,14 +186,17 @@ def test_same_rows_on_one_worker(run, corpus, tmp_path):
         pd.testing.assert_frame_equal(df, tables[table])
 
 
-@pytest.mark.parametrize("args,message", [
-    (["extract", "no/such/folder"], "does not exist"),
-    (["extract", "seeds", "--model", "no_such_model_xyz"], "not installed"),
-    (["extract", "seeds", "--out", "/proc/forbidden/out"], "output"),
-    (["extract", "seeds", "--reference-date", "yesterday"], "ISO date"),
-    (["extract", "seeds", "--manifest", "no/such/manifest.csv"], "manifest"),
-    (["report", "no/such/output"], "has no tables"),
-])
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["extract", "no/such/folder"], "does not exist"),
+        (["extract", "seeds", "--model", "no_such_model_xyz"], "not installed"),
+        (["extract", "seeds", "--out", "/proc/forbidden/out"], "output"),
+        (["extract", "seeds", "--reference-date", "yesterday"], "ISO date"),
+        (["extract", "seeds", "--manifest", "no/such/manifest.csv"], "manifest"),
+        (["report", "no/such/output"], "has no tables"),
+    ],
+)
 def test_usage_errors_are_one_line_and_exit_2(args, message, tmp_path):
     result = run_cli(*args, cwd=ROOT)
     assert result.returncode == 2

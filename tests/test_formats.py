@@ -5,6 +5,7 @@ Rows live in ``tests/formats/*.tsv`` (price-parser style), one file per class, c
 ``normalized`` strings of every mention of that label in the text, in order, joined by `` | ``; ``-`` for
 none), ``reference_date`` (ISO, or empty) and ``source`` (the style guide or spec the form comes from).
 """
+
 import csv
 from pathlib import Path
 
@@ -18,7 +19,9 @@ FOLDER = Path(__file__).parent / "formats"
 def _rows():
     for path in sorted(FOLDER.glob("*.tsv")):
         with path.open(encoding="utf-8", newline="") as handle:
-            for line, row in enumerate(csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE), start=2):
+            for line, row in enumerate(
+                csv.DictReader(handle, delimiter="\t", quoting=csv.QUOTE_NONE), start=2
+            ):
                 yield pytest.param(row, id=f"{path.stem}:{line}")
 
 

@@ -1,6 +1,8 @@
-"""Hostile setups: the tool never deletes what it did not write, and every path under the input is accounted for.
+"""Hostile setups: the tool never deletes what it did not write, and every path under the input is accounted
+for.
 
 Each case builds a folder tree in ``tmp_path`` and runs the CLI as a user would."""
+
 import errno
 import hashlib
 import importlib.util
@@ -14,13 +16,15 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
 from conftest import ROOT, read_tables, run_cli, run_in_process
 
 SEED = ROOT / "seeds" / "000_ed3064653d8ac52c.txt"
 # Root reads any file: the permission cases drop the capabilities that let it (or run as they are for a user).
-AS_USER = (["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
-           if os.geteuid() == 0 and shutil.which("setpriv") else [])
+AS_USER = (
+    ["setpriv", "--bounding-set", "-dac_override,-dac_read_search"]
+    if os.geteuid() == 0 and shutil.which("setpriv")
+    else []
+)
 
 
 def articles_in(folder: Path, n: int = 2) -> Path:
@@ -32,11 +36,15 @@ def articles_in(folder: Path, n: int = 2) -> Path:
 
 def tree(folder: Path) -> dict[str, str]:
     """Every file below ``folder`` with its content's digest."""
-    return {p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
-# --- the output folder: refused unless missing, empty or ours -------------------------------------------------
+# --- the output folder: refused unless missing, empty or ours -----------------------------------------------
+
 
 def _foreign_file(tmp):
     out = tmp / "out"
@@ -125,7 +133,8 @@ def test_a_linked_output_keeps_its_link_and_replaces_the_target(tmp_path):
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
 
 
-# --- every input path gets a row -------------------------------------------------------------------------------
+# --- every input path gets a row ----------------------------------------------------------------------------
+
 
 def _non_utf8_name(folder):
     with open(os.fsencode(folder) + b"/bad\xff\xfename.txt", "w") as handle:
@@ -135,11 +144,22 @@ def _non_utf8_name(folder):
 INPUTS = [  # what is made in the input folder; the article_id, status and error (a part) it must give
     ("upper-case suffix", lambda f: shutil.copy(SEED, f / "NOTES.TXT"), "NOTES", "ok", None),
     ("folder named .txt", lambda f: (f / "x.txt").mkdir(), "x", "error", "folder named like an article"),
-    ("utf-16 with BOM", lambda f: (f / "u.txt").write_text("Serco won a £10m deal.", encoding="utf-16"),
-     "u", "ok", None),
+    (
+        "utf-16 with BOM",
+        lambda f: (f / "u.txt").write_text("Serco won a £10m deal.", encoding="utf-16"),
+        "u",
+        "ok",
+        None,
+    ),
     ("name not UTF-8", _non_utf8_name, "bad\\xff\\xfename", "ok", None),
     ("pipe", lambda f: os.mkfifo(f / "fifo.txt"), "fifo", "error", "not a regular file"),
-    ("link to /dev/zero", lambda f: (f / "zero.txt").symlink_to("/dev/zero"), "zero", "error", "not a regular"),
+    (
+        "link to /dev/zero",
+        lambda f: (f / "zero.txt").symlink_to("/dev/zero"),
+        "zero",
+        "error",
+        "not a regular",
+    ),
 ]
 
 
@@ -163,9 +183,27 @@ def test_a_folder_that_cannot_be_listed_is_an_error_row_also_on_incremental_runs
     locked.chmod(0)
     try:
         for extra in ([], ["--incremental"]):
-            result = subprocess.run([*AS_USER, sys.executable, "-m", "pipeline", "extract", articles, "--out", out,
-                                     "--quiet", *extra], cwd=ROOT, capture_output=True, text=True, timeout=300)
-            assert result.returncode == 0 and "1 folder(s) could not be listed" in result.stderr, result.stderr
+            result = subprocess.run(
+                [
+                    *AS_USER,
+                    sys.executable,
+                    "-m",
+                    "pipeline",
+                    "extract",
+                    articles,
+                    "--out",
+                    out,
+                    "--quiet",
+                    *extra,
+                ],
+                cwd=ROOT,
+                capture_output=True,
+                text=True,
+                timeout=300,
+            )
+            assert result.returncode == 0 and "1 folder(s) could not be listed" in result.stderr, (
+                result.stderr
+            )
             rows = read_tables(out)["articles"].set_index("article_id")
             assert sorted(rows.index) == ["a0", "a1", "locked"]
             assert rows.loc["locked", "error"].startswith("cannot list folder: Permission denied")
@@ -178,14 +216,29 @@ def test_an_unreadable_file_is_an_error_row(tmp_path):
     articles = articles_in(tmp_path / "in", 1)
     (articles / "locked.txt").write_text("BT wins")
     (articles / "locked.txt").chmod(0)
-    result = subprocess.run([*AS_USER, sys.executable, "-m", "pipeline", "extract", articles, "--out",
-                             tmp_path / "out", "--quiet"], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    result = subprocess.run(
+        [
+            *AS_USER,
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            articles,
+            "--out",
+            tmp_path / "out",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert result.returncode == 0, result.stderr
     rows = read_tables(tmp_path / "out")["articles"].set_index("article_id")
     assert rows.loc["locked", "error"] == "cannot read file: Permission denied"
 
 
-# --- incremental runs are as careful as full runs ------------------------------------------------------------------
+# --- incremental runs are as careful as full runs -----------------------------------------------------------
 
 CHANGES = [  # what happens to a0.txt between a run and an incremental run; the status it must get
     ("replaced by a pipe", lambda p: (p.unlink(), os.mkfifo(p)), "error"),
@@ -208,6 +261,7 @@ def test_incremental_reads_changed_files_with_the_same_checks(tmp_path, change, 
 
 def test_the_fingerprint_covers_the_package_code(tmp_path, monkeypatch, nlp):
     from pipeline import incremental
+
     code = tmp_path / "pipeline"
     shutil.copytree(ROOT / "pipeline", code, ignore=shutil.ignore_patterns("__pycache__"))
     monkeypatch.setattr(incremental, "PACKAGE_DIR", code)
@@ -217,7 +271,8 @@ def test_the_fingerprint_covers_the_package_code(tmp_path, monkeypatch, nlp):
     assert incremental.fingerprint(nlp, ()) != before
 
 
-# --- failures leave nothing behind ---------------------------------------------------------------------------------
+# --- failures leave nothing behind --------------------------------------------------------------------------
+
 
 def test_a_full_disk_leaves_no_temporary_folder_and_one_line(tmp_path, monkeypatch, capfd):
     import gc
@@ -228,19 +283,41 @@ def test_a_full_disk_leaves_no_temporary_folder_and_one_line(tmp_path, monkeypat
 
     def full(self, table, *args, **kwargs):
         raise OSError(errno.ENOSPC, "No space left on device")
+
     monkeypatch.setattr(pq.ParquetWriter, "write_table", full)
-    code = cli.main(["extract", str(articles_in(tmp_path / "in")), "--out", str(tmp_path / "out"), "--quiet",
-                     "--workers", "1"])
+    code = cli.main(
+        [
+            "extract",
+            str(articles_in(tmp_path / "in")),
+            "--out",
+            str(tmp_path / "out"),
+            "--quiet",
+            "--workers",
+            "1",
+        ]
+    )
     gc.collect()  # a writer left open would print "Exception ignored in ParquetWriter.__del__" here
     err = capfd.readouterr().err
-    assert code == 2 and err.strip() == f"error: cannot write the tables in {tmp_path / 'out'}: No space left on device"
+    assert (
+        code == 2
+        and err.strip() == f"error: cannot write the tables in {tmp_path / 'out'}: No space left on device"
+    )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["in"]
 
 
 def test_an_article_over_its_time_budget_is_an_error_row(tmp_path):
     articles = articles_in(tmp_path / "in")
-    result = run_in_process("extract", articles, "--out", tmp_path / "out", "--quiet", "--workers", "1",
-                     "--article-timeout", "0.001")
+    result = run_in_process(
+        "extract",
+        articles,
+        "--out",
+        tmp_path / "out",
+        "--quiet",
+        "--workers",
+        "1",
+        "--article-timeout",
+        "0.001",
+    )
     assert result.returncode == 0, result.stderr
     rows = read_tables(tmp_path / "out")["articles"]
     assert (rows.status == "error").all() and rows.error.str.startswith("timed out").all()
@@ -257,12 +334,16 @@ def test_a_long_run_without_spaces_keeps_the_offsets_of_what_follows(tmp_path):
     assert all(text[s:e] == t for s, e, t in zip(mentions.start, mentions.end, mentions.text))
 
 
-# --- usage and signals ---------------------------------------------------------------------------------------------
+# --- usage and signals --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("args,message", [
-    (["--workers", "0"], "at least 1"),
-    (["--workers", "-2"], "at least 1"),
-])
+
+@pytest.mark.parametrize(
+    "args,message",
+    [
+        (["--workers", "0"], "at least 1"),
+        (["--workers", "-2"], "at least 1"),
+    ],
+)
 def test_bad_options_are_usage_errors(tmp_path, args, message):
     result = run_cli("extract", articles_in(tmp_path / "in"), "--out", tmp_path / "out", *args)
     assert result.returncode == 2 and message in result.stderr
@@ -281,9 +362,26 @@ def test_a_stopped_dask_run_leaves_no_lock_files_and_prints_no_worker_tracebacks
     articles = articles_in(tmp_path / "in", 300)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", articles, "--out", tmp_path / "out",
-                             "--quiet", "--workers", "2", "--engine", "dask"], cwd=ROOT, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "TMPDIR": str(scratch)})
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            articles,
+            "--out",
+            tmp_path / "out",
+            "--quiet",
+            "--workers",
+            "2",
+            "--engine",
+            "dask",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "TMPDIR": str(scratch)},
+    )
     deadline = time.time() + 120
     while not list(tmp_path.glob(".out.tmp-*")) and time.time() < deadline:
         time.sleep(0.1)

@@ -1,4 +1,5 @@
 """Normalisers, as tables of real-world strings and the values they must give (price-parser style)."""
+
 from datetime import date
 
 import pandas as pd
@@ -52,24 +53,40 @@ def test_money(text, partner, amount, currency):
 
 def test_bare_amount_takes_the_article_currency():
     value = normalize_money("400 million", before="signed a ", article_default="GBP")
-    assert (value.amount, value.currency, value.currency_inferred, value.normalized) == \
-        (400e6, "GBP", True, "GBP 400000000")
+    assert (value.amount, value.currency, value.currency_inferred, value.normalized) == (
+        400e6,
+        "GBP",
+        True,
+        "GBP 400000000",
+    )
     assert normalize_money("£400m").currency_inferred is False
 
 
-@pytest.mark.parametrize("explicit,text,expected", [
-    (["GBP", "GBP", "USD"], "", "GBP"),
-    ([None], "The deal, in euros, ...", "EUR"),
-    ([], "The UK government said British councils...", "GBP"),
-    ([], "The Pentagon said on Friday", "USD"),
-    ([], "No place and no money named.", None),
-])
+@pytest.mark.parametrize(
+    "explicit,text,expected",
+    [
+        (["GBP", "GBP", "USD"], "", "GBP"),
+        ([None], "The deal, in euros, ...", "EUR"),
+        ([], "The UK government said British councils...", "GBP"),
+        ([], "The Pentagon said on Friday", "USD"),
+        ([], "No place and no money named.", None),
+    ],
+)
 def test_article_currency(explicit, text, expected):
     assert article_currency(explicit, text) == expected
 
 
-PERCENT = [("40 per cent", 40), ("71%", 71), ("12 percent", 12), ("2.5 pc", 2.5), ("ten per cent", 10),
-           ("4.5 per-cent", 4.5), ("21", 21), ("two and a half per cent", 2.5), ("100 percents", 100)]
+PERCENT = [
+    ("40 per cent", 40),
+    ("71%", 71),
+    ("12 percent", 12),
+    ("2.5 pc", 2.5),
+    ("ten per cent", 10),
+    ("4.5 per-cent", 4.5),
+    ("21", 21),
+    ("two and a half per cent", 2.5),
+    ("100 percents", 100),
+]
 
 
 @pytest.mark.parametrize("text,value", PERCENT, ids=[p[0] for p in PERCENT])
@@ -78,12 +95,22 @@ def test_percent(text, value):
 
 
 DURATIONS = [
-    ("10-year", "P10Y", 10, "year"), ("three-year", "P3Y", 3, "year"), ("decade-long", "P10Y", 10, "year"),
-    ("a decade", "P10Y", 10, "year"), ("18 months", "P18M", 18, "month"), ("90 minutes", "PT90M", 90, "minute"),
-    ("four-and-a-half-year", "P4Y6M", 4.5, "year"), ("three years and four months", "P3Y4M", 3.3333, "year"),
-    ("two weeks", "P2W", 2, "week"), ("a fortnight", "P2W", 2, "week"), ("1.5 hours", "PT1H30M", 1.5, "hour"),
-    ("half an hour", "PT30M", 0.5, "hour"), ("six-month", "P6M", 6, "month"), ("24-hour", "PT24H", 24, "hour"),
-    ("a year and a half", "P1Y6M", 1.5, "year"), ("several years", None, None, "year"),
+    ("10-year", "P10Y", 10, "year"),
+    ("three-year", "P3Y", 3, "year"),
+    ("decade-long", "P10Y", 10, "year"),
+    ("a decade", "P10Y", 10, "year"),
+    ("18 months", "P18M", 18, "month"),
+    ("90 minutes", "PT90M", 90, "minute"),
+    ("four-and-a-half-year", "P4Y6M", 4.5, "year"),
+    ("three years and four months", "P3Y4M", 3.3333, "year"),
+    ("two weeks", "P2W", 2, "week"),
+    ("a fortnight", "P2W", 2, "week"),
+    ("1.5 hours", "PT1H30M", 1.5, "hour"),
+    ("half an hour", "PT30M", 0.5, "hour"),
+    ("six-month", "P6M", 6, "month"),
+    ("24-hour", "PT24H", 24, "hour"),
+    ("a year and a half", "P1Y6M", 1.5, "year"),
+    ("several years", None, None, "year"),
 ]
 
 
@@ -127,7 +154,9 @@ DATES = [
 ]
 
 
-@pytest.mark.parametrize("text,ref,value,start,end,grain,relative", DATES, ids=[d[0] + str(bool(d[1])) for d in DATES])
+@pytest.mark.parametrize(
+    "text,ref,value,start,end,grain,relative", DATES, ids=[d[0] + str(bool(d[1])) for d in DATES]
+)
 def test_date(text, ref, value, start, end, grain, relative):
     assert tuple(parse_date(text, ref)) == (value, start, end, grain, relative)
 
@@ -140,70 +169,104 @@ def test_numeric_dates_follow_the_article():
     assert day_first_evidence("Dated 04/13/2012, in £") is False
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("Contracts For Dec. 5, 2019\n\nNAVY\nGeneral Dynamics ...", "2019-12-05"),
-    ("Some headline\nPublished: 12 May 2011\n\nBody text.", "2011-05-12"),
-    ("LONDON, 7 Feb 2010 - BT said on Monday it had won ...", "2010-02-07"),
-    ("14.03.2012\nBT wins £5m deal", "2012-03-14"),
-    ("BT wins deal\nThe arrangements take effect from 31 March 2014, once the long review by both sides "
-     "has been finished and the board has agreed.", None),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("Contracts For Dec. 5, 2019\n\nNAVY\nGeneral Dynamics ...", "2019-12-05"),
+        ("Some headline\nPublished: 12 May 2011\n\nBody text.", "2011-05-12"),
+        ("LONDON, 7 Feb 2010 - BT said on Monday it had won ...", "2010-02-07"),
+        ("14.03.2012\nBT wins £5m deal", "2012-03-14"),
+        (
+            "BT wins deal\nThe arrangements take effect from 31 March 2014, once the long review by both "
+            "sides has been finished and the board has agreed.",
+            None,
+        ),
+    ],
+)
 def test_dateline(text, expected):
     found = find_dateline(text)
     assert (found.isoformat() if found else None) == expected
 
 
-@pytest.mark.parametrize("before,qualifier", [
-    ("worth around ", "approx"), ("more than ", "over"), ("in excess of ", "over"), ("less than ", "under"),
-    ("up to ", "up_to"), ("a deal worth ", None), ("some ", "approx"),
-])
+@pytest.mark.parametrize(
+    "before,qualifier",
+    [
+        ("worth around ", "approx"),
+        ("more than ", "over"),
+        ("in excess of ", "over"),
+        ("less than ", "under"),
+        ("up to ", "up_to"),
+        ("a deal worth ", None),
+        ("some ", "approx"),
+    ],
+)
 def test_qualifier(before, qualifier):
     assert qualifier_before(before) == qualifier
 
 
-@pytest.mark.parametrize("text,future,value", [
-    ("14 December", False, "2010-12-14"), ("14 December", True, "2011-12-14"),
-    ("March", False, "2011-03"), ("March", True, "2012-03"), ("November", True, "2011-11"),
-    ("third quarter", False, "2011-Q3"), ("first quarter", True, "2012-Q1"),
-    ("Friday", False, "2011-10-28"), ("Friday", True, "2011-11-04"),
-])
+@pytest.mark.parametrize(
+    "text,future,value",
+    [
+        ("14 December", False, "2010-12-14"),
+        ("14 December", True, "2011-12-14"),
+        ("March", False, "2011-03"),
+        ("March", True, "2012-03"),
+        ("November", True, "2011-11"),
+        ("third quarter", False, "2011-Q3"),
+        ("first quarter", True, "2012-Q1"),
+        ("Friday", False, "2011-10-28"),
+        ("Friday", True, "2011-11-04"),
+    ],
+)
 def test_dates_without_a_year_follow_the_tense(text, future, value):
     assert parse_date(text, REF, future=future).value == value
 
 
-@pytest.mark.parametrize("before,after,future", [
-    ("The contract will run until ", ".", True),
-    ("The new arrangements take effect from ", ".", True),
-    ("On ", ", BT will take over the service.", True),
-    ("BT said on ", " it had won the deal.", False),
-    ("On ", ", the fund signed three deals that will help 300 firms and", False),
-    ("Sales rose. He will retire. In ", " profits fell.", False),
-])
+@pytest.mark.parametrize(
+    "before,after,future",
+    [
+        ("The contract will run until ", ".", True),
+        ("The new arrangements take effect from ", ".", True),
+        ("On ", ", BT will take over the service.", True),
+        ("BT said on ", " it had won the deal.", False),
+        ("On ", ", the fund signed three deals that will help 300 firms and", False),
+        ("Sales rose. He will retire. In ", " profits fell.", False),
+    ],
+)
 def test_tense(before, after, future):
     from pipeline.normalize.dates import speaks_of_future
+
     assert speaks_of_future(before, after) is future
 
 
-@pytest.mark.parametrize("before,after,expected", [
-    ("The carrier has been on patrol since ", " and was scheduled to return.", False),
-    ("The group could come to the U.S. as soon as ", ".", True),
-    ("The ruling is expected as early as ", ".", True),
-    ("State police arrested both men in ", " on charges.", False),
-    ("The dividend is payable ", " to holders.", None),
-])
+@pytest.mark.parametrize(
+    "before,after,expected",
+    [
+        ("The carrier has been on patrol since ", " and was scheduled to return.", False),
+        ("The group could come to the U.S. as soon as ", ".", True),
+        ("The ruling is expected as early as ", ".", True),
+        ("State police arrested both men in ", " on charges.", False),
+        ("The dividend is payable ", " to holders.", None),
+    ],
+)
 def test_tense_takes_the_nearest_cue_first(before, after, expected):
     from pipeline.normalize.dates import tense
+
     assert tense(before, after) is expected
 
 
-@pytest.mark.parametrize("text,restates", [
-    ("The EU pays €300 million ($340 million) for it.", [None, 0]),
-    ("It cost £2m (about $2.6m; €2.3m).", [None, 0, 0]),
-    ("It cost £2m, $5m and €3m.", [None, None, None]),
-    ("Tickets cost $5 ($6 with fees).", [None, None]),
-])
+@pytest.mark.parametrize(
+    "text,restates",
+    [
+        ("The EU pays €300 million ($340 million) for it.", [None, 0]),
+        ("It cost £2m (about $2.6m; €2.3m).", [None, 0, 0]),
+        ("It cost £2m, $5m and €3m.", [None, None, None]),
+        ("Tickets cost $5 ($6 with fees).", [None, None]),
+    ],
+)
 def test_restates_names_the_amount_a_bracket_converts(text, restates):
     import pipeline
+
     money = pipeline.extract_text(text)["money"]
     first = int(money.mention_id.iloc[0])
     got = [None if value is pd.NA else int(value) - first for value in money.restates]

@@ -270,7 +270,10 @@ def test_organisations_in_context(text, names):
         ("The National Orbital Space launches start in 2020, Halvard Ltd said.", "National Orbital Space"),
         ("Halvard Ltd runs the Tri-Service Maintenance System.", "Tri-Service Maintenance System"),
         ("Halvard Ltd sold a million copies of its latest album Brightwater.", "Brightwater"),
-        ("When the video game World of Kestrels hit the shops, Halvard Ltd shares rose.", "World of Kestrels"),
+        (
+            "When the video game World of Kestrels hit the shops, Halvard Ltd shares rose.",
+            "World of Kestrels",
+        ),
         ("Halvard Ltd appears on the business programme Kestrel's Den.", "Kestrel"),
     ],
 )
@@ -289,7 +292,9 @@ def test_a_company_named_before_its_products_is_still_found_there():
     assert names.count("Intel") == 2 and names.count("Boeing") == 2
 
 
-@pytest.mark.parametrize("text,mark", [("The Lynx MK9 is being replaced.", "MK9"), ("Puma HC Mk2 helicopters", "Mk2")])
+@pytest.mark.parametrize(
+    "text,mark", [("The Lynx MK9 is being replaced.", "MK9"), ("Puma HC Mk2 helicopters", "Mk2")]
+)
 def test_a_mark_number_names_a_model_not_a_body(nlp, text, mark):
     from pipeline.rules import SPANS_KEY
 
@@ -309,7 +314,6 @@ def test_dotted_legal_forms_stay_whole(text, name):
     assert name in list(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
 
 
-
 @pytest.mark.parametrize("code,kept", [("HQDLA1-16-D-0013", []), ("HQDLA1 said", ["HQDLA1"])])
 def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
     from pipeline.mentions import Mention
@@ -326,8 +330,10 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
     "text,names",
     [
         ("Shares in Tarrant Mining (ASX: TMX) fell.", ["Tarrant Mining"]),
-        ("Dalgety Minerals (TSX: DGM) and Halvorsen Brewing (LSE: HBW) merged.",
-         ["Dalgety Minerals", "Halvorsen Brewing"]),
+        (
+            "Dalgety Minerals (TSX: DGM) and Halvorsen Brewing (LSE: HBW) merged.",
+            ["Dalgety Minerals", "Halvorsen Brewing"],
+        ),
         ("Shares in ASX-listed Orrin Gold fell.", ["Orrin Gold"]),
         ("NEW YORK, March 3, 2020 /PRNewswire/ -- Sales rose.", ["PRNewswire"]),
         ("LONDON (Brightline) - Sales rose.", ["Brightline"]),
@@ -338,8 +344,10 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("Sales at Quillon, a Lyon-based maker of valves, rose.", ["Quillon"]),
         ("Tarrant, the Leeds-based lender, cut rates.", ["Tarrant"]),
         ("Sales at Zenith, the London-based bank, rose.", ["Zenith"]),
-        ("Contracts went to Acme Dynamics, Brightwater and Kestrel Systems.",
-         ["Acme Dynamics", "Brightwater", "Kestrel Systems"]),
+        (
+            "Contracts went to Acme Dynamics, Brightwater and Kestrel Systems.",
+            ["Acme Dynamics", "Brightwater", "Kestrel Systems"],
+        ),
         ("Work went to Vodafone, Tarrant and BT Group.", ["Vodafone", "Tarrant", "BT Group"]),
     ],
 )

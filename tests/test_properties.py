@@ -1,21 +1,59 @@
 """Property-based tests: every normaliser takes any string without raising and returns a value of the right
 type and range, or null."""
+
 import math
 import re
 from datetime import date
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from pipeline.evaluate import duration_key
 from pipeline.normalize.dates import parse_date
 from pipeline.normalize.duration import parse_duration
 from pipeline.normalize.money import normalize_money
-from pipeline.organisations import canonical_names, clean_name
 from pipeline.normalize.percent import parse_percent
+from pipeline.organisations import canonical_names, clean_name
 
-WORDS = st.sampled_from(["£", "$", "€", "US$", "EUR", "million", "bn", "m", "per cent", "%", "year", "years",
-                         "months", "-", "and", "a", "half", "ten", "twenty-five", "1,200", "3.5", "2011", "Q3",
-                         "March", "31", "last", "next", "week", "ago", "the", "decade", "long", "cents", "0", "."])
+WORDS = st.sampled_from(
+    [
+        "£",
+        "$",
+        "€",
+        "US$",
+        "EUR",
+        "million",
+        "bn",
+        "m",
+        "per cent",
+        "%",
+        "year",
+        "years",
+        "months",
+        "-",
+        "and",
+        "a",
+        "half",
+        "ten",
+        "twenty-five",
+        "1,200",
+        "3.5",
+        "2011",
+        "Q3",
+        "March",
+        "31",
+        "last",
+        "next",
+        "week",
+        "ago",
+        "the",
+        "decade",
+        "long",
+        "cents",
+        "0",
+        ".",
+    ]
+)
 TEXTS = st.one_of(st.text(max_size=60), st.lists(WORDS, max_size=8).map(" ".join))
 REFS = st.one_of(st.none(), st.dates(min_value=date(1900, 1, 1), max_value=date(2100, 12, 31)))
 
@@ -61,21 +99,34 @@ def test_date(text, reference, day_first):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.integers(1, 500), st.sampled_from(["year", "month", "week", "day", "hour", "minute", "second"]),
-       st.booleans())
+@given(
+    st.integers(1, 500),
+    st.sampled_from(["year", "month", "week", "day", "hour", "minute", "second"]),
+    st.booleans(),
+)
 def test_duration_round_trip(n, unit, hyphen):
     """n units -> ISO 8601 -> the same length: "18 months" is P18M (or P1Y6M), never another length."""
     text = f"{n}-{unit}" if hyphen else f"{n} {unit}s"
     iso, value, got_unit = parse_duration(text)
     assert (value, got_unit) == (n, unit)
-    expected = {"year": f"P{n}Y", "month": f"P{n}M", "week": f"P{n}W", "day": f"P{n}D", "hour": f"PT{n}H",
-                "minute": f"PT{n}M", "second": f"PT{n}S"}[unit]
+    expected = {
+        "year": f"P{n}Y",
+        "month": f"P{n}M",
+        "week": f"P{n}W",
+        "day": f"P{n}D",
+        "hour": f"PT{n}H",
+        "minute": f"PT{n}M",
+        "second": f"PT{n}S",
+    }[unit]
     assert duration_key(iso) == duration_key(expected)
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(max_size=30), st.sampled_from(["BT", "BT Group", "DWP", "Capita plc"])),
-                max_size=8))
+@given(
+    st.lists(
+        st.one_of(st.text(max_size=30), st.sampled_from(["BT", "BT Group", "DWP", "Capita plc"])), max_size=8
+    )
+)
 def test_org_names(names):
     cleaned = [n for n in (clean_name(x) for x in names) if n]
     canonical = canonical_names(cleaned)

@@ -1,4 +1,5 @@
 """Nothing lost, nothing half-written: killed runs, incremental runs, many files, odd files."""
+
 import hashlib
 import os
 import shutil
@@ -11,8 +12,8 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ROOT, extract_folder, read_tables, run_in_process
+
 from pipeline.articles import read_article
 from pipeline.schema import TABLES, arrow_schema
 
@@ -33,8 +34,11 @@ def digests(folder: Path) -> dict[str, str]:
 
 def assert_same_tables(a: Path, b: Path) -> None:
     for table, frame in read_tables(a).items():
-        pd.testing.assert_frame_equal(frame.drop(columns=["path"], errors="ignore"),
-                                      read_tables(b)[table].drop(columns=["path"], errors="ignore"), obj=table)
+        pd.testing.assert_frame_equal(
+            frame.drop(columns=["path"], errors="ignore"),
+            read_tables(b)[table].drop(columns=["path"], errors="ignore"),
+            obj=table,
+        )
 
 
 def test_incremental_run_gives_the_rows_of_a_full_run(tmp_path):
@@ -45,7 +49,9 @@ def test_incremental_run_gives_the_rows_of_a_full_run(tmp_path):
     changed = articles / "govuk_frank_adverts.txt"
     changed.write_text(changed.read_text() + "\nThe campaign will cost £2.5m over three years.\n")
     (articles / "new").mkdir()
-    (articles / "new" / "fresh.txt").write_text("Capita plc won a £40m contract from the Home Office in 2012.\n")
+    (articles / "new" / "fresh.txt").write_text(
+        "Capita plc won a £40m contract from the Home Office in 2012.\n"
+    )
     again = run_in_process("extract", articles, "--out", out, "--quiet", "--incremental")
     assert again.returncode == 0 and "(20 reused)" in again.stderr
     full = tmp_path / "full"
@@ -61,10 +67,24 @@ def test_changed_rules_or_reference_date_are_not_reused(tmp_path):
     assert run_in_process("extract", articles, "--out", out, "--quiet").returncode == 0
     rules = tmp_path / "mine.jsonl"
     rules.write_text('{"label": "ORG", "pattern": [{"LOWER": "widgets"}]}\n')
-    assert "reused" not in run_in_process("extract", articles, "--out", out, "--quiet", "--incremental",
-                                   "--rules", rules).stderr
-    flagged = run_in_process("extract", articles, "--out", out, "--quiet", "--incremental", "--rules", rules,
-                      "--reference-date", "2020-01-01")
+    assert (
+        "reused"
+        not in run_in_process(
+            "extract", articles, "--out", out, "--quiet", "--incremental", "--rules", rules
+        ).stderr
+    )
+    flagged = run_in_process(
+        "extract",
+        articles,
+        "--out",
+        out,
+        "--quiet",
+        "--incremental",
+        "--rules",
+        rules,
+        "--reference-date",
+        "2020-01-01",
+    )
     assert "(1 reused)" in flagged.stderr  # seeds 001 and 003 have no manifest row: the flag is theirs now
 
 
@@ -87,9 +107,13 @@ def test_killed_run_leaves_the_previous_output(tmp_path):
     text = (GOLD_ARTICLES / "seed_000_ed3064653d8ac52c.txt").read_text()
     for i in range(400):
         (big / f"copy_{i:04}.txt").write_text(text)
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", big, "--out", out, "--quiet",
-                             "--workers", "2"], cwd=ROOT, start_new_session=True,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "pipeline", "extract", big, "--out", out, "--quiet", "--workers", "2"],
+        cwd=ROOT,
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     deadline = time.time() + 300
     while not _rows_written(tmp_path) and time.time() < deadline and proc.poll() is None:
         time.sleep(0.05)  # until the run has flushed rows into its half-written folder
@@ -131,6 +155,7 @@ def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFra
     """A run over the gold articles plus one whose text makes ``harm`` happen during extraction, and a run
     without it; returns the poisoned run's articles table and both output folders."""
     from pipeline import extract
+
     clean = copy_gold(tmp_path / "clean")
     poisoned = copy_gold(tmp_path / "poisoned")
     (poisoned / "poison.txt").write_text("POISON: BT paid £5m.\n")
@@ -140,6 +165,7 @@ def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFra
         if any("POISON" in article.text for article, _, _ in batch):
             harm()
         return real(nlp, batch, limit, *rest)
+
     monkeypatch.setattr(extract, "process", process)  # forked workers inherit it
     extract_folder(clean, tmp_path / "clean_out", workers=workers)
     extract_folder(poisoned, tmp_path / "poisoned_out", workers=workers)
@@ -148,22 +174,27 @@ def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFra
 
 
 def _without(out: Path, article_id: str) -> dict[str, pd.DataFrame]:
-    return {t: f[f.article_id != article_id].reset_index(drop=True).drop(columns=["path"], errors="ignore")
-            for t, f in read_tables(out).items() if "article_id" in f}
+    return {
+        t: f[f.article_id != article_id].reset_index(drop=True).drop(columns=["path"], errors="ignore")
+        for t, f in read_tables(out).items()
+        if "article_id" in f
+    }
 
 
 def _assert_others_unchanged(clean: Path, poisoned: Path) -> None:
     """The other articles' rows are those of the run without the poison (a category met only in its row,
     "error", may stay in the poisoned run's dtypes)."""
     for name, frame in _without(clean, "poison").items():
-        pd.testing.assert_frame_equal(frame, _without(poisoned, "poison")[name], obj=name,
-                                      check_categorical=False)
+        pd.testing.assert_frame_equal(
+            frame, _without(poisoned, "poison")[name], obj=name, check_categorical=False
+        )
 
 
 @pytest.mark.parametrize("workers", [1, 2])
 def test_an_error_on_one_article_is_its_error_row_only(tmp_path, monkeypatch, workers):
     def fail():
         raise RuntimeError("a bug met on this text")
+
     table, clean, poisoned = _poisoned_run(tmp_path, monkeypatch, fail, workers)
     assert table.loc["poison", "error"] == "extraction failed: RuntimeError: a bug met on this text"
     assert (table.drop(index="poison").status == "ok").all() and len(table) == 23
@@ -176,6 +207,7 @@ def test_a_worker_process_that_dies_loses_only_its_article(tmp_path, monkeypatch
     def die():
         if os.getpid() != parent:  # as the out-of-memory killer would end a worker
             os.kill(os.getpid(), signal.SIGKILL)
+
     table, clean, poisoned = _poisoned_run(tmp_path, monkeypatch, die, workers=2)
     assert table.loc["poison", "status"] == "error" and "worker process died" in table.loc["poison", "error"]
     assert (table.drop(index="poison").status == "ok").all() and len(table) == 23
@@ -187,8 +219,23 @@ def test_a_stopped_run_cleans_up_stops_its_workers_and_exits_with_the_signal_cod
     articles = copy_gold(tmp_path / "articles")
     for n in range(60):
         shutil.copy(articles / "govuk_frank_adverts.txt", articles / f"copy_{n}.txt")
-    proc = subprocess.Popen([sys.executable, "-m", "pipeline", "extract", articles, "--out", tmp_path / "out",
-                             "--workers", "2", "--quiet"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "pipeline",
+            "extract",
+            articles,
+            "--out",
+            tmp_path / "out",
+            "--workers",
+            "2",
+            "--quiet",
+        ],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     workers = []
     while len(workers) < 2 and proc.poll() is None:
         workers = _children_of(proc.pid)
@@ -200,7 +247,11 @@ def test_a_stopped_run_cleans_up_stops_its_workers_and_exits_with_the_signal_cod
 
 
 def _children_of(pid: int) -> list[int]:
-    return [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit() and _stat(int(p.name))[1:2] == [str(pid)]]
+    return [
+        int(p.name)
+        for p in Path("/proc").iterdir()
+        if p.name.isdigit() and _stat(int(p.name))[1:2] == [str(pid)]
+    ]
 
 
 def _running(pid: int) -> bool:

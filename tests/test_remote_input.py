@@ -1,5 +1,6 @@
 """An input folder given as an fsspec URL is listed and read like a local folder; a local folder's bytes can
 travel with their jobs to workers that do not share the client's disk."""
+
 import dataclasses
 from pathlib import Path
 
@@ -46,8 +47,9 @@ def test_a_url_is_listed_like_the_local_folder(folders, kind):
     assert listed(remote) == listed(local)
     assert [j.article_id for j in local] == ["a", "b/c", "b/deep/deeper/x", "b/empty", "binary", "folder"]
     assert all(j.path.startswith(folders[kind] + "/") for j in remote)
-    assert [j.size for j in remote if not j.problem] == [len(TREE[p]) for p in sorted(TREE)
-                                                         if articles.is_article(p) and "folder" not in p]
+    assert [j.size for j in remote if not j.problem] == [
+        len(TREE[p]) for p in sorted(TREE) if articles.is_article(p) and "folder" not in p
+    ]
 
 
 def test_a_url_articles_rows_equal_the_local_ones(folders):
@@ -74,8 +76,9 @@ def test_a_local_job_carries_its_bytes(folders):
     (folders["local"] / "b" / "gone.txt").symlink_to(folders["local"] / "nowhere.txt")
     broken = next(j for j in jobs_for(folders["local"], None, None) if j.article_id == "b/gone")
     carried = [with_bytes(job) for job in jobs]
-    assert [job.data for job in carried] == [Path(job.path).read_bytes() if not job.problem else None
-                                             for job in jobs]
+    assert [job.data for job in carried] == [
+        Path(job.path).read_bytes() if not job.problem else None for job in jobs
+    ]
     for job, carrying in zip(jobs, carried):
         assert carrying.article() == job.article()
     assert with_bytes(broken).problem.startswith("cannot read file: No such file")

@@ -1,5 +1,6 @@
 """The HTML report: built from a real extraction of a tiny folder, checked as data and in headless Chromium
 (search over mentions and organisations, the organisation filter, tooltips on hover)."""
+
 from __future__ import annotations
 
 import json
@@ -10,26 +11,32 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-
 from conftest import ecb_rates, extract_folder
+
 from pipeline.labels import NAMES as LABELS
 from pipeline.report import periods, short_amount
 
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 ARTIFACTS = Path(__file__).parent / "artifacts"
 
 ARTICLES = {
     "bt.txt": "BT wins £400 million Lancashire County Council contract\n\n"
-              "BT has signed a ten-year contract with Lancashire County Council worth £400 million, the council "
-              "said on 31 March 2014. BT will hold a 40 per cent stake in One Connect.\n",
+    "BT has signed a ten-year contract with Lancashire County Council worth £400 million, the council "
+    "said on 31 March 2014. BT will hold a 40 per cent stake in One Connect.\n",
     "acme.txt": "Acme <b>Holdings</b> & Co wins $5 million deal\n\n"
-                "Acme <b>Holdings</b> & Co said on Monday it had won a $5 million contract with the Ministry of "
-                "Defence that runs for three years from January 2015.\n",
+    "Acme <b>Holdings</b> & Co said on Monday it had won a $5 million contract with the Ministry of "
+    "Defence that runs for three years from January 2015.\n",
     "oil.txt": "Oil deal agreed\n\n"
-               "Yukos sold the field to Rosneft for €300 million ($340 million) last week, and BT bought "
-               "pipelines for £2 million.\n",
+    "Yukos sold the field to Rosneft for €300 million ($340 million) last week, and BT bought "
+    "pipelines for £2 million.\n",
     "empty.txt": "",
 }
 PUBLISHED = {"bt.txt": "2014-04-01", "oil.txt": "2005-03-28"}  # acme has no reference date
@@ -47,8 +54,10 @@ def report(tmp_path_factory) -> tuple[Path, dict[str, list[dict]]]:
     manifest = "".join(f"{name},{day}\n" for name, day in PUBLISHED.items())
     (folder / "manifest.csv").write_text("article,published\n" + manifest)
     extract_folder(folder, out, workers=1, report=True)
-    tables = {t: pq.read_table(out / f"{t}.parquet").to_pylist()
-              for t in ("articles", "mentions", "money", "dates", "organisations")}
+    tables = {
+        t: pq.read_table(out / f"{t}.parquet").to_pylist()
+        for t in ("articles", "mentions", "money", "dates", "organisations")
+    }
     return out / "report.html", tables
 
 
@@ -64,7 +73,7 @@ def test_every_mention_is_in_the_page_data(report):
     assert marks == {(m["article_id"], m["start"], m["end"], m["label"]) for m in tables["mentions"]}
     assert {m[2] for a in data["articles"] for m in a[5]} == set(range(len(LABELS))), "every label"
     texts = {a[0]: a[3] for a in data["articles"]}
-    assert all(texts[m["article_id"]][m["start"]:m["end"]] == m["text"] for m in tables["mentions"])
+    assert all(texts[m["article_id"]][m["start"] : m["end"]] == m["text"] for m in tables["mentions"])
 
 
 def test_money_is_summed_in_one_currency_without_restatements(report):
@@ -84,8 +93,11 @@ def test_money_is_summed_in_one_currency_without_restatements(report):
     assert f"USD {short_amount(usd_counted)}" in chart
     assert f"USD {short_amount(eur['converted_amount'])}" in chart
     table = re.search(r'<table class="money-table">.*?</table>', page, re.S).group()
-    rows = {cells[0]: cells[1:] for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row)
-                                              for row in re.findall(r"<tr>(.*?)</tr>", table)) if cells}
+    rows = {
+        cells[0]: cells[1:]
+        for cells in (re.findall(r"<td[^>]*>(.*?)</td>", row) for row in re.findall(r"<tr>(.*?)</tr>", table))
+        if cells
+    }
     assert rows["USD"] == ["2", short_amount(10e6), short_amount(10e6), "0", "1"]  # the $340m left out, once
     gbp = [m for m in money if m["currency"] == "GBP"]
     assert rows["GBP"][:2] == [str(len(gbp)), short_amount(sum(m["amount"] for m in gbp))]
@@ -109,13 +121,16 @@ def test_dates_are_a_histogram_and_undated_values_are_explained(report):
     assert "1 article had no reference date" in page
 
 
-@pytest.mark.parametrize("lo,hi,grain,bars", [
-    ("2005-03-02", "2005-03-30", "month", 1),
-    ("2004-01-01", "2009-12-31", "month", 72),
-    ("2004-01-01", "2010-01-01", "quarter", 25),
-    ("1990-01-01", "2007-12-31", "quarter", 72),
-    ("1927-01-01", "2013-01-01", "year", 87),
-])
+@pytest.mark.parametrize(
+    "lo,hi,grain,bars",
+    [
+        ("2005-03-02", "2005-03-30", "month", 1),
+        ("2004-01-01", "2009-12-31", "month", 72),
+        ("2004-01-01", "2010-01-01", "quarter", 25),
+        ("1990-01-01", "2007-12-31", "quarter", 72),
+        ("1927-01-01", "2013-01-01", "year", 87),
+    ],
+)
 def test_the_histogram_grain_keeps_the_bars_few(lo, hi, grain, bars):
     bins, found = periods(date.fromisoformat(lo), date.fromisoformat(hi))
     assert (found, len(bins) - 1) == (grain, bars)
@@ -152,7 +167,9 @@ def test_a_rerun_replaces_the_report_and_never_leaves_it_behind(tmp_path):
 
 
 def test_report_in_chromium(report):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
+    sync_api = pytest.importorskip(
+        "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+    )
     if not CHROMIUM.exists():
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)")
     path, tables = report

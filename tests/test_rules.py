@@ -1,23 +1,27 @@
 """Rules as data: pattern files are checked line by line, and a user's file adds patterns without code."""
+
 import json
 
 import pytest
-
 from conftest import read_tables, run_cli, run_in_process
+
 from pipeline.rules import RuleError, read_patterns
 
 GOOD = {"label": "ORG", "id": "org_user_example", "pattern": [{"LOWER": "acme"}, {"LOWER": "widgets"}]}
 
 
-@pytest.mark.parametrize("line,problem", [
-    ('{"label": "ORG", "pattern": [', "bad JSON"),
-    ('{"label": "SPORT", "pattern": [{"LOWER": "x"}]}', "unknown label"),
-    ('{"label": "ORG", "pattern": [{"LOWERCASE": "x"}]}', "bad token pattern"),
-    ('{"label": "MONEY", "pattern": [{"LOWER": {"IN": "@no_such_lexicon"}}]}', "unknown lexicon"),
-    ('{"label": "ORG"}', "a pattern line needs"),
-    ('{"label": "ORG", "focus": [2], "pattern": [{"LOWER": "x"}]}', "\"focus\" must list"),
-    ('{"label": "ORG", "focus": [0], "pattern": "Acme Widgets"}', "\"focus\" must list"),
-])
+@pytest.mark.parametrize(
+    "line,problem",
+    [
+        ('{"label": "ORG", "pattern": [', "bad JSON"),
+        ('{"label": "SPORT", "pattern": [{"LOWER": "x"}]}', "unknown label"),
+        ('{"label": "ORG", "pattern": [{"LOWERCASE": "x"}]}', "bad token pattern"),
+        ('{"label": "MONEY", "pattern": [{"LOWER": {"IN": "@no_such_lexicon"}}]}', "unknown lexicon"),
+        ('{"label": "ORG"}', "a pattern line needs"),
+        ('{"label": "ORG", "focus": [2], "pattern": [{"LOWER": "x"}]}', '"focus" must list'),
+        ('{"label": "ORG", "focus": [0], "pattern": "Acme Widgets"}', '"focus" must list'),
+    ],
+)
 def test_bad_line_is_reported_with_its_number(tmp_path, line, problem):
     path = tmp_path / "rules.jsonl"
     path.write_text(json.dumps(GOOD) + "\n" + line + "\n")
@@ -57,9 +61,15 @@ MONEY_CASES = [
     ("Egypt won 4-0 on Wednesday.", []),
     ("The film won two awards and won first prize.", []),
     ("The Bucks 98-95 win was their fifth.", []),
-    ("It has earmarked 100 trillion won for the plan.", [("MONEY", "100 trillion won", "KRW 100000000000000")]),
+    (
+        "It has earmarked 100 trillion won for the plan.",
+        [("MONEY", "100 trillion won", "KRW 100000000000000")],
+    ),
     ("Umbro profits were lifted by Euro 2004.", []),
-    ("Qantas made a record Australian dollars 648m profit.", [("MONEY", "Australian dollars 648m", "AUD 648000000")]),
+    (
+        "Qantas made a record Australian dollars 648m profit.",
+        [("MONEY", "Australian dollars 648m", "AUD 648000000")],
+    ),
     ("The bid was worth Hong Kong dollars 5bn.", [("MONEY", "Hong Kong dollars 5bn", "HKD 5000000000")]),
     ("Oil prices may fall to $30-35 a barrel.", [("MONEY", "$30", "USD 30"), ("MONEY", "35", "USD 35")]),
     ("It paid US$ 3m and £5m.", [("MONEY", "US$ 3m", "USD 3000000"), ("MONEY", "£5m", "GBP 5000000")]),
@@ -68,28 +78,50 @@ MONEY_CASES = [
 
 
 PERCENT_CASES = [
-    ("Growth will fall from 5% in 2004 to 4.25% next year.", [("PERCENT", "5%", "5%"), ("PERCENT", "4.25%", "4.25%")]),
+    (
+        "Growth will fall from 5% in 2004 to 4.25% next year.",
+        [("PERCENT", "5%", "5%"), ("PERCENT", "4.25%", "4.25%")],
+    ),
     ("Unemployment was 11.7%, up 0.3 percentage points.", [("PERCENT", "11.7%", "11.7%")]),
     ("Sales will fall 8-9%.", [("PERCENT", "8", "8%"), ("PERCENT", "9%", "9%")]),
-    ("It rose 3 percent, then 4 per cent.", [("PERCENT", "3 percent", "3%"), ("PERCENT", "4 per cent", "4%")]),
+    (
+        "It rose 3 percent, then 4 per cent.",
+        [("PERCENT", "3 percent", "3%"), ("PERCENT", "4 per cent", "4%")],
+    ),
 ]
 
 
 @pytest.mark.parametrize("text,expected", MONEY_CASES + PERCENT_CASES)
 def test_money_and_percent_rules_on_news_phrases(text, expected):
     import pipeline
+
     mentions = pipeline.extract_text(text)["mentions"]
-    found = [(m.label, m.text, m.normalized) for m in mentions.itertuples() if m.label in ("MONEY", "PERCENT")]
+    found = [
+        (m.label, m.text, m.normalized) for m in mentions.itertuples() if m.label in ("MONEY", "PERCENT")
+    ]
     assert found == expected
 
 
 # Dates the model may find, and what we keep: (text, our label or None).
 MODEL_DATE_CASES = [
-    ("the age of 87", None), ("last eight", None), ("last 16", None), ("60 to 65", None), ("12th", None),
-    ("Christmas period", None), ("65", None),
-    ("two seasons ago", "DATE"), ("this season", "DATE"), ("last Christmas", "DATE"), ("summer", "DATE"),
-    ("mid-2005", "DATE"), ("the 1990s", "DATE"), ("December", "DATE"), ("later in the year", "DATE"),
-    ("tonight", "DATE"), ("Mondays", "DATE"), ("2004", "DATE"),
+    ("the age of 87", None),
+    ("last eight", None),
+    ("last 16", None),
+    ("60 to 65", None),
+    ("12th", None),
+    ("Christmas period", None),
+    ("65", None),
+    ("two seasons ago", "DATE"),
+    ("this season", "DATE"),
+    ("last Christmas", "DATE"),
+    ("summer", "DATE"),
+    ("mid-2005", "DATE"),
+    ("the 1990s", "DATE"),
+    ("December", "DATE"),
+    ("later in the year", "DATE"),
+    ("tonight", "DATE"),
+    ("Mondays", "DATE"),
+    ("2004", "DATE"),
 ]
 
 
@@ -98,6 +130,7 @@ def test_model_dates_must_name_a_time(nlp, text, expected):
     from spacy.tokens import Span
 
     from pipeline.mentions import _model_label
+
     doc = nlp.make_doc(text)
     assert _model_label(Span(doc, 0, len(doc), label="DATE"), {}) == expected
 
@@ -105,17 +138,29 @@ def test_model_dates_must_name_a_time(nlp, text, expected):
 # What the model calls an organisation, and what we keep, given the rest of its entities:
 # (text, [(entity, model label)], [kept organisation names]).
 MODEL_ORG_CASES = [
-    ("Roger Federer beat Safin. Federer said it was hard.", [("Roger Federer", "PERSON"), ("Federer", "ORG")], []),
+    (
+        "Roger Federer beat Safin. Federer said it was hard.",
+        [("Roger Federer", "PERSON"), ("Federer", "ORG")],
+        [],
+    ),
     ("Mr Ebbers denies fraud at WorldCom.", [("Mr Ebbers", "ORG"), ("WorldCom", "ORG")], ["WorldCom"]),
-    ("Manchester United fans and Manchester United shares: United rose.",
-     [("Manchester United", "PERSON"), ("Manchester United", "ORG"), ("United", "ORG")], ["Manchester United", "United"]),
-    ("Shares in Sony rose; Sony Music grew.", [("Sony", "ORG"), ("Sony Music", "ORG")], ["Sony", "Sony Music"]),
+    (
+        "Manchester United fans and Manchester United shares: United rose.",
+        [("Manchester United", "PERSON"), ("Manchester United", "ORG"), ("United", "ORG")],
+        ["Manchester United", "United"],
+    ),
+    (
+        "Shares in Sony rose; Sony Music grew.",
+        [("Sony", "ORG"), ("Sony Music", "ORG")],
+        ["Sony", "Sony Music"],
+    ),
 ]
 
 
 @pytest.mark.parametrize("text,ents,expected", MODEL_ORG_CASES)
 def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expected):
     from pipeline.mentions import select_spans
+
     doc = nlp.make_doc(text)
     spans, at = [], 0
     for name, label in ents:
@@ -128,26 +173,45 @@ def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expect
 
 # Organisations in running text: (text, the organisation names found, in order).
 ORG_TEXT_CASES = [
-    ("In Greece, the EIF signed agreements on 27 April with Alpha Bank and Piraeus Bank.",
-     ["EIF", "Alpha Bank", "Piraeus Bank"]),
+    (
+        "In Greece, the EIF signed agreements on 27 April with Alpha Bank and Piraeus Bank.",
+        ["EIF", "Alpha Bank", "Piraeus Bank"],
+    ),
     ("Finally, on 11 May Raiffeisen Bank signed the agreement.", ["Raiffeisen Bank"]),
-    ("WASHINGTON, DC - The U.S. General Services Administration (GSA) announced the award.",
-     ["U.S. General Services Administration", "GSA"]),
+    (
+        "WASHINGTON, DC - The U.S. General Services Administration (GSA) announced the award.",
+        ["U.S. General Services Administration", "GSA"],
+    ),
     ("Work on the Rolls-Royce Corporation engine plant continues.", ["Rolls-Royce Corporation"]),
-    ("The Health and Safety Executive said so. The Health and Safety Executive fined it.",
-     ["Health and Safety Executive", "Health and Safety Executive"]),
+    (
+        "The Health and Safety Executive said so. The Health and Safety Executive fined it.",
+        ["Health and Safety Executive", "Health and Safety Executive"],
+    ),
     ("He works at Investors Bank and Trust in Boston.", ["Investors Bank and Trust"]),
-    ("Naval Facilities Engineering Command, Far East, Yokosuka, Japan, is the contracting activity.",
-     ["Naval Facilities Engineering Command, Far East"]),
-    ("Naval Facilities Engineering Command, Southwest, San Diego, California, is the contracting activity.",
-     ["Naval Facilities Engineering Command, Southwest"]),
-    ("Army Contracting Command, Redstone Arsenal, Alabama, is the contracting activity.",
-     ["Army Contracting Command"]),
-    ("Naval Information Warfare Systems Command, North Charleston, South Carolina, is the contracting activity.",
-     ["Naval Information Warfare Systems Command"]),
+    (
+        "Naval Facilities Engineering Command, Far East, Yokosuka, Japan, is the contracting activity.",
+        ["Naval Facilities Engineering Command, Far East"],
+    ),
+    (
+        "Naval Facilities Engineering Command, Southwest, San Diego, California, is the contracting "
+        "activity.",
+        ["Naval Facilities Engineering Command, Southwest"],
+    ),
+    (
+        "Army Contracting Command, Redstone Arsenal, Alabama, is the contracting activity.",
+        ["Army Contracting Command"],
+    ),
+    (
+        "Naval Information Warfare Systems Command, North Charleston, South Carolina, is the contracting "
+        "activity.",
+        ["Naval Information Warfare Systems Command"],
+    ),
     # A name's words before "Bank of", "Fund for", "Institute of" are part of it.
     ("Shares in Royal Bank of Scotland fell.", ["Royal Bank of Scotland"]),
-    ("The European Fund for Strategic Investments backs the deal.", ["European Fund for Strategic Investments"]),
+    (
+        "The European Fund for Strategic Investments backs the deal.",
+        ["European Fund for Strategic Investments"],
+    ),
     ("The Commerce Department for November said sales rose.", ["Commerce Department"]),
 ]
 
@@ -155,6 +219,7 @@ ORG_TEXT_CASES = [
 @pytest.mark.parametrize("text,expected", ORG_TEXT_CASES)
 def test_organisations_in_running_text(text, expected):
     import pipeline
+
     assert pipeline.extract_text(text)["organisations"].name.tolist() == expected
 
 
@@ -172,6 +237,7 @@ YEAR_CASES = [
 @pytest.mark.parametrize("text,expected", YEAR_CASES)
 def test_years_in_names_are_not_dates(text, expected):
     import pipeline
+
     mentions = pipeline.extract_text(text)["mentions"]
     assert mentions[mentions.label == "DATE"].text.tolist() == expected
 
@@ -182,12 +248,15 @@ def test_lexeme_flags_match_what_the_patterns_match(free_bits, monkeypatch):
     as the patterns as written, on the gold articles."""
     from spacy.matcher import Matcher
 
-    from pipeline import lexeme_flags, nlp as nlp_builder, rules
+    from pipeline import lexeme_flags, rules
+    from pipeline import nlp as nlp_builder
 
     monkeypatch.setattr(lexeme_flags, "FREE_BITS", free_bits)
     nlp = nlp_builder.build()
     files = nlp_builder.load_config()["components"]["contract_rules"]["pattern_files"]
-    patterns = [p for f in files for p in read_patterns(nlp_builder.MODELS_DIR / f) if isinstance(p["pattern"], list)]
+    patterns = [
+        p for f in files for p in read_patterns(nlp_builder.MODELS_DIR / f) if isinstance(p["pattern"], list)
+    ]
     fast = lexeme_flags.compile_patterns(nlp.vocab, patterns, rules.WORD_EXTENSIONS)
     flagged = sum(k.startswith("FLAG") for p in fast for s in p["pattern"] for k in s)
     assert (flagged >= len(free_bits)) if free_bits else not flagged
@@ -195,7 +264,9 @@ def test_lexeme_flags_match_what_the_patterns_match(free_bits, monkeypatch):
     for number, (raw, quick) in enumerate(zip(patterns, fast)):
         plain.add(str(number), [raw["pattern"]])
         compiled.add(str(number), [quick["pattern"]])
-    texts = [p.read_text() for p in sorted((nlp_builder.MODELS_DIR.parent / "tests").glob("*/articles/*.txt"))[::5]]
+    texts = [
+        p.read_text() for p in sorted((nlp_builder.MODELS_DIR.parent / "tests").glob("*/articles/*.txt"))[::5]
+    ]
     assert len(texts) > 20
     with nlp.select_pipes(disable=["contract_rules"]):
         for doc in nlp.pipe(texts):

@@ -1,4 +1,6 @@
-"""The extraction as a spaCy pipeline: load_nlp, nlp.pipe, doc.ents with values, displaCy, to_disk/spacy.load."""
+"""The extraction as a spaCy pipeline: load_nlp, nlp.pipe, doc.ents with values, displaCy,
+to_disk/spacy.load."""
+
 import subprocess
 import sys
 from datetime import date
@@ -10,8 +12,10 @@ from spacy import displacy
 from pipeline import extract_text, load_nlp
 
 ARTICLES = sorted(Path(__file__).parent.glob("gold/articles/*.txt"))[:6]
-SENTENCE = ("DWP extends BT service contract worth £237 million for 10 years from 31 March 2014; "
-            "BT shares rose 5 per cent last week.")
+SENTENCE = (
+    "DWP extends BT service contract worth £237 million for 10 years from 31 March 2014; "
+    "BT shares rose 5 per cent last week."
+)
 
 
 @pytest.fixture(scope="module")
@@ -24,8 +28,15 @@ def test_ents_are_the_final_mentions_with_their_values(nlp):
     doc._.reference_date = date(2014, 4, 2)
     doc = nlp(doc)
     found = {(e.text, e.label_): e for e in doc.ents}
-    assert set(found) == {("DWP", "ORG"), ("BT", "ORG"), ("£237 million", "MONEY"), ("10 years", "DURATION"),
-                          ("31 March 2014", "DATE"), ("5 per cent", "PERCENT"), ("last week", "DATE")}
+    assert set(found) == {
+        ("DWP", "ORG"),
+        ("BT", "ORG"),
+        ("£237 million", "MONEY"),
+        ("10 years", "DURATION"),
+        ("31 March 2014", "DATE"),
+        ("5 per cent", "PERCENT"),
+        ("last week", "DATE"),
+    }
     money = found["£237 million", "MONEY"]
     assert (money._.amount, money._.currency, money._.normalized) == (237_000_000, "GBP", "GBP 237000000")
     assert found["10 years", "DURATION"]._.iso == "P10Y"
@@ -59,10 +70,17 @@ def test_saved_pipeline_loads_in_a_new_process(nlp, tmp_path):
     """nlp.to_disk, then spacy.load in a fresh Python (factories found through the package's entry points)
     gives the same mentions and values."""
     nlp.to_disk(tmp_path / "pipeline")
-    code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); "
-            "print([(e.text, e.label_, e._.normalized) for e in nlp(sys.argv[2]).ents])")
-    result = subprocess.run([sys.executable, "-c", code, str(tmp_path / "pipeline"), SENTENCE],
-                            capture_output=True, text=True, timeout=300, cwd=tmp_path)
+    code = (
+        "import spacy, sys; nlp = spacy.load(sys.argv[1]); "
+        "print([(e.text, e.label_, e._.normalized) for e in nlp(sys.argv[2]).ents])"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code, str(tmp_path / "pipeline"), SENTENCE],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=tmp_path,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     assert result.stdout.strip() == str([(e.text, e.label_, e._.normalized) for e in nlp(SENTENCE).ents])
 
@@ -74,16 +92,27 @@ def test_the_stages_are_the_pipelines_components(nlp):
 
     from pipeline.labels import LABELS
 
-    assert nlp.pipe_names == ["split_amounts", "senter", "ner", "contract_rules", "contract_mentions",
-                              "contract_reference_date", "contract_organisations", "contract_money",
-                              "contract_percent", "contract_duration", "contract_date"]
-    assert nlp.pipe_names[-len(LABELS):] == [label.normaliser for label in LABELS]
+    assert nlp.pipe_names == [
+        "split_amounts",
+        "senter",
+        "ner",
+        "contract_rules",
+        "contract_mentions",
+        "contract_reference_date",
+        "contract_organisations",
+        "contract_money",
+        "contract_percent",
+        "contract_duration",
+        "contract_date",
+    ]
+    assert nlp.pipe_names[-len(LABELS) :] == [label.normaliser for label in LABELS]
     registered = {e.name for e in entry_points(group="spacy_factories")}
     assert set(nlp.pipe_names) - {"senter", "ner"} <= registered
 
 
 def test_the_reference_date_set_on_a_doc_survives_split_amounts(nlp):
-    """ "£1.2bn" is split into tokens (a new Doc); the reference date set before still resolves "last week"."""
+    """ "£1.2bn" is split into tokens (a new Doc); the reference date set before still resolves "last
+    week"."""
     doc = nlp.make_doc("BT paid £1.2bn last week.")
     doc._.reference_date = date(2014, 4, 2)
     doc = nlp(doc)
@@ -93,18 +122,21 @@ def test_the_reference_date_set_on_a_doc_survives_split_amounts(nlp):
 
 def test_a_long_article_read_in_pieces_is_resolved_whole(nlp):
     """Read in pieces, an article's organisation stage still sees all of it: "DWP" in the last piece is the
-    body named in full in the first; the mention ids run on across pieces and the offsets are the article's."""
+    body named in full in the first; the mention ids run on across pieces and the offsets are the
+    article's."""
     from pipeline.articles import Article
     from pipeline.extract import pieces, process
 
-    text = ("The Department for Work and Pensions (DWP) awarded the contract on 3 May 2013.\n\n"
-            + "The work will take place over the coming months in several regions.\n\n" * 40
-            + "DWP said it would pay £5m (about $7.8m) for the first two years.\n")
+    text = (
+        "The Department for Work and Pensions (DWP) awarded the contract on 3 May 2013.\n\n"
+        + "The work will take place over the coming months in several regions.\n\n" * 40
+        + "DWP said it would pay £5m (about $7.8m) for the first two years.\n"
+    )
     assert len(pieces(text, 1000)) == 3
     article = Article("long", "<text>", "", text, "utf-8")
     rows = process(nlp, [(article, date(2013, 5, 10), "flag")], 1000)[0]
     assert [m["mention_id"] for m in rows["mentions"]] == list(range(len(rows["mentions"])))
-    assert all(text[m["start"]:m["end"]] == m["text"] for m in rows["mentions"])
+    assert all(text[m["start"] : m["end"]] == m["text"] for m in rows["mentions"])
     last = max((m for m in rows["mentions"] if m["label"] == "ORG"), key=lambda m: m["start"])
     assert (last["text"], last["normalized"]) == ("DWP", "Department for Work and Pensions")
     money = {m["text"]: m for m in rows["money"]}

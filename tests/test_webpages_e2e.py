@@ -1,4 +1,5 @@
 """End to end: the CLI on a folder mixing .txt articles and web pages made from the labelled articles."""
+
 import shutil
 from collections import Counter
 from datetime import date
@@ -6,10 +7,10 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-
-import pipeline
 from conftest import ROOT, extracted, read_tables, run_in_process
 from html_pages import page
+
+import pipeline
 from pipeline.articles import read_article
 from pipeline.writer import OUR_FILES
 
@@ -21,8 +22,12 @@ PAGES = {  # page: (the gold article it wraps, its layout, the date in its metad
     "in_manifest.html": ("govuk_superfast_broadband_three_million", 3, "2015-08-12"),
     "deal.html": ("seed_003_7baf961abf3538a6", 0, None),
 }
-TXT = {"bt.txt": "seed_000_ed3064653d8ac52c", "deal.txt": "seed_003_7baf961abf3538a6",
-       "txt/dod.txt": "dod_20170623_1", "txt/juncker.txt": "ec_juncker_plan_240bn"}
+TXT = {
+    "bt.txt": "seed_000_ed3064653d8ac52c",
+    "deal.txt": "seed_003_7baf961abf3538a6",
+    "txt/dod.txt": "dod_20170623_1",
+    "txt/juncker.txt": "ec_juncker_plan_240bn",
+}
 
 
 @pytest.fixture(scope="module")
@@ -38,11 +43,15 @@ def corpus(tmp_path_factory) -> Path:
     for name, source in TXT.items():
         (folder / name).parent.mkdir(exist_ok=True)
         shutil.copy(GOLD / f"{source}.txt", folder / name)
-    (folder / "manifest.csv").write_text("article,published\nbt.txt,2011-11-01\nin_manifest.html,2016-01-04\n"
-                                         "txt/dod.txt,2017-06-23\ntxt/juncker.txt,2017-10-26\n")
+    (folder / "manifest.csv").write_text(
+        "article,published\nbt.txt,2011-11-01\nin_manifest.html,2016-01-04\n"
+        "txt/dod.txt,2017-06-23\ntxt/juncker.txt,2017-10-26\n"
+    )
     (folder / "junk.html").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR")
-    (folder / "menus.html").write_text('<html><body><nav><a href="/">Home</a> <a href="/b">Business</a></nav>'
-                                       "<footer>© 2024 Daily News</footer></body></html>")
+    (folder / "menus.html").write_text(
+        '<html><body><nav><a href="/">Home</a> <a href="/b">Business</a></nav>'
+        "<footer>© 2024 Daily News</footer></body></html>"
+    )
     return folder
 
 
@@ -55,9 +64,18 @@ def test_every_file_has_one_row_with_its_format(run):
     _, result, tables = run
     rows = tables["articles"].set_index("article_id")
     assert rows.format.to_dict() == {
-        "bt": "txt", "deal.html": "html", "deal.txt": "txt", "dod": "html", "in_manifest": "html",
-        "juncker": "html", "junk": "html", "menus": "html", "nested/deeper/frank": "html", "txt/dod": "txt",
-        "txt/juncker": "txt"}
+        "bt": "txt",
+        "deal.html": "html",
+        "deal.txt": "txt",
+        "dod": "html",
+        "in_manifest": "html",
+        "juncker": "html",
+        "junk": "html",
+        "menus": "html",
+        "nested/deeper/frank": "html",
+        "txt/dod": "txt",
+        "txt/juncker": "txt",
+    }
     assert rows.status[rows.status != "ok"].to_dict() == {"junk": "error", "menus": "empty"}
     assert "binary file" in rows.error["junk"] and "page furniture" in rows.error["menus"]
     assert "11 articles: 9 ok, 1 empty, 1 error" in result.stderr
@@ -69,7 +87,7 @@ def test_offsets_point_into_the_kept_text(run, corpus):
     ok = tables["articles"].query("status == 'ok'")
     assert sorted(texts) == sorted(ok.article_id)
     for row in tables["mentions"].itertuples():
-        assert texts[row.article_id][row.start:row.end] == row.text
+        assert texts[row.article_id][row.start : row.end] == row.text
     for row in ok.query("format == 'txt'").itertuples():  # a text file's text is the file's, decoded
         assert texts[row.article_id] == read_article(Path(row.path), corpus).text
 
@@ -78,20 +96,28 @@ def test_a_page_and_its_text_file_give_the_same_values(run):
     _, _, tables = run
     mentions = tables["mentions"]
     for pair in (("dod", "txt/dod"), ("juncker", "txt/juncker"), ("deal.html", "deal.txt")):
-        html, txt = (Counter(zip(*[mentions[mentions.article_id == a][c] for c in ("label", "normalized")]))
-                     for a in pair)
+        html, txt = (
+            Counter(zip(*[mentions[mentions.article_id == a][c] for c in ("label", "normalized")]))
+            for a in pair
+        )
         assert txt - html == Counter(), pair  # the page may hold more (its "read more" link), never less
 
 
 def test_reference_dates_from_metadata_after_the_manifest(run):
     _, _, tables = run
     rows = tables["articles"].set_index("article_id")
-    found = {a: (rows.reference_date[a], rows.reference_date_source[a]) for a in
-             ("dod", "juncker", "nested/deeper/frank", "in_manifest", "bt", "deal.html")}
-    assert found == {"dod": (date(2017, 6, 23), "html_meta"), "juncker": (date(2017, 10, 26), "html_meta"),
-                     "nested/deeper/frank": (date(2013, 1, 28), "html_meta"),
-                     "in_manifest": (date(2016, 1, 4), "manifest"),
-                     "bt": (date(2011, 11, 1), "manifest"), "deal.html": (None, "none")}
+    found = {
+        a: (rows.reference_date[a], rows.reference_date_source[a])
+        for a in ("dod", "juncker", "nested/deeper/frank", "in_manifest", "bt", "deal.html")
+    }
+    assert found == {
+        "dod": (date(2017, 6, 23), "html_meta"),
+        "juncker": (date(2017, 10, 26), "html_meta"),
+        "nested/deeper/frank": (date(2013, 1, 28), "html_meta"),
+        "in_manifest": (date(2016, 1, 4), "manifest"),
+        "bt": (date(2011, 11, 1), "manifest"),
+        "deal.html": (None, "none"),
+    }
     title = rows.title["juncker"]
     assert title == (GOLD / "ec_juncker_plan_240bn.txt").read_text().splitlines()[0]
 
@@ -116,7 +142,6 @@ def test_incremental_reuses_unchanged_pages_and_redoes_a_changed_one(run, corpus
     assert "(9 reused)" in third.stderr
     money = read_tables(out)["money"].query("article_id == 'dod'")
     assert 5e6 in money.amount.tolist()
-
 
 
 def test_the_report_shows_a_page_as_extracted_after_the_page_is_gone(tmp_path):

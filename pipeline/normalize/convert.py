@@ -5,6 +5,7 @@ Rates come only from that bundled file, never from the network: the converter is
 (it downloads only when given a URL), and it is loaded once per process (about 0.4 s), so forked workers share
 the parent's copy.
 """
+
 from __future__ import annotations
 
 from datetime import date, timedelta
@@ -21,8 +22,12 @@ DAYS_BACK = 7
 # Why an amount was not converted, as counted in the summary and run.json.
 NO_CURRENCY, NOT_PUBLISHED = "no_currency", "currency_not_published"
 NO_REFERENCE_DATE, OUTSIDE_HISTORY = "no_reference_date", "date_outside_history"
-REASONS = {NO_REFERENCE_DATE: "no reference date", NOT_PUBLISHED: "currency not published by the ECB",
-           OUTSIDE_HISTORY: "date outside the ECB history", NO_CURRENCY: "no currency"}
+REASONS = {
+    NO_REFERENCE_DATE: "no reference date",
+    NOT_PUBLISHED: "currency not published by the ECB",
+    OUTSIDE_HISTORY: "date outside the ECB history",
+    NO_CURRENCY: "no currency",
+}
 
 
 @lru_cache(maxsize=1)
@@ -92,8 +97,9 @@ def convert_rows(money_rows: list[dict], reference: date | None, target: str) ->
 
 
 def why_unconverted(row: dict, reference: date | str | None) -> str | None:
-    """Why a money row written by ``convert_rows`` has no converted amount (None when it has one); ``reference``
-    is its article's reference date, as a date or as the ISO string of the ``articles`` table."""
+    """Why a money row written by ``convert_rows`` has no converted amount (None when it has one);
+    ``reference`` is its article's reference date, as a date or as the ISO string of the ``articles``
+    table."""
     if row["converted_amount"] is not None:
         return None
     return reason(row["currency"], reference) or OUTSIDE_HISTORY

@@ -19,6 +19,7 @@ Every value is ISO 8601 at its own grain, with the first and last day it covers:
 >>> parse_date("this month", None)
 DateValue(value=None, start=None, end=None, grain=None, relative=True)
 """
+
 from __future__ import annotations
 
 import calendar
@@ -36,15 +37,25 @@ from pipeline.normalize.numbers import parse_number
 
 ORDINALS = {word: int(n) for word, n in lexicons.mapping("ordinals").items()}
 ORDINAL_WORDS = lexicons.alternation("ordinals")
-FISCAL = r"(?:fy ?|(?:fiscal|financial) (?:year )?)"
-# Quarters and halves however written: Q3 2024, 3Q18, Q3 FY24, 2013-H1, third quarter of fiscal 2023, 1988 second
-# quarter. Groups: code letter + number (either order), or ordinal + word; the year, and whether it is fiscal.
+FISCAL = r"(?:fy[ ]?|(?:fiscal|financial)[ ](?:year[ ])?)"  # [ ]: read alike in re.VERBOSE patterns
+# Quarters and halves however written: Q3 2024, 3Q18, Q3 FY24, 2013-H1, third quarter of fiscal 2023, 1988
+# second quarter. Groups: code letter + number (either order), or ordinal + word; the year, and whether it is
+# fiscal.
 PERIOD = re.compile(
-    rf"(?:(?P<fy1>{FISCAL})?(?P<y1>\d{{4}})[ -]?)?"
-    rf"(?:(?P<l1>[qh])(?P<n1>[1-4])|(?P<n2>[1-4])(?P<l2>[qh])|(?P<ord>{ORDINAL_WORDS}) (?P<word>quarter|half))"
-    rf"(?:(?: of)?(?: the)? ?(?P<fy2>{FISCAL})?[ -/]?(?P<y2>\d{{4}}|\d\d))?")
-DECADE = re.compile(r"(?:(?:early|mid|late) )?(?:the )?(?:(?P<full>1[5-9]\d|20\d)0s|'?(?P<short>\d)0s|"
-                    r"(?P<word>twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)")
+    rf"""
+    (?:(?P<fy1>{FISCAL})?(?P<y1>\d{{4}})[\ -]?)?         # a year before: "2024 ", "FY2023-", "1988 "
+    (?:(?P<l1>[qh])(?P<n1>[1-4])                        # Q3, H1
+      |(?P<n2>[1-4])(?P<l2>[qh])                        # 3Q, 1H
+      |(?P<ord>{ORDINAL_WORDS})\ (?P<word>quarter|half)) # third quarter, first half
+    # a year after: " of fiscal 2023", " FY24"
+    (?:(?:\ of)?(?:\ the)?\ ?(?P<fy2>{FISCAL})?[\ -/]?(?P<y2>\d{{4}}|\d\d))?
+    """,
+    re.VERBOSE,
+)
+DECADE = re.compile(
+    r"(?:(?:early|mid|late) )?(?:the )?(?:(?P<full>1[5-9]\d|20\d)0s|'?(?P<short>\d)0s|"
+    r"(?P<word>twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)"
+)
 LEAD = re.compile(rf"^(?:{lexicons.alternation('date_lead_words')})\s+")
 RELATIVE_WORDS = re.compile(rf"\b({lexicons.alternation('relative_words')})\b")
 YEAR = r"(1[89]\d\d|2[01]\d\d)"
@@ -77,7 +88,9 @@ def day(d: date, relative: bool = False) -> DateValue:
 
 def month(y: int, m: int, relative: bool = False) -> DateValue:
     last = calendar.monthrange(y, m)[1]
-    return DateValue(f"{y:04d}-{m:02d}", date(y, m, 1).isoformat(), date(y, m, last).isoformat(), "month", relative)
+    return DateValue(
+        f"{y:04d}-{m:02d}", date(y, m, 1).isoformat(), date(y, m, last).isoformat(), "month", relative
+    )
 
 
 def quarter(y: int, q: int, relative: bool = False) -> DateValue:
@@ -92,18 +105,30 @@ def year(y: int, relative: bool = False) -> DateValue:
 def week(d: date, relative: bool = False) -> DateValue:
     iso_year, iso_week, weekday = d.isocalendar()
     monday = d - timedelta(days=weekday - 1)
-    return DateValue(f"{iso_year:04d}-W{iso_week:02d}", monday.isoformat(),
-                     (monday + timedelta(days=6)).isoformat(), "week", relative)
+    return DateValue(
+        f"{iso_year:04d}-W{iso_week:02d}",
+        monday.isoformat(),
+        (monday + timedelta(days=6)).isoformat(),
+        "week",
+        relative,
+    )
 
 
 def half(y: int, h: int, relative: bool = False) -> DateValue:
-    return DateValue(f"{y:04d}-H{h}", date(y, 6 * h - 5, 1).isoformat(), month(y, 6 * h).end, "half", relative)
+    return DateValue(
+        f"{y:04d}-H{h}", date(y, 6 * h - 5, 1).isoformat(), month(y, 6 * h).end, "half", relative
+    )
 
 
 def decade(first_year: int, relative: bool = False) -> DateValue:
     """The ten years from ``first_year`` (1990): TIMEX3 writes them as the first three digits, 199."""
-    return DateValue(f"{first_year // 10:03d}", f"{first_year:04d}-01-01", f"{first_year + 9:04d}-12-31",
-                     "decade", relative)
+    return DateValue(
+        f"{first_year // 10:03d}",
+        f"{first_year:04d}-01-01",
+        f"{first_year + 9:04d}-12-31",
+        "decade",
+        relative,
+    )
 
 
 def fiscal(y: int, period: str = "", fiscal_end: tuple[int, int] | None = None) -> DateValue:
@@ -118,8 +143,9 @@ def fiscal(y: int, period: str = "", fiscal_end: tuple[int, int] | None = None) 
     months = {"": (0, 12), "Q": (3 * (int(period[1:] or 1) - 1), 3), "H": (6 * (int(period[1:] or 1) - 1), 6)}
     skip, length = months[period[:1]]
     start = first + relativedelta(months=skip)
-    return DateValue(value, start.isoformat(), (start + relativedelta(months=length, days=-1)).isoformat(),
-                     grain, False)
+    return DateValue(
+        value, start.isoformat(), (start + relativedelta(months=length, days=-1)).isoformat(), grain, False
+    )
 
 
 NONE = DateValue(None, None, None, None, False)
@@ -154,21 +180,30 @@ def _safe(build, *args, **kwargs) -> DateValue | None:
 
 class Story(NamedTuple):
     """What an article has said so far, for the dates that point back into it (TimeML anchoring)."""
-    period: DateValue | None = None  # the calendar quarter or half it last named: "a year earlier" is a year before
+
+    # the calendar quarter or half it last named: "a year earlier" is a year before
+    period: DateValue | None = None
     last: DateValue | None = None  # the last date it gave a value: "the following year", "later that month"
 
     def after(self, text: str, value: DateValue) -> Story:
         """The story once the date mention ``text`` is read as ``value``."""
-        if YEAR_EARLIER.search(_clean(text)) or not re.fullmatch(r"\d{4}(?:-\d\d){0,2}|\d{4}-[QHW]\d\d?",
-                                                                 value.value or ""):
+        if YEAR_EARLIER.search(_clean(text)) or not re.fullmatch(
+            r"\d{4}(?:-\d\d){0,2}|\d{4}-[QHW]\d\d?", value.value or ""
+        ):
             return self
         return Story(value if re.fullmatch(r"\d{4}-[QH]\d", value.value) else self.period, value)
 
 
 @lru_cache(maxsize=8192)
-def parse_date(text: str, reference: date | None, day_first: bool = True, partner: str | None = None,
-               future: bool | None = False, fiscal_end: tuple[int, int] | None = None,
-               story: Story = Story()) -> DateValue:
+def parse_date(
+    text: str,
+    reference: date | None,
+    day_first: bool = True,
+    partner: str | None = None,
+    future: bool | None = False,
+    fiscal_end: tuple[int, int] | None = None,
+    story: Story = Story(),
+) -> DateValue:
     """Normalise one date mention against the article's ``reference`` date (None when unknown).
 
     ``partner`` is the other end of a range ("1957-58": "58" takes its century from "1957"). A date without
@@ -199,8 +234,10 @@ def parse_date(text: str, reference: date | None, day_first: bool = True, partne
 YEAR_EARLIER = re.compile(r"(?:a |one )?year[\s-](?:earlier|ago)")
 
 
-ANAPHORA = re.compile(r"(?:(?:earlier|later) )?(?P<rel>following|previous|preceding|same|that) "
-                      r"(?P<unit>day|week|month|quarter|year)")
+ANAPHORA = re.compile(
+    r"(?:(?:earlier|later) )?(?P<rel>following|previous|preceding|same|that) "
+    r"(?P<unit>day|week|month|quarter|year)"
+)
 
 
 def _anaphora(m: re.Match, last: DateValue | None) -> DateValue | None:
@@ -225,12 +262,15 @@ def _anaphora(m: re.Match, last: DateValue | None) -> DateValue | None:
     return None
 
 
-YEARS_PERIOD = re.compile(r"(?:(?P<step>last|this|next) year's|year (?:earlier|ago)) (?P<ord>[a-z0-9]+) "
-                          r"(?P<kind>quarter|half)")
+YEARS_PERIOD = re.compile(
+    r"(?:(?P<step>last|this|next) year's|year (?:earlier|ago)) (?P<ord>[a-z0-9]+) "
+    r"(?P<kind>quarter|half)"
+)
 
 
 def _years_period(m: re.Match, ref: date, period: DateValue | None) -> DateValue | None:
-    """ "last year's fourth quarter", "the year-ago third quarter" (the year before the period reported on)."""
+    """ "last year's fourth quarter", "the year-ago third quarter" (the year before the period reported
+    on)."""
     if m["step"]:
         y = ref.year + {"last": -1, "this": 0, "next": 1}[m["step"]]
     else:
@@ -247,9 +287,11 @@ def _year_before(period: DateValue) -> DateValue:
     return (quarter if part[0] == "Q" else half)(int(y) - 1, int(part[1]), True)
 
 
-def _absolute(t: str, ref: date | None, day_first: bool, future: bool,
-              fiscal_end: tuple[int, int] | None = None) -> DateValue | None:
-    """Dates that need no reference: 2014-03-31, 14.03.2012, December 2005, Q3 2012, 2011, FY2023, the 1990s."""
+def _absolute(
+    t: str, ref: date | None, day_first: bool, future: bool, fiscal_end: tuple[int, int] | None = None
+) -> DateValue | None:
+    """Dates that need no reference: 2014-03-31, 14.03.2012, December 2005, Q3 2012, 2011, FY2023, the
+    1990s."""
     months = _months()
     month_names = "|".join(sorted(months, key=len, reverse=True))
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:t[\d:.]+(?:z|[+-][\d:]+)?)?", t):
@@ -262,8 +304,11 @@ def _absolute(t: str, ref: date | None, day_first: bool, future: bool,
         return _safe(fiscal, _full_year(m[1]), "", fiscal_end)
     if re.fullmatch(rf"{FISCAL}-?(\d{{4}}|\d\d) ?[-/] ?(\d{{4}}|\d\d)", t):
         return NONE  # a financial year written across two years ("FY2023-24"): no grain says which
-    if m := re.fullmatch(rf"(?:(?:fiscal|financial) )?year to (?:(\d{{1,2}}) )?({month_names})\.? "
-                         rf"(?:(\d{{1,2}}) )?{YEAR}", t):
+    if m := re.fullmatch(
+        rf"(?:(?:fiscal|financial) )?year to (?:(\d{{1,2}}) )?({month_names})\.? "
+        rf"(?:(\d{{1,2}}) )?{YEAR}",
+        t,
+    ):
         last = int(m[1] or m[3] or calendar.monthrange(int(m[4]), months[m[2]])[1])
         return _safe(fiscal, int(m[4]), "", (months[m[2]], last))
     if m := re.fullmatch(r"(\d{1,2})[./-](\d{1,2})[./-](\d{4}|\d{2})", t):
@@ -271,12 +316,15 @@ def _absolute(t: str, ref: date | None, day_first: bool, future: bool,
         y += 2000 if y < 50 else (1900 if y < 100 else 0)
         d, mo = (a, b) if (day_first and a <= 12 or a > 12) and b <= 12 else (b, a)
         return _safe(lambda: day(date(y, mo, d)))
-    if m := re.fullmatch(rf"(?:(?:early|mid|late|end|start|beginning|middle|the end|the start)[\s-]*(?:of )?)?{YEAR}", t):
+    if m := re.fullmatch(
+        rf"(?:(?:early|mid|late|end|start|beginning|middle|the end|the start)[\s-]*(?:of )?)?{YEAR}", t
+    ):
         return year(int(m[1]))
     if m := re.fullmatch(rf"({month_names})\.? (?:of )?{YEAR}", t):
         return month(int(m[2]), months[m[1]])
-    if m := re.fullmatch(rf"(?:[a-z]+ )?(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({month_names})\.?(?: {YEAR})?", t) or \
-            re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: (?:of )?{YEAR})?", t):
+    if m := re.fullmatch(
+        rf"(?:[a-z]+ )?(\d{{1,2}})(?:st|nd|rd|th)? (?:of )?({month_names})\.?(?: {YEAR})?", t
+    ) or re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: (?:of )?{YEAR})?", t):
         return _day_month(m, months, ref, future)
     return None
 
@@ -294,6 +342,7 @@ def _year_of(ref: date, first: tuple[int, int], last: tuple[int, int], future: b
         start = date(y, *first)
         end = date(y, last[0], min(last[1], calendar.monthrange(y, last[0])[1]))
         return max((start - ref).days, (ref - end).days, 0)
+
     return min((ref.year - 1, ref.year, ref.year + 1), key=lambda y: (distance(y), y))
 
 
@@ -303,7 +352,9 @@ def _full_year(digits: str) -> int:
     return y if len(digits) == 4 else y + (2000 if y < 50 else 1900)
 
 
-def _period(m: re.Match, ref: date | None, future: bool, fiscal_end: tuple[int, int] | None) -> DateValue | None:
+def _period(
+    m: re.Match, ref: date | None, future: bool, fiscal_end: tuple[int, int] | None
+) -> DateValue | None:
     """A quarter or half: 2024-Q3, 2025-H1, FY2023-Q3; without a year, the latest one begun by ``ref``."""
     letter = (m["l1"] or m["l2"] or m["word"][0]).upper()
     n = int(m["n1"] or m["n2"] or ORDINALS[m["ord"]])
@@ -357,12 +408,18 @@ def _relative(t: str, ref: date | None, day_first: bool, future: bool) -> DateVa
     weekday_names = "|".join(sorted(weekdays, key=len, reverse=True))
     patterns = [
         (r"(today|tonight|yesterday|tomorrow)", _deictic),
-        (r"(?:(?:earlier|later) )?(last|this|next|past|coming|current) "
-         r"(?:(?:financial|fiscal|calendar) )?(week|month|year|quarter)", _unit),
+        (
+            r"(?:(?:earlier|later) )?(last|this|next|past|coming|current) "
+            r"(?:(?:financial|fiscal|calendar) )?(week|month|year|quarter)",
+            _unit,
+        ),
         (rf"(last|this|next|early|late|mid|end of|beginning of)?[\s-]*({month_names})", _bare_month),
         (rf"({month_names})\.? (?:of )?(last|this|next) year", _month_of_year),
-        (rf"(?:(?:early|late|earlier|later) )?(last|this|next|past)? ?({weekday_names})"
-         r"(?: (?:morning|afternoon|evening|night))?", _weekday),
+        (
+            rf"(?:(?:early|late|earlier|later) )?(last|this|next|past)? ?({weekday_names})"
+            r"(?: (?:morning|afternoon|evening|night))?",
+            _weekday,
+        ),
         (r"(?:([\w.-]+) )?(years?|months?|weeks?|days?|decades?) (?:ago|earlier)", _ago),
     ]
     for pattern, build in patterns:
@@ -442,14 +499,24 @@ def _ago(m: re.Match, ref: date, future: bool) -> DateValue | None:
 
 @lru_cache(maxsize=4)
 def _parser(day_first: bool) -> DateDataParser:
-    return DateDataParser(languages=["en"], settings={
-        "DATE_ORDER": "DMY" if day_first else "MDY", "PREFER_DAY_OF_MONTH": "first",
-        "PREFER_DATES_FROM": "past", "RETURN_AS_TIMEZONE_AWARE": False})
+    return DateDataParser(
+        languages=["en"],
+        settings={
+            "DATE_ORDER": "DMY" if day_first else "MDY",
+            "PREFER_DAY_OF_MONTH": "first",
+            "PREFER_DATES_FROM": "past",
+            "RETURN_AS_TIMEZONE_AWARE": False,
+        },
+    )
 
 
 def _fallback(t: str, day_first: bool) -> DateValue:
     """Full dates our grammar lacks ("3 March 2014 at noon"), through dateparser: day grain, year given."""
-    if not re.search(r"\d", t) or not re.search(r"[a-z]", t) or re.search(r"\b(years?|months?|weeks?|days?)\b", t):
+    if (
+        not re.search(r"\d", t)
+        or not re.search(r"[a-z]", t)
+        or re.search(r"\b(years?|months?|weeks?|days?)\b", t)
+    ):
         return _unresolved(t)
     try:
         data = _parser(day_first).get_date_data(t)
@@ -461,8 +528,11 @@ def _fallback(t: str, day_first: bool) -> DateValue:
 
 
 FUTURE = re.compile(rf"\b(?:{lexicons.alternation('future_cues')})\b", re.I)
-FUTURE_BEFORE = re.compile(r"\b(?:from|until|till|by|starting|beginning|effective|before|next|as (?:soon|early) as)"
-                           r"\s+(?:the\s+)?$", re.I)
+FUTURE_BEFORE = re.compile(
+    r"\b(?:from|until|till|by|starting|beginning|effective|before|next|as (?:soon|early) as)"
+    r"\s+(?:the\s+)?$",
+    re.I,
+)
 
 
 ATTRIBUTIVE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
@@ -471,8 +541,11 @@ REGULAR_PAST = re.compile(r"\b[a-z]+[^e\s]ed\b")
 
 
 def _clause(before: str, after: str) -> str:
-    return re.split(r"[.;:!?]\s|,\s+(?:and|but|which|who|while)\b", before)[-1] + " " + \
-        re.split(r"[.;:!?]\s", after)[0][:25]
+    return (
+        re.split(r"[.;:!?]\s|,\s+(?:and|but|which|who|while)\b", before)[-1]
+        + " "
+        + re.split(r"[.;:!?]\s", after)[0][:25]
+    )
 
 
 def speaks_of_future(before: str, after: str) -> bool:
@@ -492,7 +565,11 @@ def tense(before: str, after: str) -> bool | None:
     """
     if PAST_BEFORE.search(before[-25:]):
         return False  # the word just before it speaks first: "on patrol since March and was scheduled to..."
-    if ATTRIBUTIVE.search(before[-5:]) and re.match(r"\s?[a-z]{3,}", after) and not re.match(r"\s?of\b", after):
+    if (
+        ATTRIBUTIVE.search(before[-5:])
+        and re.match(r"\s?[a-z]{3,}", after)
+        and not re.match(r"\s?of\b", after)
+    ):
         return None  # it names a thing ("the Jan. 14 deadline"): its tense is not the clause's
     clause = _clause(before, after)
     if FUTURE.search(clause):
@@ -525,10 +602,16 @@ def day_first_evidence(text: str) -> bool:
         if int(b) > 12 >= int(a):
             return False
     month_names = "|".join(m.capitalize() for m in _months() if len(m) > 2 and not m.endswith("."))
-    british = text.count("£") + len(re.findall(r"\bper cent\b", text)) + \
-        len(re.findall(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{month_names})\b", text))
-    american = text.count("$") + len(re.findall(r"\bpercent\b", text)) + \
-        len(re.findall(rf"\b(?:{month_names})\.? \d{{1,2}}(?:st|nd|rd|th)?,", text))
+    british = (
+        text.count("£")
+        + len(re.findall(r"\bper cent\b", text))
+        + len(re.findall(rf"\b\d{{1,2}}(?:st|nd|rd|th)? (?:{month_names})\b", text))
+    )
+    american = (
+        text.count("$")
+        + len(re.findall(r"\bpercent\b", text))
+        + len(re.findall(rf"\b(?:{month_names})\.? \d{{1,2}}(?:st|nd|rd|th)?,", text))
+    )
     return british >= american
 
 
@@ -541,19 +624,27 @@ def fiscal_year_end(text: str) -> tuple[int, int] | None:
     """
     months = _months()
     names = "|".join(sorted(months, key=len, reverse=True))
-    m = re.search(rf"\b(?:fiscal|financial) year (?:that )?(?:ends?|ending|ended|runs? to|to|closes)(?: on)? "
-                  rf"(?:(\d{{1,2}}) )?({names})\b\.?(?: (\d{{1,2}})\b)?", text, re.I)
+    m = re.search(
+        rf"\b(?:fiscal|financial) year (?:that )?(?:ends?|ending|ended|runs? to|to|closes)(?: on)? "
+        rf"(?:(\d{{1,2}}) )?({names})\b\.?(?: (\d{{1,2}})\b)?",
+        text,
+        re.I,
+    )
     if not m:
         return None
     mo = months[m[2].lower()]
     return mo, int(m[1] or m[3] or calendar.monthrange(2001, mo)[1])
 
 
-DATELINE_LABEL = re.compile(r"^\s*(?:published|posted|updated|last updated|first published|date|dated|issued|"
-                            r"released)\b[\s:]*", re.I)
+DATELINE_LABEL = re.compile(
+    r"^\s*(?:published|posted|updated|last updated|first published|date|dated|issued|"
+    r"released)\b[\s:]*",
+    re.I,
+)
 
 
-# What may follow a dateline's date before its dash: a wire service ("/PRNewswire/", "(Reuters)", "(GLOBE NEWSWIRE)").
+# What may follow a dateline's date before its dash: a wire service ("/PRNewswire/", "(Reuters)", "(GLOBE
+# NEWSWIRE)").
 WIRE_TAG = r"\s*(?:/[^/\n]{1,40}/|\([^)\n]{1,40}\))?\s*"
 
 
@@ -565,10 +656,19 @@ def find_dateline(text: str) -> date | None:
     day_first = day_first_evidence(text[:5000])
     months = "|".join(sorted((m for m in _months()), key=len, reverse=True))
     candidate = re.compile(
-        rf"\b(\d{{1,2}}(?:st|nd|rd|th)? (?:of )?(?:{months})\.?,? \d{{4}}|(?:{months})\.? \d{{1,2}}(?:st|nd|rd|th)?,? "
-        rf"\d{{4}}|\d{{1,2}}[./-]\d{{1,2}}[./-]\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b", re.I)
-    yearless = re.compile(rf"^[^\n]{{0,60}}?\b((?:{months})\.? \d{{1,2}}|\d{{1,2}} (?:{months}))\b"
-                          rf"{WIRE_TAG}(?:--|[-–—_])", re.I)
+        rf"""\b(
+          \d{{1,2}}(?:st|nd|rd|th)?[ ](?:of[ ])?(?:{months})\.?,?[ ]\d{{4}}  # 4th of May, 2016
+        | (?:{months})\.?[ ]\d{{1,2}}(?:st|nd|rd|th)?,?[ ]\d{{4}}          # May 4, 2016
+        | \d{{1,2}}[./-]\d{{1,2}}[./-]\d{{4}}                               # 04/05/2016
+        | \d{{4}}-\d{{2}}-\d{{2}}                                           # 2016-05-04
+        )\b""",
+        re.I | re.VERBOSE,
+    )
+    yearless = re.compile(
+        rf"^[^\n]{{0,60}}?\b((?:{months})\.? \d{{1,2}}|\d{{1,2}} (?:{months}))\b"
+        rf"{WIRE_TAG}(?:--|[-–—_])",
+        re.I,
+    )
     lines = [line for line in text[:1500].splitlines() if line.strip()][:6]
     for line in lines:
         labelled = DATELINE_LABEL.match(line)
@@ -579,7 +679,7 @@ def find_dateline(text: str) -> date | None:
                 return date.fromisoformat(value.value) if value.grain == "day" else None
             continue
         short = len(line.strip()) <= 80
-        lead = match.start() <= 60 and re.match(rf"{WIRE_TAG}(?:--|[-–—:|_]|$)", line[match.end():])
+        lead = match.start() <= 60 and re.match(rf"{WIRE_TAG}(?:--|[-–—:|_]|$)", line[match.end() :])
         if labelled or short or lead:
             value = parse_date(match.group(0), None, day_first)
             if value.grain == "day":

@@ -21,6 +21,7 @@
 >>> parse_duration("several years")
 (None, None, 'year')
 """
+
 from __future__ import annotations
 
 import re
@@ -34,8 +35,15 @@ from pipeline.normalize.qualifiers import qualifier_before
 UNITS = ("year", "month", "week", "day", "hour", "minute", "second")
 DATE_PART = {"year": "Y", "month": "M", "week": "W", "day": "D"}
 TIME_PART = {"hour": "H", "minute": "M", "second": "S"}
-IN_SECONDS = {"year": 365 * 86400, "month": 30 * 86400, "week": 7 * 86400, "day": 86400,
-              "hour": 3600, "minute": 60, "second": 1}
+IN_SECONDS = {
+    "year": 365 * 86400,
+    "month": 30 * 86400,
+    "week": 7 * 86400,
+    "day": 86400,
+    "hour": 3600,
+    "minute": 60,
+    "second": 1,
+}
 
 
 @dataclass(frozen=True)
@@ -76,7 +84,8 @@ def _amounts(text: str) -> tuple[dict[str, float], bool]:
 
 
 def _count(words: list[str], plural: bool) -> float | None:
-    """The number in the words before a unit ("four and a", "the next" -> none), 1 for a lone singular unit."""
+    """The number in the words before a unit ("four and a", "the next" -> none), 1 for a lone singular
+    unit."""
     if any(re.fullmatch(r"\d+(?:st|nd|rd|th)|first|second|third|fourth|fifth|tenth", w) for w in words):
         return None  # "the 21st century", "its tenth year": a position, not a length
     numbers = [w for w in words if parse_number(w) is not None or w in ("and", "a", "an")]
@@ -87,8 +96,12 @@ def _count(words: list[str], plural: bool) -> float | None:
 def _carry(amounts: dict[str, float]) -> dict[str, float]:
     """Move whole fractions down a unit: 4.5 years -> 4 years 6 months; 1.5 hours -> 1 hour 30 minutes."""
     out = dict(amounts)
-    for big, small, ratio in (("year", "month", 12), ("day", "hour", 24), ("hour", "minute", 60),
-                              ("minute", "second", 60)):
+    for big, small, ratio in (
+        ("year", "month", 12),
+        ("day", "hour", 24),
+        ("hour", "minute", 60),
+        ("minute", "second", 60),
+    ):
         whole = int(out.get(big, 0))
         fraction = round((out.get(big, 0) - whole) * ratio, 6)
         if big in out and fraction and fraction.is_integer():
@@ -102,6 +115,7 @@ def _carry(amounts: dict[str, float]) -> dict[str, float]:
 def _iso(amounts: dict[str, float]) -> str:
     def fmt(x: float) -> str:
         return f"{x:.6f}".rstrip("0").rstrip(".")
+
     date = "".join(f"{fmt(amounts[u])}{p}" for u, p in DATE_PART.items() if amounts.get(u))
     time = "".join(f"{fmt(amounts[u])}{p}" for u, p in TIME_PART.items() if amounts.get(u))
     return "P" + date + (f"T{time}" if time else "")

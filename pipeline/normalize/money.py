@@ -17,6 +17,7 @@
 >>> parse_money("30m", partner="£20")
 (30000000.0, 'GBP')
 """
+
 from __future__ import annotations
 
 import re
@@ -67,6 +68,7 @@ def _currency_pattern() -> re.Pattern:
 
     def alt(form: str) -> str:
         return rf"(?<![A-Za-z]){re.escape(form)}(?![A-Za-z])" if form[0].isalpha() else re.escape(form)
+
     return re.compile("(?i:" + "|".join(map(alt, words)) + ")|" + "|".join(map(alt, codes)) + "|" + letters)
 
 
@@ -101,9 +103,9 @@ def unglued(text: str) -> str:
     if not glued:
         return text
     scale, code = glued.groups()
-    if not text[:glued.start()].strip():
-        return f"{text[:glued.start()]}{code}{text[glued.end():]} {scale}"
-    return f"{text[:glued.start()]}{scale} {code}{text[glued.end():]}"
+    if not text[: glued.start()].strip():
+        return f"{text[: glued.start()]}{code}{text[glued.end() :]} {scale}"
+    return f"{text[: glued.start()]}{scale} {code}{text[glued.end() :]}"
 
 
 def _currency_match(text: str) -> re.Match | None:
@@ -130,6 +132,7 @@ def currency_in(text: str) -> str | None:
 class Evidence:
     """What an article says about its country: currencies of the places it names (cues) and of the amounts
     it writes unambiguously ("C$", "Canadian dollars", "HK$")."""
+
     cues: Counter
     explicit: Counter
     american_style: bool = True  # "percent" (AP); Canadian Press and Commonwealth style write "per cent"
@@ -189,18 +192,24 @@ def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
     digits, words = NUMBER.search(text), _number_words().search(text)
     if not (digits or words):
         return None, None, ""
-    in_words = words and (not digits or words.end() < digits.start()
-                          and re.search(r"[^\W\d_]", text[words.end():digits.start()]))
+    in_words = words and (
+        not digits
+        or words.end() < digits.start()
+        and re.search(r"[^\W\d_]", text[words.end() : digits.start()])
+    )
     match = words if in_words else digits  # "twenty dollars 43 cents", but "a 400 million" is 400 million
     number = parse_number(match.group(0))
-    rest, scale = text[match.end():], None
+    rest, scale = text[match.end() :], None
     code_first = re.match(r"\s*[A-Z]{3}(?=\s)", rest)  # "75 USD million"
-    if code_first and code_first.group(0).strip() in lexicons.words("currency_codes") \
-            and _scale_pattern().match(rest[code_first.end():]):
-        rest = rest[code_first.end():]
+    if (
+        code_first
+        and code_first.group(0).strip() in lexicons.words("currency_codes")
+        and _scale_pattern().match(rest[code_first.end() :])
+    ):
+        rest = rest[code_first.end() :]
     while scale_match := _scale_pattern().match(rest):
         scale = (scale or 1.0) * float(lexicons.mapping("scales")[scale_match.group(1).lower()])
-        rest = rest[scale_match.end():]
+        rest = rest[scale_match.end() :]
     return number, scale, rest
 
 
@@ -253,7 +262,7 @@ def _cents(text: str) -> float:
     currency_first = _currency_match(rest)
     word_after = bool(currency_first and currency_first.start() == len(rest) - len(rest.lstrip()))
     if word_after:
-        rest = rest[currency_first.end():]
+        rest = rest[currency_first.end() :]
     units = lexicons.alternation("subunits")
     minor = re.fullmatch(rf"\s*(?:and\s+)?([\w\s-]+?)\s*-?\s*({units})?\.?\s*", rest, re.I)
     if not minor or not (word_after or minor.group(2)):
@@ -276,8 +285,13 @@ def _country_currency(text: str) -> str | None:
     return found.most_common(1)[0][0] if found else None
 
 
-def normalize_money(text: str, before: str = "", partner: str | None = None,
-                    article_default: str | None = None, evidence: Evidence | None = None) -> Money:
+def normalize_money(
+    text: str,
+    before: str = "",
+    partner: str | None = None,
+    article_default: str | None = None,
+    evidence: Evidence | None = None,
+) -> Money:
     """A money mention with its qualifier (from the words ``before`` it) and its currency: the one its form
     means in the article (``evidence``), else the article's (``article_default``, then inferred)."""
     amount, currency, form = _parse(text, partner)

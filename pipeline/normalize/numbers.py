@@ -14,9 +14,12 @@
 0.75
 >>> parse_number("many") is None
 True
->>> parse_number("2 1/2"), parse_number("5 and a half"), parse_number("one and three quarters"), parse_number("2½")
-(2.5, 5.5, 1.75, 2.5)
+>>> parse_number("2 1/2"), parse_number("5 and a half"), parse_number("one and three quarters")
+(2.5, 5.5, 1.75)
+>>> parse_number("2½")
+2.5
 """
+
 from __future__ import annotations
 
 import re
@@ -29,8 +32,10 @@ from pipeline import lexicons
 DIGITS = re.compile(r"^\d[\d,.\u202f\u00a0 ]*$")
 VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 # a whole number and a fraction: "2 1/2", "2½", "5 and a half", "one and three quarters"
-MIXED = re.compile(r"(?:(?P<whole>.+?)(?:\s+and\s+|\s+|(?=[½¼¾])))?(?P<fraction>\d+/\d+|[½¼¾]|"
-                   r"(?:(?:a|an|one|\w+)\s+)?(?:half|halves|quarters?|thirds?))")
+MIXED = re.compile(
+    r"(?:(?P<whole>.+?)(?:\s+and\s+|\s+|(?=[½¼¾])))?(?P<fraction>\d+/\d+|[½¼¾]|"
+    r"(?:(?:a|an|one|\w+)\s+)?(?:half|halves|quarters?|thirds?))"
+)
 
 
 @lru_cache(maxsize=4096)

@@ -15,6 +15,7 @@ True
 >>> parse_percent("per cent of twenty-two")
 22.0
 """
+
 from __future__ import annotations
 
 import re
@@ -43,11 +44,11 @@ class Percent:
 def parse_percent(text: str, partner: str | None = None) -> float | None:
     """The value of a percentage span (``partner``, the other end of a range, is not needed)."""
     negative = NEGATIVE.match(text)
-    text = text[negative.end():] if negative else text
+    text = text[negative.end() :] if negative else text
     sign = SIGN.search(text)
     number_text = text[: sign.start()] if sign else text
     if sign and not number_text.strip():  # "per cent of 210": a percentage said the other way round
-        number_text = re.sub(r"^\s*of\s+", "", text[sign.end():])
+        number_text = re.sub(r"^\s*of\s+", "", text[sign.end() :])
     match = NUMBER.search(number_text)
     words = re.sub(r"^\W+|\W+$", "", number_text)
     value = parse_number(match.group(0)) if match else (parse_number(words) if words else None)

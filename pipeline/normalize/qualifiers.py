@@ -7,6 +7,7 @@
 >>> qualifier_before("signed a") is None
 True
 """
+
 from __future__ import annotations
 
 import re
