@@ -246,6 +246,7 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ("Halvard agreed to buy a rival for $2bn.", ["Halvard"]),
         ("Mr Balls won the vote.", []),
         ("The deal forms a Halvard subsidiary called Kestrel Connect.", ["Halvard", "Kestrel Connect"]),
+        ("The Kestrel Film Festival paid Halvard Ltd.", ["Kestrel Film Festival", "Halvard Ltd."]),
         (
             "Apple Inc. and Microsoft Corp. signed a deal with JPMorgan Chase & Co. on Monday.",
             ["Apple Inc.", "Microsoft Corp.", "JPMorgan Chase & Co."],
