@@ -247,6 +247,8 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ("Mr Balls won the vote.", []),
         ("The deal forms a Halvard subsidiary called Kestrel Connect.", ["Halvard", "Kestrel Connect"]),
         ("The Kestrel Film Festival paid Halvard Ltd.", ["Kestrel Film Festival", "Halvard Ltd."]),
+        ("New figures show the Kestrel Department index rose.", ["Kestrel Department"]),
+        ("Following the game, the Kestrel Association said it would look into it.", ["Kestrel Association"]),
         (
             "Apple Inc. and Microsoft Corp. signed a deal with JPMorgan Chase & Co. on Monday.",
             ["Apple Inc.", "Microsoft Corp.", "JPMorgan Chase & Co."],
