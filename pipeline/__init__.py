@@ -3,6 +3,15 @@
 __version__ = "0.1.0"
 
 
+def extract(folder, out_dir, **options):
+    """Extract every article under ``folder`` into the output folder ``out_dir``, as ``python -m pipeline
+    extract`` does (it calls this); ``options`` are those of ``pipeline.run.extract_folder`` (``reference``,
+    ``workers``, ``convert_to``...). Returns the run's summary."""
+    from pipeline.run import extract_folder
+
+    return extract_folder(folder, out_dir, **options)
+
+
 def load(out_dir):
     """Every table of an output folder as typed pandas DataFrames (see ``pipeline.api.load``)."""
     from pipeline.api import load as _load

@@ -52,9 +52,9 @@ def extract_text(
     """The tables for one string, as ``load`` gives them; relative dates resolve against ``reference_date``
     (else a dateline in the text), amounts are also given in ``convert_to``."""
     from pipeline.articles import Article
-    from pipeline.extract import process
     from pipeline.nlp import load_config
     from pipeline.normalize.convert import check_target
+    from pipeline.reading import process
 
     if isinstance(reference_date, str):
         reference_date = date.fromisoformat(reference_date)

@@ -170,10 +170,10 @@ def _stopped(signum: int) -> int:
 
 
 def cmd_extract(args) -> int:
+    from pipeline import extract
     from pipeline.jobs import ARTICLE_TIMEOUT
     from pipeline.nlp import ModelError
     from pipeline.rules import RuleError
-    from pipeline.run import extract_folder
 
     _check_input(args.articles, args.manifest)
     if isinstance(args.out, Path):
@@ -190,7 +190,7 @@ def cmd_extract(args) -> int:
     timeout = ARTICLE_TIMEOUT if args.article_timeout is None else (args.article_timeout or None)
     bar = Progress(args.quiet)
     try:
-        summary = extract_folder(
+        summary = extract(
             args.articles,
             args.out,
             reference=args.reference_date,

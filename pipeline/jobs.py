@@ -15,7 +15,7 @@ from typing import Iterator
 
 from spacy.tokens import DocBin
 
-from pipeline import articles, extract
+from pipeline import articles, reading
 from pipeline import nlp as nlp_builder
 from pipeline.normalize import convert
 
@@ -126,7 +126,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
     items = [(j.article(), j.reference, j.reference_source) for j in batch]
     try:
         with time_limit(_TIMEOUT and _TIMEOUT * len(items)):
-            return extract.process(_NLP, items, _PIECE_CHARS)
+            return reading.process(_NLP, items, _PIECE_CHARS)
     except (Exception, TimedOut):
         return [_process_one(item) for item in items]
 
@@ -134,7 +134,7 @@ def process_jobs(batch: list[Job]) -> list[dict[str, list[dict]]]:
 def _process_one(item: tuple[articles.Article, date | None, str]) -> dict[str, list[dict]]:
     try:
         with time_limit(_TIMEOUT):
-            return extract.process(_NLP, [item], _PIECE_CHARS)[0]
+            return reading.process(_NLP, [item], _PIECE_CHARS)[0]
     except (Exception, TimedOut) as err:  # a bug met on this article: say so in its row and go on
         return failed_rows(*item, err)
 
@@ -144,13 +144,13 @@ def failed_rows(
 ) -> dict[str, list[dict]]:
     """The error row of an article whose extraction went over its time budget (``TimedOut``) or failed."""
     if isinstance(err, TimedOut):
-        return extract.error_rows(article, reference, source, TIMED_OUT.format(_TIMEOUT))
-    return extract.error_rows(article, reference, source, f"extraction failed: {type(err).__name__}: {err}")
+        return reading.error_rows(article, reference, source, TIMED_OUT.format(_TIMEOUT))
+    return reading.error_rows(article, reference, source, f"extraction failed: {type(err).__name__}: {err}")
 
 
 def died_rows(job: Job) -> dict[str, list[dict]]:
     """The error row of an article whose worker process died each time it was tried."""
-    return extract.error_rows(
+    return reading.error_rows(
         job.article(),
         job.reference,
         job.reference_source,
@@ -180,16 +180,16 @@ def time_limit(seconds: float | None) -> Iterator[None]:
 
 def parts(article: articles.Article) -> list[list[tuple[int, str]]]:
     """A long article cut into parts that workers read at once (``read_part``)."""
-    return extract.parts(article, _PIECE_CHARS, SPLIT_CHARS)
+    return reading.parts(article, _PIECE_CHARS, SPLIT_CHARS)
 
 
 def read_part(part: list[tuple[int, str]]) -> bytes:
     """In a worker: the Docs of one part of a long article's pieces, serialised."""
     with time_limit(_TIMEOUT):
-        return DocBin(store_user_data=True, docs=extract.read_pieces(_NLP, part).get(0, [])).to_bytes()
+        return DocBin(store_user_data=True, docs=reading.read_pieces(_NLP, part).get(0, [])).to_bytes()
 
 
 def joined_rows(job: Job, article: articles.Article, found: list[bytes]) -> dict[str, list[dict]]:
     """A long article's rows from the Docs ``read_part`` made of each of its parts, in order."""
     docs = [doc for part in found for doc in DocBin().from_bytes(part).get_docs(_NLP.vocab)]
-    return extract.finish(_NLP, article, job.reference, job.reference_source, docs)
+    return reading.finish(_NLP, article, job.reference, job.reference_source, docs)

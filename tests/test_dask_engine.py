@@ -172,15 +172,15 @@ def die_on_poison(distributed):
 
     class DieOnPoison(distributed.WorkerPlugin):
         def setup(self, worker):
-            from pipeline import extract
+            from pipeline import reading
 
-            real = extract.process
+            real = reading.process
 
             def process(nlp, batch, limit, *rest):
                 if any("POISON" in article.text for article, _, _ in batch):
                     os.kill(os.getpid(), signal.SIGKILL)
                 return real(nlp, batch, limit, *rest)
 
-            extract.process = process
+            reading.process = process
 
     return DieOnPoison()

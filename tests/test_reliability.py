@@ -154,19 +154,19 @@ def test_a_pipe_named_txt_is_an_error_row_not_a_hang(tmp_path):
 def _poisoned_run(tmp_path, monkeypatch, harm, workers: int) -> tuple[pd.DataFrame, Path, Path]:
     """A run over the gold articles plus one whose text makes ``harm`` happen during extraction, and a run
     without it; returns the poisoned run's articles table and both output folders."""
-    from pipeline import extract
+    from pipeline import reading
 
     clean = copy_gold(tmp_path / "clean")
     poisoned = copy_gold(tmp_path / "poisoned")
     (poisoned / "poison.txt").write_text("POISON: BT paid £5m.\n")
-    real = extract.process
+    real = reading.process
 
     def process(nlp, batch, limit, *rest):
         if any("POISON" in article.text for article, _, _ in batch):
             harm()
         return real(nlp, batch, limit, *rest)
 
-    monkeypatch.setattr(extract, "process", process)  # forked workers inherit it
+    monkeypatch.setattr(reading, "process", process)  # forked workers inherit it
     extract_folder(clean, tmp_path / "clean_out", workers=workers)
     extract_folder(poisoned, tmp_path / "poisoned_out", workers=workers)
     table = read_tables(tmp_path / "poisoned_out")["articles"].set_index("article_id")

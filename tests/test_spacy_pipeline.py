@@ -125,7 +125,7 @@ def test_a_long_article_read_in_pieces_is_resolved_whole(nlp):
     body named in full in the first; the mention ids run on across pieces and the offsets are the
     article's."""
     from pipeline.articles import Article
-    from pipeline.extract import pieces, process
+    from pipeline.reading import pieces, process
 
     text = (
         "The Department for Work and Pensions (DWP) awarded the contract on 3 May 2013.\n\n"
