@@ -189,6 +189,8 @@ RUN = [
     ("M&S", 2, 2),
     ("Bank of England", 3, 3),
     ("Apple", 51, 51),
+    ("NHS", 25, 18),
+    ("Norfolk High School", 1, 1),
     ("Applegate's Charity", 1, 1),
     ("US Department of Justice", 1, 1),
     ("UK Department of Justice", 1, 1),
@@ -215,6 +217,7 @@ RUN = [
         ("Morgan Stanley", "Morgan Stanley"),
         ("Bank of England", "Bank of England"),
         ("Apple", "Apple"),  # a name of its own, not short for a name used in far fewer articles
+        ("NHS", "NHS"),  # the same for an acronym
         (
             "US Department of Justice",
             "US Department of Justice",
