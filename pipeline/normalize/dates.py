@@ -54,7 +54,7 @@ PERIOD = re.compile(
 )
 DECADE = re.compile(
     r"""
-    (?:(?:early|mid|late)[ ])?(?:the[ ])?                      # "early ", "the ", "late the "
+    (?:(?:early|mid|late)[ ])?(?:the[ ])?                      # "early " (1990s), "the " (1980s)
     (?:(?P<full>1[5-9]\d|20\d)0s                               # 1990s, 2010s
       |'?(?P<short>\d)0s                                       # '90s, 80s
       |(?P<word>twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)  # twenties, nineties
