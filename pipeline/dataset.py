@@ -23,9 +23,15 @@ from pipeline import schema
 from pipeline.writer import FORMAT, RUN_META, TOOL, UnsafeOutput, with_entities
 
 PART = "part-{batch:08d}-{sub:04d}.parquet"
+# A key this tool wrote. VERBOSE-safe: re.escape escapes spaces and "#", table names are identifiers.
 OURS = re.compile(
-    rf"(?:{re.escape(RUN_META)}|(?P<run>tables-[0-9a-f-]+)/"
-    rf"(?P<table>{'|'.join(schema.TABLES)})/part-\d{{8}}-\d{{4}}\.parquet)"
+    rf"""
+    (?:{re.escape(RUN_META)}                     # run.json
+      |(?P<run>tables-[0-9a-f-]+)/               # tables-0f3a9c1e-.../
+       (?P<table>{"|".join(schema.TABLES)})/     # money/
+       part-\d{{8}}-\d{{4}}\.parquet)             # part-00000003-0001.parquet
+    """,
+    re.VERBOSE,
 )
 
 

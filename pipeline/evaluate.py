@@ -19,8 +19,17 @@ from pipeline.labels import LABELS
 
 TABLES = [label.table for label in LABELS]  # the typed tables scored
 ISO_DURATION = re.compile(
-    r"^P(?:([\d.]+)Y)?(?:([\d.]+)M)?(?:([\d.]+)W)?(?:([\d.]+)D)?"
-    r"(?:T(?:([\d.]+)H)?(?:([\d.]+)M)?(?:([\d.]+)S)?)?$"
+    r"""
+    ^P(?:([\d.]+)Y)?      # P10Y, P1.5Y
+    (?:([\d.]+)M)?        # P6M
+    (?:([\d.]+)W)?        # P2W
+    (?:([\d.]+)D)?        # P3D
+    (?:T(?:([\d.]+)H)?    # PT4H
+       (?:([\d.]+)M)?     # PT30M
+       (?:([\d.]+)S)?     # PT90S
+    )?$
+    """,
+    re.VERBOSE,
 )
 
 

@@ -145,9 +145,13 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
         return None
     if parse_duration(text)[2] and not re.search(r"\b(ago|this|earlier|later)\b|\d{4}", text):
         counted = parse_duration(text)[0] and re.search(
-            r"\d|\b(a|an|one|two|three|four|five|six|seven|eight|nine|"
-            r"ten|eleven|twelve|twenty|thirty|half|dozen)\b",
+            r"""
+            \d                                                          # 10 years
+            |\b(a|an|one|two|three|four|five|six|seven|eight|nine
+               |ten|eleven|twelve|twenty|thirty|half|dozen)\b          # two years, a decade, half an hour
+            """,
             text,
+            re.VERBOSE,
         )
         return "DURATION" if counted or VAGUE_WORDS.search(text) else None
     if re.fullmatch(r"[\d\s.,/-]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):  # ages, counts, codes

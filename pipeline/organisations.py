@@ -212,9 +212,12 @@ def in_a_title(before: str, after: str) -> bool:
     return bool(
         re.match(r"\s+(?:Secretary|Minister|Commissioner)\b", after)
         or re.search(
-            r"\b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)"
-            r"(?: of State)? (?:for|of)\s+$",
+            r"""
+            \b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)  # Minister
+            (?:[ ]of[ ]State)?[ ](?:for|of)\s+$                 # " of State for ", " for "
+            """,
             before,
+            re.VERBOSE,
         )
     )
 

@@ -27,13 +27,24 @@ SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 # One token each, never split: ISO dates and date-times (2020-06-30, 2021-04-05T09:00:00Z), numeric dates
 # (03/14/2012, 14.3.2012), fractions (1/2, 2½) and period codes (3Q18, 1H25, Q3FY24, FY2023).
+# The pattern ends in a newline, so that a ")" put after it is not read as part of its last comment.
 DATE_TOKEN = re.compile(
-    r"\d{4}-\d\d-\d\d(?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?"
-    r"|\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d\d)|\d{1,2}/\d{1,2}|\d*[½¼¾]"
-    r"|\d{4}-?[QH][1-4]|[1-4][QH](?:\d\d|\d{4})?|[QH][1-4](?:FY)?(?:\d\d|\d{4})?|FY-?(?:\d\d|\d{4})",
-    re.I,
+    r"""
+    \d{4}-\d\d-\d\d                                                 # 2020-06-30
+      (?:T\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)?)?      # T09:00:00Z, T09:00+01:00
+    |\d{1,2}([./-])\d{1,2}\1(?:\d{4}|\d\d)                          # 03/14/2012, 14.3.2012
+    |\d{1,2}/\d{1,2}                                                # 1/2
+    |\d*[½¼¾]                                                       # 2½
+    |\d{4}-?[QH][1-4]                                               # 2013-H1
+    |[1-4][QH](?:\d\d|\d{4})?                                       # 3Q18, 1H25
+    |[QH][1-4](?:FY)?(?:\d\d|\d{4})?                                # Q3FY24
+    |FY-?(?:\d\d|\d{4})                                             # FY2023
+    """,
+    re.I | re.VERBOSE,
 )
-KEEP_WHOLE = re.compile(r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$|^(?:" + DATE_TOKEN.pattern + r")$", re.I)
+KEEP_WHOLE = re.compile(
+    r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$|^(?:" + DATE_TOKEN.pattern + r")$", re.I | re.VERBOSE
+)
 
 
 # Token attributes of the word alone, which patterns may test as {"_": {"legal_form": true}}: a company's
@@ -178,7 +189,7 @@ def keep_dates_whole(nlp: Language) -> None:
     The tokenizer's ``token_match`` becomes one compiled regex (the model's own, if any, as an alternative),
     so that ``nlp.to_disk`` can save it."""
     previous = nlp.tokenizer.token_match
-    patterns = [f"(?i:{DATE_TOKEN.pattern})"] + ([previous.__self__.pattern] if previous else [])
+    patterns = [f"(?ix:{DATE_TOKEN.pattern})"] + ([previous.__self__.pattern] if previous else [])
     nlp.tokenizer.token_match = re.compile("|".join(f"(?:{p})" for p in patterns) + r"\Z").match
 
 

@@ -53,8 +53,13 @@ PERIOD = re.compile(
     re.VERBOSE,
 )
 DECADE = re.compile(
-    r"(?:(?:early|mid|late) )?(?:the )?(?:(?P<full>1[5-9]\d|20\d)0s|'?(?P<short>\d)0s|"
-    r"(?P<word>twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)"
+    r"""
+    (?:(?:early|mid|late)[ ])?(?:the[ ])?                      # "early " (1990s), "the " (1980s)
+    (?:(?P<full>1[5-9]\d|20\d)0s                               # 1990s, 2010s
+      |'?(?P<short>\d)0s                                       # '90s, 80s
+      |(?P<word>twent|thirt|fort|fift|sixt|sevent|eight|ninet)ies)  # twenties, nineties
+    """,
+    re.VERBOSE,
 )
 LEAD = re.compile(rf"^(?:{lexicons.alternation('date_lead_words')})\s+")
 RELATIVE_WORDS = re.compile(rf"\b({lexicons.alternation('relative_words')})\b")
@@ -235,8 +240,12 @@ YEAR_EARLIER = re.compile(r"(?:a |one )?year[\s-](?:earlier|ago)")
 
 
 ANAPHORA = re.compile(
-    r"(?:(?:earlier|later) )?(?P<rel>following|previous|preceding|same|that) "
-    r"(?P<unit>day|week|month|quarter|year)"
+    r"""
+    (?:(?:earlier|later)[ ])?                                 # "later " (that year)
+    (?P<rel>following|previous|preceding|same|that)[ ]        # "following ", "same "
+    (?P<unit>day|week|month|quarter|year)                     # year, month
+    """,
+    re.VERBOSE,
 )
 
 
@@ -263,8 +272,13 @@ def _anaphora(m: re.Match, last: DateValue | None) -> DateValue | None:
 
 
 YEARS_PERIOD = re.compile(
-    r"(?:(?P<step>last|this|next) year's|year (?:earlier|ago)) (?P<ord>[a-z0-9]+) "
-    r"(?P<kind>quarter|half)"
+    r"""
+    (?:(?P<step>last|this|next)[ ]year's                      # last year's
+      |year[ ](?:earlier|ago))[ ]                             # year ago (the year-ago ...)
+    (?P<ord>[a-z0-9]+)[ ]                                     # fourth, 4th
+    (?P<kind>quarter|half)                                    # quarter, half
+    """,
+    re.VERBOSE,
 )
 
 
@@ -304,10 +318,14 @@ def _absolute(
         return _safe(fiscal, _full_year(m[1]), "", fiscal_end)
     if re.fullmatch(rf"{FISCAL}-?(\d{{4}}|\d\d) ?[-/] ?(\d{{4}}|\d\d)", t):
         return NONE  # a financial year written across two years ("FY2023-24"): no grain says which
-    if m := re.fullmatch(
-        rf"(?:(?:fiscal|financial) )?year to (?:(\d{{1,2}}) )?({month_names})\.? "
-        rf"(?:(\d{{1,2}}) )?{YEAR}",
+    if m := re.fullmatch(  # VERBOSE-safe: month names and YEAR hold no space or "#"
+        rf"""
+        (?:(?:fiscal|financial)[ ])?year[ ]to[ ]   # "fiscal year to ", "year to "
+        (?:(\d{{1,2}})[ ])?({month_names})\.?[ ]   # "31 march ", "sept. "
+        (?:(\d{{1,2}})[ ])?{YEAR}                  # "30 2014", "2014"
+        """,
         t,
+        re.VERBOSE,
     ):
         last = int(m[1] or m[3] or calendar.monthrange(int(m[4]), months[m[2]])[1])
         return _safe(fiscal, int(m[4]), "", (months[m[2]], last))
@@ -529,9 +547,12 @@ def _fallback(t: str, day_first: bool) -> DateValue:
 
 FUTURE = re.compile(rf"\b(?:{lexicons.alternation('future_cues')})\b", re.I)
 FUTURE_BEFORE = re.compile(
-    r"\b(?:from|until|till|by|starting|beginning|effective|before|next|as (?:soon|early) as)"
-    r"\s+(?:the\s+)?$",
-    re.I,
+    r"""
+    \b(?:from|until|till|by|starting|beginning|effective|before|next  # "from ", "effective "
+       |as[ ](?:soon|early)[ ]as)                                     # "as early as "
+    \s+(?:the\s+)?$                                                  # "until the "
+    """,
+    re.I | re.VERBOSE,
 )
 
 
@@ -624,11 +645,16 @@ def fiscal_year_end(text: str) -> tuple[int, int] | None:
     """
     months = _months()
     names = "|".join(sorted(months, key=len, reverse=True))
-    m = re.search(
-        rf"\b(?:fiscal|financial) year (?:that )?(?:ends?|ending|ended|runs? to|to|closes)(?: on)? "
-        rf"(?:(\d{{1,2}}) )?({names})\b\.?(?: (\d{{1,2}})\b)?",
+    m = re.search(  # VERBOSE-safe: month names hold no space or "#"
+        rf"""
+        \b(?:fiscal|financial)[ ]year[ ]                        # "fiscal year "
+        (?:that[ ])?(?:ends?|ending|ended|runs?[ ]to|to|closes)  # "that ends", "ending", "runs to"
+        (?:[ ]on)?[ ]                                           # " on "
+        (?:(\d{{1,2}})[ ])?({names})\b\.?                       # "30 June", "Sept."
+        (?:[ ](\d{{1,2}})\b)?                                   # " 30"
+        """,
         text,
-        re.I,
+        re.I | re.VERBOSE,
     )
     if not m:
         return None
@@ -637,9 +663,12 @@ def fiscal_year_end(text: str) -> tuple[int, int] | None:
 
 
 DATELINE_LABEL = re.compile(
-    r"^\s*(?:published|posted|updated|last updated|first published|date|dated|issued|"
-    r"released)\b[\s:]*",
-    re.I,
+    r"""
+    ^\s*(?:published|posted|updated|last[ ]updated|first[ ]published  # Published, Last updated
+         |date|dated|issued|released)\b                               # Dated, Released
+    [\s:]*                                                            # ": "
+    """,
+    re.I | re.VERBOSE,
 )
 
 
@@ -664,10 +693,15 @@ def find_dateline(text: str) -> date | None:
         )\b""",
         re.I | re.VERBOSE,
     )
-    yearless = re.compile(
-        rf"^[^\n]{{0,60}}?\b((?:{months})\.? \d{{1,2}}|\d{{1,2}} (?:{months}))\b"
-        rf"{WIRE_TAG}(?:--|[-–—_])",
-        re.I,
+    yearless = re.compile(  # VERBOSE-safe: month names and WIRE_TAG hold no literal space or "#"
+        rf"""
+        ^[^\n]{{0,60}}?\b(              # "LONDON, "
+          (?:{months})\.?[ ]\d{{1,2}}    # Jan. 5
+          |\d{{1,2}}[ ](?:{months}))\b   # 5 Jan
+        {WIRE_TAG}                      # " (Reuters) ", " /PRNewswire/ "
+        (?:--|[-–—_])                   # -- or a dash
+        """,
+        re.I | re.VERBOSE,
     )
     lines = [line for line in text[:1500].splitlines() if line.strip()][:6]
     for line in lines:

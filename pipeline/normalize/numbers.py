@@ -33,8 +33,13 @@ DIGITS = re.compile(r"^\d[\d,.\u202f\u00a0 ]*$")
 VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 # a whole number and a fraction: "2 1/2", "2½", "5 and a half", "one and three quarters"
 MIXED = re.compile(
-    r"(?:(?P<whole>.+?)(?:\s+and\s+|\s+|(?=[½¼¾])))?(?P<fraction>\d+/\d+|[½¼¾]|"
-    r"(?:(?:a|an|one|\w+)\s+)?(?:half|halves|quarters?|thirds?))"
+    r"""
+    (?:(?P<whole>.+?)(?:\s+and\s+|\s+|(?=[½¼¾])))?           # "5 and ", "2 ", "2" before ½
+    (?P<fraction>\d+/\d+                                      # 1/2
+      |[½¼¾]                                                  # ½
+      |(?:(?:a|an|one|\w+)\s+)?(?:half|halves|quarters?|thirds?))  # a half, three quarters
+    """,
+    re.VERBOSE,
 )
 
 
