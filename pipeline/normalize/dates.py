@@ -199,7 +199,6 @@ class Story(NamedTuple):
         return Story(value if re.fullmatch(r"\d{4}-[QH]\d", value.value) else self.period, value)
 
 
-@lru_cache(maxsize=8192)
 def parse_date(
     text: str,
     reference: date | None,
@@ -224,6 +223,20 @@ def parse_date(
         return _year_before(story.period)
     if (m := YEARS_PERIOD.fullmatch(t)) and reference is not None:
         return _years_period(m, reference, story.period)
+    return _parsed(t, reference, day_first, partner, future, fiscal_end)
+
+
+@lru_cache(maxsize=8192)
+def _parsed(
+    t: str,
+    reference: date | None,
+    day_first: bool,
+    partner: str | None,
+    future: bool | None,
+    fiscal_end: tuple[int, int] | None,
+) -> DateValue:
+    """``parse_date`` of a cleaned date that does not point back into the article (cached: the same dates
+    recur across articles, and the dateparser fallback is slow)."""
     if partner and re.fullmatch(r"\d\d", t) and re.fullmatch(YEAR, partner.strip()):
         t = partner.strip()[:2] + t
     elif partner and (shared := re.search(rf"\b{YEAR}$", partner.strip())) and not re.search(r"\d{4}", t):
