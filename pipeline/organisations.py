@@ -256,8 +256,14 @@ def _key(name: str) -> str:
     return " ".join(_plain(w) for w in words.split() if _plain(w))
 
 
+ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")  # "IMF", "M&S"
+
+
 def _initials(name: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS).upper()
+    """The letters an acronym of ``name`` spells: each word's first, or all of a word that is itself an
+    acronym ("UK Space Agency" -> "UKSA", "NHS England" -> "NHSE")."""
+    words = (w for w in re.findall(r"[A-Za-z][\w-]*", name) if w.lower() not in LINK_WORDS)
+    return "".join(w if ACRONYM.fullmatch(w) else w[0] for w in words).upper()
 
 
 def _display(names: list[str]) -> str:
@@ -581,7 +587,8 @@ def entities(names: Iterable[tuple[str, int, int]]) -> dict[str, str]:
             for name in variants:
                 groups.union(bare, name)
     long_forms = _LongForms(groups.names)
-    for name in (n for n in groups.names if " " not in n):
+    named = {_squeezed(n) for n in groups.names if " " in n}  # "LG" is "LG Group", short for nothing else
+    for name in (n for n in groups.names if " " not in n and _squeezed(n) not in named):
         candidates = long_forms(name)
         target = _dominant(candidates, groups, stats)
         long_names = [n for n in candidates if target is not None and groups.root(n) == target]
@@ -617,9 +624,6 @@ class _Groups:
             for n in self.names:
                 self._members.setdefault(self.root(n), []).append(n)
         return self._members[self.root(name)]
-
-
-ACRONYM = re.compile(r"[A-Z][A-Z&]{1,7}")
 
 
 def _squeezed(name: str) -> str:
@@ -693,5 +697,10 @@ def _entity_name(members: list[str], short_forms: set[str], stats: dict[str, lis
 
 
 def _has_country_prefix(name: str, members: list[str]) -> bool:
+    """Whether ``name`` is a country prefix on another member's name ("US Federal Reserve"), and not a prefix
+    that belongs to the name, as an acronym among the members spelling it shows ("UKIP", "UK Independence
+    Party")."""
     words = name.split()
-    return len(words) > 1 and words[0].lower() in COUNTRY_PREFIXES and " ".join(words[1:]) in members
+    if len(words) < 2 or words[0].lower() not in COUNTRY_PREFIXES or " ".join(words[1:]) not in members:
+        return False
+    return _initials(name) not in members

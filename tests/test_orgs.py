@@ -191,6 +191,13 @@ RUN = [
     ("Apple", 51, 51),
     ("NHS", 25, 18),
     ("Norfolk High School", 1, 1),
+    ("UKIP", 12, 9),
+    ("UK Independence Party", 3, 3),
+    ("IRA", 4, 3),
+    ("IRB Rugby Aid", 4, 4),
+    ("LG", 2, 2),
+    ("LG Group", 3, 3),
+    ("Liggett Group", 1, 1),
     ("Applegate's Charity", 1, 1),
     ("US Department of Justice", 1, 1),
     ("UK Department of Justice", 1, 1),
@@ -218,6 +225,9 @@ RUN = [
         ("Bank of England", "Bank of England"),
         ("Apple", "Apple"),  # a name of its own, not short for a name used in far fewer articles
         ("NHS", "NHS"),  # the same for an acronym
+        ("UKIP", "UK Independence Party"),  # the acronym spells the prefix: it belongs to the name
+        ("IRA", "IRA"),  # an acronym in a name spells all its letters: "IRB Rugby Aid" is "IRBRA"
+        ("LG", "LG Group"),  # a short form already named in full is short for nothing else
         (
             "US Department of Justice",
             "US Department of Justice",
