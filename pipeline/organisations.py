@@ -152,7 +152,8 @@ def _is_organisation(name: str) -> bool:
         return False
     words = name.split()
     if words[-1] in lexicons.words("org_not_heads") or any(
-        w in lexicons.words("org_not_heads") and nxt in ("for", "of") for w, nxt in zip(words, words[1:])
+        w in lexicons.words("org_not_heads") and nxt in ("for", "of", "on")
+        for w, nxt in zip(words, words[1:])
     ):
         return False
     if len(words) == 1 and re.search(r"\d", name) and ("-" in name or len(name) > 6):

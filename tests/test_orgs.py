@@ -259,7 +259,7 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ("Halvard agreed to buy a rival for $2bn.", ["Halvard"]),
         ("Mr Balls won the vote.", []),
         ("The deal forms a Halvard subsidiary called Kestrel Connect.", ["Halvard", "Kestrel Connect"]),
-        ("The Kestrel Film Festival paid Halvard Ltd.", ["Kestrel Film Festival", "Halvard Ltd."]),
+        ("Kestrel Film Studios paid Halvard Ltd.", ["Kestrel Film Studios", "Halvard Ltd."]),
         ("New figures show the Kestrel Department index rose.", ["Kestrel Department"]),
         ("Following the game, the Kestrel Association said it would look into it.", ["Kestrel Association"]),
         (
@@ -291,6 +291,8 @@ def test_organisations_in_context(text, names):
             "World of Kestrels",
         ),
         ("Halvard Ltd appears on the business programme Kestrel's Den.", "Kestrel"),
+        ("Halvard Ltd launched it at the Kestrel Electronics Show in Las Vegas.", "Kestrel Electronics Show"),
+        ("Halvard Ltd said the rules broke the Kestrel Convention on Human Rights.", "Kestrel Convention"),
     ],
 )
 def test_products_programmes_and_vessels_are_not_organisations(text, product):
