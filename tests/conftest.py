@@ -28,14 +28,26 @@ def nlp():
     return _built()
 
 
-def run_cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
-    """``python -m pipeline ARGS`` in a subprocess, as a user runs it."""
+def run_cli(*args: str, cwd: Path = ROOT, prefix: tuple[str, ...] = ()) -> subprocess.CompletedProcess:
+    """``python -m pipeline ARGS`` in a subprocess, as a user runs it (after ``prefix``, a command that runs
+    it: ``setpriv ...``)."""
     return subprocess.run(
-        [sys.executable, "-m", "pipeline", *map(str, args)],
+        [*prefix, sys.executable, "-m", "pipeline", *map(str, args)],
         cwd=cwd,
         capture_output=True,
         text=True,
         timeout=600,
+    )
+
+
+def start_cli(*args: str, env: dict | None = None) -> subprocess.Popen:
+    """``python -m pipeline ARGS`` started in a subprocess, for a test that stops it; stderr is piped."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "pipeline", *map(str, args)],
+        cwd=ROOT,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
     )
 
 

@@ -288,10 +288,10 @@ def opened_client_files(cluster) -> list[str]:
     return [line for log in cluster["home"].glob("*.opens") for line in log.read_text().splitlines()]
 
 
-def test_s3_input_on_a_cluster_gives_the_local_tables(cluster, corpus, local_tables, place, s3_env):
-    out = place / "client" / "from-s3"
-    extract(
-        BUCKET_URL,
+def on_cluster(source, out, cluster: dict, s3_env: dict, place: Path, **options):
+    """``extract`` of ``source`` into ``out`` on the test cluster, run from the client's folder."""
+    return extract(
+        source,
         "--out",
         out,
         "--engine",
@@ -300,7 +300,13 @@ def test_s3_input_on_a_cluster_gives_the_local_tables(cluster, corpus, local_tab
         cluster["address"],
         env=s3_env,
         cwd=place / "client",
+        **options,
     )
+
+
+def test_s3_input_on_a_cluster_gives_the_local_tables(cluster, corpus, local_tables, place, s3_env):
+    out = place / "client" / "from-s3"
+    on_cluster(BUCKET_URL, out, cluster, s3_env, place)
     assert_same_tables(local_tables, pipeline.load(out), s3_paths(local_tables, corpus))
     assert sum(len(log.read_text().split()) for log in cluster["home"].glob("worker-*.tasks")) > 2
     assert all(log.read_text() for log in cluster["home"].glob("worker-*.tasks"))  # both workers took tasks
@@ -309,17 +315,7 @@ def test_s3_input_on_a_cluster_gives_the_local_tables(cluster, corpus, local_tab
 
 def test_a_local_folder_travels_to_the_cluster_as_bytes(cluster, corpus, local_tables, place, s3_env):
     out = place / "client" / "from-disk"
-    extract(
-        corpus,
-        "--out",
-        out,
-        "--engine",
-        "dask",
-        "--scheduler",
-        cluster["address"],
-        env=s3_env,
-        cwd=place / "client",
-    )
+    on_cluster(corpus, out, cluster, s3_env, place)
     assert_same_tables(local_tables, pipeline.load(out))
     assert opened_client_files(cluster) == []
 
@@ -328,18 +324,7 @@ def test_a_worker_killed_mid_run_costs_nothing(cluster, procs, corpus, local_tab
     cluster["start_worker"]("victim")
     _wait_for_workers(cluster["address"], 3)
     out = place / "client" / "killed"
-    proc = extract(
-        BUCKET_URL,
-        "--out",
-        out,
-        "--engine",
-        "dask",
-        "--scheduler",
-        cluster["address"],
-        env=s3_env,
-        cwd=place / "client",
-        wait=False,
-    )
+    proc = on_cluster(BUCKET_URL, out, cluster, s3_env, place, wait=False)
     try:
         tasks = cluster["home"] / "victim.tasks"
         wait_for(lambda: tasks.exists() and tasks.read_text(), "a task on the victim worker", procs, "victim")
@@ -360,33 +345,12 @@ def test_s3_output_is_written_by_the_workers(cluster, corpus, local_tables, plac
     out = "s3://results/news"
     runs = []
     for _ in range(2):
-        extract(
-            BUCKET_URL,
-            "--out",
-            out,
-            "--engine",
-            "dask",
-            "--scheduler",
-            cluster["address"],
-            env=s3_env,
-            cwd=place / "client",
-        )
+        on_cluster(BUCKET_URL, out, cluster, s3_env, place)
         assert_same_tables(local_tables, pipeline.load(out), s3_paths(local_tables, corpus))
         fs.invalidate_cache()
         runs.append({path.split("/")[2] for path in fs.find("results/news") if "/tables-" in path})
     assert len(runs[0]) == len(runs[1]) == 1 and runs[0] != runs[1]  # the second run replaced the first
     fs.pipe("results/news/notes.txt", b"mine")
-    err = extract(
-        BUCKET_URL,
-        "--out",
-        out,
-        "--engine",
-        "dask",
-        "--scheduler",
-        cluster["address"],
-        env=s3_env,
-        cwd=place / "client",
-        exit_code=2,
-    )
+    err = on_cluster(BUCKET_URL, out, cluster, s3_env, place, exit_code=2)
     assert "refusing to write into s3://results/news" in err and fs.cat("results/news/notes.txt") == b"mine"
     assert opened_client_files(cluster) == []

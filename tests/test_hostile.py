@@ -9,14 +9,12 @@ import importlib.util
 import os
 import shutil
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import ROOT, read_tables, run_cli, run_in_process
+from conftest import ROOT, read_tables, run_cli, run_in_process, start_cli
 
 SEED = ROOT / "seeds" / "000_ed3064653d8ac52c.txt"
 # Root reads any file: the permission cases drop the capabilities that let it (or run as they are for a user).
@@ -183,24 +181,7 @@ def test_a_folder_that_cannot_be_listed_is_an_error_row_also_on_incremental_runs
     locked.chmod(0)
     try:
         for extra in ([], ["--incremental"]):
-            result = subprocess.run(
-                [
-                    *AS_USER,
-                    sys.executable,
-                    "-m",
-                    "pipeline",
-                    "extract",
-                    articles,
-                    "--out",
-                    out,
-                    "--quiet",
-                    *extra,
-                ],
-                cwd=ROOT,
-                capture_output=True,
-                text=True,
-                timeout=300,
-            )
+            result = run_cli("extract", articles, "--out", out, "--quiet", *extra, prefix=AS_USER)
             assert result.returncode == 0 and "1 folder(s) could not be listed" in result.stderr, (
                 result.stderr
             )
@@ -216,23 +197,7 @@ def test_an_unreadable_file_is_an_error_row(tmp_path):
     articles = articles_in(tmp_path / "in", 1)
     (articles / "locked.txt").write_text("BT wins")
     (articles / "locked.txt").chmod(0)
-    result = subprocess.run(
-        [
-            *AS_USER,
-            sys.executable,
-            "-m",
-            "pipeline",
-            "extract",
-            articles,
-            "--out",
-            tmp_path / "out",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
+    result = run_cli("extract", articles, "--out", tmp_path / "out", "--quiet", prefix=AS_USER)
     assert result.returncode == 0, result.stderr
     rows = read_tables(tmp_path / "out")["articles"].set_index("article_id")
     assert rows.loc["locked", "error"] == "cannot read file: Permission denied"
@@ -362,24 +327,16 @@ def test_a_stopped_dask_run_leaves_no_lock_files_and_prints_no_worker_tracebacks
     articles = articles_in(tmp_path / "in", 300)
     scratch = tmp_path / "tmp"
     scratch.mkdir()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline",
-            "extract",
-            articles,
-            "--out",
-            tmp_path / "out",
-            "--quiet",
-            "--workers",
-            "2",
-            "--engine",
-            "dask",
-        ],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
+    proc = start_cli(
+        "extract",
+        articles,
+        "--out",
+        tmp_path / "out",
+        "--quiet",
+        "--workers",
+        "2",
+        "--engine",
+        "dask",
         env={**os.environ, "TMPDIR": str(scratch)},
     )
     deadline = time.time() + 120

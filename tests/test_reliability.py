@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, extract_folder, read_tables, run_in_process
+from conftest import ROOT, extract_folder, read_tables, run_in_process, start_cli
 
 from pipeline.articles import read_article
 from pipeline.schema import TABLES, arrow_schema
@@ -219,23 +219,7 @@ def test_a_stopped_run_cleans_up_stops_its_workers_and_exits_with_the_signal_cod
     articles = copy_gold(tmp_path / "articles")
     for n in range(60):
         shutil.copy(articles / "govuk_frank_adverts.txt", articles / f"copy_{n}.txt")
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "pipeline",
-            "extract",
-            articles,
-            "--out",
-            tmp_path / "out",
-            "--workers",
-            "2",
-            "--quiet",
-        ],
-        cwd=ROOT,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    proc = start_cli("extract", articles, "--out", tmp_path / "out", "--workers", "2", "--quiet")
     workers = []
     while len(workers) < 2 and proc.poll() is None:
         workers = _children_of(proc.pid)
