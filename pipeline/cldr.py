@@ -1,4 +1,5 @@
-"""Currency names, symbols and codes, and the currency of each country, from CLDR (through babel).
+"""Currency names, symbols and codes, the currency of each country, and the names of countries and
+territories, from CLDR (through babel).
 
 The hand lexicons under ``models/lexicons`` keep only what CLDR lacks (see ``currencies.tsv``); the rows
 built here are added to them (``lexicons.words("currencies")`` holds both).
@@ -19,6 +20,7 @@ from functools import lru_cache
 from babel import Locale, localedata
 from babel.core import get_global
 
+NOT_PLACES = {"EU", "EZ", "UN", "ZZ", "001"}  # CLDR's "territories" that are bodies or none: "European Union"
 NOT_MONEY = re.compile(r"^X(?!OF|AF|PF|CD)")  # ISO codes of metals, funds and test units (XAU, XDR, XTS)
 SHORT_LETTERS = re.compile(r"^[^\W\d_]{1,2}\.?$")  # "SR", "Le", "K": symbols too like ordinary abbreviations
 
@@ -129,7 +131,7 @@ def cues() -> dict[str, str]:
 
 
 def derived_rows(lexicon: str) -> list[list[str]]:
-    """Rows CLDR adds to a hand lexicon: currency forms with their code, ISO codes, name words."""
+    """Rows CLDR adds to a hand lexicon: currency forms with their codes, ISO codes, name words, places."""
     if lexicon == "currencies":
         single = [[s, next(iter(c))] for s, c in symbols().items() if len(c) == 1]
         return [[form, code] for form, code in names().items()] + single
@@ -139,4 +141,6 @@ def derived_rows(lexicon: str) -> list[list[str]]:
         return [[word] for form in names() for word in form.split()[:-1]]
     if lexicon == "currency_units":
         return [[form.split()[-1]] for form in names() if " " in form]
+    if lexicon == "places":
+        return [[name] for code, name in _english().territories.items() if code not in NOT_PLACES]
     return []

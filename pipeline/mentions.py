@@ -97,12 +97,14 @@ def _comparative(doc: Doc, end: int) -> bool:
 
 def _before_comma(doc: Doc, start: int, end: int) -> int:
     """An organisation name ends at its first comma, unless a legal suffix ("Acme, Inc.") or, to the end of
-    the span, a regional designator ("Naval Facilities Engineering Command, Far East") follows."""
+    the span, a regional designator ("Naval Facilities Engineering Command, Far East") or a unit ("Naval
+    Surface Warfare Center, Crane Division") follows."""
     for i in range(start + 1, end):
         if (
             doc[i].text == ","
             and (i + 1 >= len(doc) or not lexicons.is_legal_form(doc[i + 1].text))
             and doc[i + 1 : end].text not in lexicons.words("org_regions")
+            and doc[end - 1].text not in lexicons.words("org_units")
         ):
             return i
     return end
@@ -121,8 +123,9 @@ YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 
 
 def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     """Our label for a model entity, or None: MONEY holding a percentage is PERCENT, MONEY with neither a
-    currency nor a scale word is a number; an ORG the model calls a person or place elsewhere, the surname of
-    a person named in full ("Federer" after "Roger Federer") or a titled name ("Mr Ebbers") is dropped;
+    currency nor a scale word is a number; an ORG ending in a legal form stays, while another ORG the model
+    calls a person or place elsewhere, the surname of a person named in full ("Federer" after "Roger
+    Federer") or a titled name ("Mr Ebbers") is dropped;
     a DATE that is a length of time is DURATION; DATEs that repeat ("every week"), name no point in time
     ("a quarter"), are bare numbers ("65", "6.302-1") or name no time ("the age of 87", "the last eight") are
     dropped."""
@@ -134,6 +137,8 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
         has_scale = any(t.lower_ in lexicons.mapping("scales") for t in ent)
         return label if has_scale or any(t.is_currency for t in ent) or money.currency_in(ent.text) else None
     if label == "ORG":
+        if len(ent) > 1 and lexicons.is_legal_form(ent[-1].text):  # "HS2 Ltd" is a company, whatever "HS2" is
+            return label
         votes = elsewhere.get(ent.text, Counter())
         person_first = any(ent.text.startswith(name + " ") for name, v in elsewhere.items() if v["PERSON"])
         if person_first or votes["SURNAME"] or ent[0].lower_.rstrip(".") in lexicons.lowered("honorifics"):

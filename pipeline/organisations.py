@@ -198,14 +198,41 @@ def is_common_word(name: str, text: str) -> bool:
 
 
 def names_a_thing(name: str, text: str) -> bool:
-    """An acronym the article defines as a law, plan or standard: "Government Buying Standards (GBS)"."""
+    """An acronym the article defines as a law, plan or standard ("Government Buying Standards (GBS)") or as
+    a common noun ("area of responsibility (AOR)")."""
     if not name.isupper():
         return False
     for start, end in word_index(text).spans(name):
-        defined = re.search(r"(\w+)\s*\(\s*$", text[max(0, start - 200) : start])
+        defined = re.search(r"([\w,-]+(?:\s+[\w,-]+){0,8})\s*\(\s*$", text[max(0, start - 200) : start])
         if defined and re.match(r"\s*\)", text[end : end + 20]):
-            return defined.group(1) in lexicons.words("org_not_heads")
+            words = long_form(name, defined.group(1).replace(",", " ").split())
+            return (bool(words) and words[0].islower()) or defined.group(1).split()[-1] in lexicons.words(
+                "org_not_heads"
+            )
     return False
+
+
+def long_form(acronym: str, before: list[str]) -> list[str]:
+    """The words just before an acronym that it abbreviates, one initial per word (or per part of a hyphenated
+    word); a link word may give a letter or be skipped, and the longest reading wins: "Office of National
+    Statistics" for "ONS", "area of responsibility" for "AOR"; [] when they do not spell it."""
+    letters = [c for c in acronym.lower() if c.isalpha()]
+
+    def read(i: int, k: int) -> list[str] | None:  # words before[:i] spelling letters[:k]
+        if k == 0:
+            return []
+        if i == 0:
+            return None
+        word, readings = before[i - 1], []
+        for initials in {word[:1].lower(), "".join(part[:1] for part in word.lower().split("-"))}:
+            if k >= len(initials) and "".join(letters[k - len(initials) : k]) == initials:
+                readings.append(read(i - 1, k - len(initials)))
+        if word.lower() in LINK_WORDS and k < len(letters):
+            readings.append(read(i - 1, k))
+        found = [r + [word] for r in readings if r is not None]
+        return max(found, key=len) if found else None
+
+    return read(len(before), len(letters)) or []
 
 
 def in_a_title(before: str, after: str) -> bool:
@@ -323,17 +350,34 @@ def _article_checks(text: str):
 def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | None:
     """The organisation name of the span text[start:end], or None; ``trusted`` (found by a rule) spans may be
     made of common words."""
-    name = clean_name(text[start:end])
+    name = _without_defined_thing(clean_name(text[start:end]), text)
     if (
         name is None
         or rejects(name, trusted)
         or in_a_title(text[max(0, start - 40) : start], text[end : end + 20])
         or is_place(name, text[end : end + 40])
         or _titled(name, text[max(0, start - 6) : start])
+        or _described_as_holder(text[end : end + 60])
         or _in_a_code(name, text[end : end + 2])
     ):
         return None
     return name
+
+
+def _without_defined_thing(name: str | None, text: str) -> str | None:
+    """A name glued to an acronym the article defines as a thing ends before it: "NAVFAC Southwest AOR"."""
+    if name and " " in name:
+        head, last = name.rsplit(" ", 1)
+        if names_a_thing(last, text):
+            return clean_name(head)
+    return name
+
+
+def _described_as_holder(after: str) -> bool:
+    """A name followed by the office its holder has is a person's: "Elżbieta Bieńkowska, European
+    Commissioner for Internal Market"; not "the Treasury, Chancellor George Osborne said"."""
+    match = re.match(r",\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?(\w+)(?=\s+(?:for|of)\b|\s*[,.;]|$)", after)
+    return bool(match) and match[1].lower() in TITLES
 
 
 def _in_a_code(name: str, after: str) -> bool:

@@ -389,3 +389,64 @@ def test_cues_take_no_person_or_sentence_word(text):
 
     names = set(extract_text(text, reference_date="2020-01-01")["organisations"]["text"])
     assert not names & {"Jane Smith", "However", "John Smith"}
+
+
+@pytest.mark.parametrize(
+    "acronym,before,words",
+    [
+        ("ONS", "In March the Office of National Statistics", "Office of National Statistics"),
+        ("AOR", "within the area of responsibility", "area of responsibility"),
+        ("POL", "gas and petroleum, oils, and lubricants", "petroleum oils and lubricants"),
+        ("DWP", "the Department for Work and Pensions", "Department for Work and Pensions"),
+        ("MFA", "to end its Multi-Fibre Agreement", "Multi-Fibre Agreement"),
+        ("DTT", "to launch a digital terrestrial TV", "digital terrestrial TV"),
+        ("BT", "the telecoms firm", ""),
+    ],
+)
+def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
+    from pipeline.organisations import long_form
+
+    assert " ".join(long_form(acronym, before.replace(",", " ").split())) == words
+
+
+@pytest.mark.parametrize(
+    "text,absent,present",
+    [
+        ("Pipes for petroleum, oils, and lubricants (POL) fuel systems. POL tanks.", "POL", None),
+        ("Plans for the Oak Ridge Reservation (ORR) in Tennessee. ORR is big.", "ORR", None),
+        ("Figures from the Office for National Statistics (ONS) rose. ONS said so.", None, "ONS"),
+        ("It ends the Multi-Fibre Agreement (MFA) this year. The MFA ends.", "MFA", None),
+        (
+            "Work in the area of responsibility (AOR). Awards went to the NAVFAC Southwest AOR team.",
+            "NAVFAC Southwest AOR",
+            None,
+        ),
+        (
+            "Elżbieta Bieńkowska, European Commissioner for Internal Market, said so.",
+            "Elżbieta Bieńkowska",
+            None,
+        ),
+        (
+            "Small Contact Centre of the Year goes to Acme Ltd.",
+            "Small Contact Centre of the Year",
+            "Acme Ltd",
+        ),
+        ("HS2 trains and HS2 are late, said the chairman of HS2 Ltd.", None, "HS2 Ltd"),
+        (
+            "The Naval Surface Warfare Center, Crane Division, Crane, Indiana, is the contracting activity.",
+            "Crane Division",
+            "Naval Surface Warfare Center, Crane Division",
+        ),
+        (
+            "Aurora Industries,* Camuy, Puerto Rico, has been awarded a $9,493,804 contract.",
+            "Camuy",
+            "Aurora Industries",
+        ),
+    ],
+)
+def test_what_the_article_says_a_name_is(text, absent, present):
+    """Acronyms defined as things, people described by their office, awards, legal forms, units and places."""
+    from pipeline.api import extract_text
+
+    names = set(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
+    assert absent not in names and (present is None or present in names)
