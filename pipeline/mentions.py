@@ -44,6 +44,11 @@ class Mention:
     partner: str | None = None  # the other end of a range
 
 
+CAMEL_NAME = re.compile(
+    r"(?!i[A-Z])[a-z]+[A-Z]"
+)  # "mmSense", "eBay"; not Apple's products ("iPod", "iTunes")
+
+
 @lru_cache(maxsize=1)
 def _trim_words() -> frozenset[str]:
     qualifiers = {w for w in lexicons.mapping("qualifiers") if " " not in w}
@@ -64,7 +69,8 @@ def trim(span: Span) -> Span | None:
 
     def loose(token) -> bool:
         if span.label_ == "ORG":
-            return not (token.text[:1].isupper() or token.like_num) or token.lower_ in ("the", "'s", "’s")
+            named = token.text[:1].isupper() or token.like_num or CAMEL_NAME.match(token.text)
+            return not named or token.lower_ in ("the", "'s", "’s")
         return token.lower_ in words or (token.is_punct and token.text not in "%$£€")
 
     while start < end and loose(doc[start]):
@@ -245,7 +251,7 @@ def select_spans(doc: Doc) -> list[Span]:
             and first.lower() not in lexicons.lowered("places")
         ):
             elsewhere.setdefault(rest, Counter())["SURNAME"] += votes["PERSON"]
-    for ent in doc.ents:
+    for ent in (piece for ent in doc.ents for piece in _lines(ent, elsewhere)):
         label = _model_label(ent, elsewhere)
         span = trim(Span(doc, ent.start, ent.end, label=label, span_id="model")) if label else None
         if span is None:
@@ -254,6 +260,19 @@ def select_spans(doc: Doc) -> list[Span]:
         if i == j or (label == "ORG" and _extends_orgs(span, taken.spans[i:j])):
             taken.replace(i, j, span)
     return [s for s in taken.spans if s.label_ != "IGNORE"]
+
+
+def _lines(ent: Span, elsewhere: dict[str, Counter]) -> list[Span]:
+    """A model ORG across line breaks (list items, a heading run into the next line) is as many names as
+    lines, each kept if the model calls it an organisation on its own elsewhere or it ends in a legal form."""
+    breaks = [t.i for t in ent if t.is_space and "\n" in t.text]
+    if ent.label_ != "ORG" or not breaks:
+        return [ent]
+    bounds = zip([ent.start, *(i + 1 for i in breaks)], [*breaks, ent.end])
+    pieces = [Span(ent.doc, start, end, label="ORG") for start, end in bounds if end > start]
+    return [
+        p for p in pieces if elsewhere.get(p.text, Counter())["ORG"] or lexicons.is_legal_form(p[-1].text)
+    ]
 
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:

@@ -90,7 +90,7 @@ def _strip(text: str) -> str:
 def clean_name(text: str) -> str | None:
     """The organisation name in a span, or None when the span is not an organisation (or is a title:
     "Business and Trade Secretary")."""
-    name = _before_person(_strip(_after_role(_strip(text))))
+    name = _before_person(_strip(_after_role(_portfolio(_strip(text)))))
     if name is None or name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
         return None
     role = _role_pattern().search(name)
@@ -100,6 +100,16 @@ def clean_name(text: str) -> str | None:
     if role and name.lower() in lexicons.lowered("role_modifiers"):  # "Acting Chief Executive"
         return None
     return name if _is_organisation(name) else None
+
+
+def _portfolio(name: str) -> str:
+    """A title with its portfolio is no body ("Minister of Agriculture" -> ""), unless a body follows
+    ("Governor of the Bank of England" -> "Bank of England")."""
+    match = re.match(r"(\w+)\s+(?:of|for)\s+(?:the\s+)?(.+)", name)
+    if not match or match[1].lower() not in TITLES:
+        return name
+    body = any(w in lexicons.words("org_heads") or lexicons.is_legal_form(w) for w in match[2].split())
+    return match[2] if body else ""
 
 
 def _before_person(name: str) -> str | None:
@@ -392,6 +402,27 @@ def _titled(name: str, before: str) -> bool:
     return name.split()[0].lower().rstrip(".") in honorifics or previous[0].lower().rstrip(".") in honorifics
 
 
+# Where one span holds two names: a spaced slash ("Norsk Hydro / Alumetal", a merger case) or "v" between the
+# parties of a court case ("Alphabet v Commission").
+PARTS = re.compile(r"\s+/\s+|\s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])")
+
+
+def split_parts(text: str, found: list[Mention]) -> list[Mention]:
+    """Each ORG mention cut into the names it holds (``PARTS``)."""
+    out = []
+    for m in found:
+        start = m.start
+        for gap in PARTS.finditer(text, m.start, m.end) if m.label == "ORG" else ():
+            if gap.start() > start:
+                out.append(Mention("ORG", start, gap.start(), m.source, m.sentence))
+            start = gap.end()
+        if start == m.start:
+            out.append(m)
+        elif start < m.end:
+            out.append(Mention("ORG", start, m.end, m.source, m.sentence))
+    return out
+
+
 def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
     or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
@@ -518,7 +549,7 @@ def resolve_article(text: str, found: list[Mention], sentences: list[tuple[int, 
     rejected), every other occurrence of a name taken as that organisation, one canonical name per
     organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
     rejects = _article_checks(text)
-    found = coordinated(text, split_conjoined(text, found))
+    found = coordinated(text, split_conjoined(text, split_parts(text, found)))
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
     spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
     added = _propagated(text, spread, found, sentences)

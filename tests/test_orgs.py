@@ -442,6 +442,19 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
             "Camuy",
             "Aurora Industries",
         ),
+        (
+            "The award goes to mmSense Technologies Inc., based in Waterloo.",
+            None,
+            "mmSense Technologies Inc",
+        ),
+        ("Funding came from the Minister of Agriculture on Monday.", "Minister of Agriculture", None),
+        ("Case M.1234 Norsk Hydro / Alumetal was cleared.", "Norsk Hydro / Alumetal", None),
+        ("The General Court ruled in Alphabet v Commission.", "Alphabet v Commission", "Alphabet"),
+        (
+            "Firms:\n\nGalliford Try Plc\nKier Construction Ltd\nVolker Fitzpatrick Ltd\n\nIt starts.",
+            "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
+            "Kier Construction Ltd",
+        ),
     ],
 )
 def test_what_the_article_says_a_name_is(text, absent, present):
