@@ -367,6 +367,12 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
             ["Acme Dynamics", "Brightwater", "Kestrel Systems"],
         ),
         ("Work went to Vodafone, Tarrant and BT Group.", ["Vodafone", "Tarrant", "BT Group"]),
+        ("It fined the trade association EUROBAT and German firm Quillon.", ["EUROBAT", "Quillon"]),
+        ("It cleared the acquisition of Voorn and Brutélé by Orrin.", ["Voorn", "Brutélé", "Orrin"]),
+        (
+            "It cleared the takeover of Kustomer by Meta (formerly Facebook).",
+            ["Kustomer", "Meta", "Facebook"],
+        ),
     ],
 )
 def test_a_cue_marks_only_the_organisation(text, names):
@@ -382,6 +388,7 @@ def test_a_cue_marks_only_the_organisation(text, names):
         "Jane Smith, a London-based analyst, said sales rose.",
         "However, Siemens and Vodafone said sales rose.",
         "John Smith, a company director, said sales rose.",
+        "The record producer Jane Smith and the firm's John Smith met the deal's backers by Monday.",
     ],
 )
 def test_cues_take_no_person_or_sentence_word(text):
