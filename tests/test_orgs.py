@@ -373,6 +373,11 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
             "It cleared the takeover of Kustomer by Meta (formerly Facebook).",
             ["Kustomer", "Meta", "Facebook"],
         ),
+        (
+            "K-9 Halvard Inc. Signal Systems, West Jordan, Utah (FA8726-18-D-0010); and Kestrel Collins,"
+            " Cedar Rapids, Iowa (FA8726-18-D-0011), have been awarded a contract.",
+            ["K-9 Halvard Inc. Signal Systems", "Kestrel Collins"],
+        ),
     ],
 )
 def test_a_cue_marks_only_the_organisation(text, names):
