@@ -100,3 +100,26 @@ def legal_tail(words: list[str]) -> int:
         if _form_key(" ".join(tail)) in legal_forms() and (n > 1 or is_legal_form(tail[0])):
             return n
     return 0
+
+
+REGION_TYPES = {
+    "State",
+    "Province",
+    "Territory",
+    "Land",
+    "Country",
+    "Autonomous community",
+    "Federal district",
+}
+
+
+@lru_cache(maxsize=1)
+def regions() -> frozenset[str]:
+    """States, provinces and territories (ISO 3166-2 names of ``REGION_TYPES``, through pycountry) in lower
+    case, with the postal codes of US states and Canadian provinces ("ON", "TX"): for a place after a comma
+    only ("Ottawa, Ontario"), since some are also names of companies and clubs ("Santander", "Bayern")."""
+    import pycountry  # noqa: PLC0415  (only the organisation stage needs it)
+
+    names = {s.name.lower() for s in pycountry.subdivisions if s.type in REGION_TYPES}
+    codes = {s.code.split("-")[1].lower() for s in pycountry.subdivisions if s.country_code in ("US", "CA")}
+    return frozenset(names | codes)

@@ -77,7 +77,7 @@ def _strip(text: str) -> str:
     match = re.fullmatch(r"(.+?)(,\s*| of )(.+)", name)
     if (
         match
-        and match[3].lower() in lexicons.lowered("places")
+        and (match[3].lower() in lexicons.lowered("places") or match[2] != " of " and _region(match[3]))
         and not (match[2] == " of " and match[1].split()[-1] in lexicons.words("org_heads"))
         and match[3] not in lexicons.words("org_regions")
         and match[1].lower() not in lexicons.lowered("org_generic")
@@ -148,7 +148,8 @@ def antecedent(head: str, names: list[str]) -> str | None:
 
 
 def _is_organisation(name: str) -> bool:
-    """False for empty or lower-case text, places, generic nouns, field acronyms and numbers."""
+    """False for empty or lower-case text, places (or places joined: "ON - Canada"), generic nouns, field
+    acronyms and numbers."""
     if not name or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
         return False
     lower = name.lower()
@@ -160,6 +161,9 @@ def _is_organisation(name: str) -> bool:
         return False
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
+    parts = re.split(r"\s*[-–—&/]\s*|\s+and\s+", name)
+    if len(parts) > 1 and all(p.lower() in lexicons.lowered("places") or _region(p) for p in parts):
+        return False  # "ON - Canada", "Devon and Cornwall"
     words = name.split()
     if words[-1] in lexicons.words("org_not_heads") or any(
         w in lexicons.words("org_not_heads") and nxt in ("for", "of", "on")
@@ -264,10 +268,15 @@ def is_place(name: str, after: str) -> bool:
     """A name followed by ", <state or country>" that has no organisation word is a town ("Franklin,
     Massachusetts"); "Naval Sea Systems Command, Washington" stays an organisation."""
     match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)*)", after)
-    if not match or match.group(1).lower() not in lexicons.lowered("places"):
+    if not match or not (match.group(1).lower() in lexicons.lowered("places") or _region(match.group(1))):
         return False
     heads = lexicons.lowered("org_heads")
     return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
+
+
+def _region(words: str) -> bool:
+    """A state, province or region, or the postal code of a US state or Canadian province ("ON")."""
+    return words.lower() in lexicons.regions() and (len(words) > 2 or words.isupper())
 
 
 def _bare_words(name: str, drop_group_words: bool) -> list[str]:

@@ -462,6 +462,9 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("Funding came from the Minister of Agriculture on Monday.", "Minister of Agriculture", None),
         ("Case M.1234 Norsk Hydro / Alumetal was cleared.", "Norsk Hydro / Alumetal", None),
         ("The General Court ruled in Alphabet v Commission.", "Alphabet v Commission", "Alphabet"),
+        ("OTTAWA, Ontario --- Jobs will grow, Halvard Ltd said.", "OTTAWA", "Halvard Ltd"),
+        ("OTTAWA, ON - Canada's small firms grow, Halvard Ltd said.", "ON - Canada", "Halvard Ltd"),
+        ("Phones made by Motorola, BenQ, Arima and Fujitsu.", None, "BenQ"),
         (
             "Firms:\n\nGalliford Try Plc\nKier Construction Ltd\nVolker Fitzpatrick Ltd\n\nIt starts.",
             "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
