@@ -22,6 +22,7 @@ from spacy.util import filter_spans
 
 from pipeline import labels, lexicons
 from pipeline.normalize import money
+from pipeline.normalize.dates import is_period_anaphor
 from pipeline.normalize.duration import parse_duration
 from pipeline.rules import SPANS_KEY
 
@@ -152,9 +153,13 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
         return None if votes["PERSON"] + votes["GPE"] + votes["LOC"] > votes["ORG"] else label
     if label != "DATE":
         return label
+    if is_period_anaphor(text):
+        return label  # "the quarter": a results story's reporting period (dropped later if it has named none)
     if SET_WORDS.match(text):
         return None
-    if parse_duration(text)[2] and not re.search(r"\b(ago|this|earlier|later)\b|\d{4}", text):
+    if parse_duration(text)[2] and not re.search(
+        r"\b(ago|this|earlier|later)\b|\d{4}|\b(end|start|beginning) of\b|\bend$", text
+    ):
         counted = parse_duration(text)[0] and re.search(
             r"""
             \d                                                          # 10 years

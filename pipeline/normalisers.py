@@ -136,13 +136,13 @@ def normalise_duration(doc: Doc) -> Doc:
 def normalise_date(doc: Doc) -> Doc:
     """Dates: their value, first and last day and grain, relative ones resolved against the reference date
     (into the future or the past, as the clause's tense says) or, pointing back ("a year earlier", "the
-    following year"), against what the article said before them; the article's day order and fiscal year
-    read once."""
+    following year", "the quarter"), against what the article said before them; the article's day order and
+    fiscal year read once."""
     spans = _spans(doc, "DATE")
     if spans:
         text = article_text(doc)
         day_first, fiscal_end = dates.day_first_evidence(text), dates.fiscal_year_end(text)
-        story = dates.Story()
+        story, unanchored = dates.Story(), []
         for span in spans:
             before, after = _before(text, span), text[span.end_char : span.end_char + BEFORE]
             value = dates.parse_date(
@@ -156,6 +156,10 @@ def normalise_date(doc: Doc) -> Doc:
             )
             story = story.after(span.text, value)
             _set_record(span, value)
+            if value.value is None and dates.is_period_anaphor(span.text):
+                unanchored.append(span)
+        if unanchored:  # "the quarter" before any quarter is named is no date
+            set_mentions(doc, [s for s in doc.spans[MENTIONS_KEY] if s not in unanchored])
     return doc
 
 

@@ -26,7 +26,8 @@ LABELS = (*labels.NAMES, "IGNORE")
 SPANS_KEY = "rules"
 SYMBOL_START = re.compile(r"^[£$€¥₹\d]")
 # One token each, never split: ISO dates and date-times (2020-06-30, 2021-04-05T09:00:00Z), numeric dates
-# (03/14/2012, 14.3.2012), fractions (1/2, 2½) and period codes (3Q18, 1H25, Q3FY24, FY2023).
+# (03/14/2012, 14.3.2012), fractions (1/2, 2½), period codes (3Q18, 1H25, Q3FY24, FY2023) and clock times
+# with seconds (3:07:35).
 # The pattern ends in a newline, so that a ")" put after it is not read as part of its last comment.
 DATE_TOKEN = re.compile(
     r"""
@@ -39,6 +40,7 @@ DATE_TOKEN = re.compile(
     |[1-4][QH](?:\d\d|\d{4})?                                       # 3Q18, 1H25
     |[QH][1-4](?:FY)?(?:\d\d|\d{4})?                                # Q3FY24
     |FY-?(?:\d\d|\d{4})                                             # FY2023
+    |\d{1,2}:[0-5]\d:[0-5]\d(?:\.\d+)?                                # 3:07:35 (a running time)
     """,
     re.I | re.VERBOSE,
 )

@@ -217,6 +217,17 @@ def parse_date(
     article said before it: "a year earlier" is the quarter or half it last reported on, a year before
     ("profit rose in the third quarter from a year earlier"); "the following year" follows its last date."""
     t = _clean(text)
+    if m := POSITION.fullmatch(t):
+        inner = _within(
+            m["rest"] or m["unit"],
+            future,
+            story,
+            lambda rest: parse_date(rest, reference, day_first, partner, future, fiscal_end, story),
+        )
+        if inner is not None:
+            return inner
+    if THE_PERIOD.fullmatch(t):
+        return story.period or _unresolved(t)
     if m := ANAPHORA.fullmatch(t):
         return _anaphora(m, story.last) or _unresolved(t)
     if story.period is not None and YEAR_EARLIER.fullmatch(t):
@@ -247,6 +258,42 @@ def _parsed(
     if result is not None:
         return result
     return _fallback(t, day_first)
+
+
+# A part of a period ("late last year", "the end of the year", "early next month"): TimeML gives it the value
+# of the period (with a modifier this table has no column for).
+POSITION = re.compile(
+    r"""
+    (?:the[ ])?(?:very[ ])?
+    (?:early|late|mid|end|start|beginning|middle|close|turn|rest|remainder)\b # "end"
+    [\s-]*(?:of[ ])?(?:the[ ])?                                              # " of the "
+    (?P<rest>.+)                                                            # "year", "last year"
+    |(?:the[ ])?(?P<unit>year|month|quarter)(?:'s)?[ ](?:end|start)         # "year-end", "year's end"
+    """,
+    re.VERBOSE,
+)
+
+
+def _within(rest: str, future: bool | None, story: Story, parse) -> DateValue | None:
+    """The period that a part of it ("the end of ``rest``") names, ``parse``d: a bare "year" or "month" is
+    the story's year or month when it speaks of the past and has one, else the current one; None if ``rest``
+    names no period."""
+    if rest in ("year", "month", "week", "quarter"):
+        same = _anaphora(ANAPHORA.fullmatch(f"same {rest}"), story.last) if future is False else None
+        if same is not None:
+            return same
+        rest = f"this {rest}"
+    inner = parse(rest)
+    return inner if inner.value or inner.relative else None
+
+
+# The reporting period a results story is about ("net income for the quarter", "the latest quarter"): the
+# quarter or half it last named, as TimeML anchors it; with none named it is no date (``is_period_anaphor``).
+THE_PERIOD = re.compile(r"(?:the )?(?:latest |current |same )?quarter|(?:the )?latest period")
+
+
+def is_period_anaphor(text: str) -> bool:
+    return THE_PERIOD.fullmatch(_clean(text)) is not None
 
 
 YEAR_EARLIER = re.compile(r"(?:a |one )?year[\s-](?:earlier|ago)")
@@ -570,6 +617,7 @@ FUTURE_BEFORE = re.compile(
 
 
 ATTRIBUTIVE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
+PAST_BY = re.compile(r"(?P<aux>\w+)\s+(?P<verb>[a-z]+[^e\s]ed)\s+by\s+(?:the\s+)?$", re.I)  # "had peaked by"
 PAST_BEFORE = re.compile(r"\b(?:since|ago)\s+(?:the\s+)?$", re.I)
 REGULAR_PAST = re.compile(r"\b[a-z]+[^e\s]ed\b")
 
@@ -591,8 +639,8 @@ def speaks_of_future(before: str, after: str) -> bool:
 def tense(before: str, after: str) -> bool | None:
     """True when a date's clause looks ahead, False when it is told in the past ("arrested in August"),
     None when it says neither: "since" just before it, then a date naming a thing ("the Jan. 14 deadline",
-    None), then a future tense, then "until"/"by"/"as soon as" just before it ("from" only with no past verb
-    near), then a past verb near it.
+    None), then a future tense, a past verb before "by" ("peaked by", not "be completed by"), then
+    "until"/"by"/"as soon as" just before it ("from" only with no past verb near), then a past verb near it.
 
     >>> tense("State police arrested both men in ", " on charges."), tense("payable ", " to holders.")
     (False, None)
@@ -608,6 +656,8 @@ def tense(before: str, after: str) -> bool | None:
     clause = _clause(before, after)
     if FUTURE.search(clause):
         return True
+    if (m := PAST_BY.search(before[-40:])) and m["aux"].lower() not in ("be", "been", "being"):
+        return False  # a past verb governs it: "peaked by the end of the year", not "be completed by"
     if FUTURE_BEFORE.search(before[-25:]):
         return not before[-25:].rstrip().lower().endswith("from") or not _past(_clause(before[-40:], after))
     return False if _past(_clause(before[-40:], after)) else None

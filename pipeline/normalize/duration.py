@@ -58,8 +58,14 @@ class Duration:
         return self.iso
 
 
+# A race or running time written as a clock with seconds ("finishing in 3:07:35"): TimeML's DURATION.
+CLOCK = re.compile(r"(\d{1,2}):([0-5]\d):([0-5]\d(?:\.\d+)?)")
+
+
 def _amounts(text: str) -> tuple[dict[str, float], bool]:
     """{unit: amount} named in ``text``, and whether a unit had no usable number ("several years")."""
+    if clock := CLOCK.fullmatch(text.strip()):
+        return {"hour": float(clock[1]), "minute": float(clock[2]), "second": float(clock[3])}, False
     units = lexicons.table("duration_units")
     amounts: dict[str, float] = {}
     vague, buffer, last = False, [], None
