@@ -157,8 +157,10 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
         return label  # "the quarter": a results story's reporting period (dropped later if it has named none)
     if SET_WORDS.match(text):
         return None
+    # a unit of time is a length unless anchored: "a year ago", "the end of the year" ("the end of the day" is
+    # the idiom "ultimately")
     if parse_duration(text)[2] and not re.search(
-        r"\b(ago|this|earlier|later)\b|\d{4}|\b(end|start|beginning) of\b|\bend$", text
+        r"\b(ago|this|earlier|later)\b|\d{4}|\b(end|start|beginning) of (?!the day)|\bend$", text
     ):
         counted = parse_duration(text)[0] and re.search(
             r"""
