@@ -49,10 +49,17 @@ def _held_at_pattern() -> re.Pattern:
 
 def _after_role(name: str) -> str:
     """The body a role is held at: "Chief Executive of Acme" -> "Acme"; a possessive followed by lower-case
-    words names the owner: "Acme’s billing system" -> "Acme"; lower-case words after a name are no part of it:
-    "SIM cards" -> "SIM"."""
+    words or by the name of a thing names the owner: "Acme’s billing system", "Acme’s Idaho Site" -> "Acme";
+    lower-case words after a name are no part of it: "SIM cards" -> "SIM"."""
     name = _held_at_pattern().sub("", name, count=1) if _held_at_pattern().match(name) else name
     name = re.sub(r"[’']s(?:\s+[a-z][\w-]*)+$", "", name)
+    owned = re.fullmatch(r"(.+?)[’']s\s+([A-Z].*)", name)
+    if (
+        owned
+        and owned[2].split()[-1] in lexicons.words("org_not_heads")
+        and any(w in lexicons.words("org_heads") for w in owned[1].split())
+    ):
+        name = owned[1]  # the owner of a thing: "Department of Energy’s Idaho Site"
     words = name.split()
     while len(words) > 1 and words[-1][:1].islower() and not lexicons.is_legal_form(words[-1]):
         words.pop()
@@ -411,9 +418,10 @@ def _titled(name: str, before: str) -> bool:
     return name.split()[0].lower().rstrip(".") in honorifics or previous[0].lower().rstrip(".") in honorifics
 
 
-# Where one span holds two names: a spaced slash ("Norsk Hydro / Alumetal", a merger case) or "v" between the
-# parties of a court case ("Alphabet v Commission").
-PARTS = re.compile(r"\s+/\s+|\s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])")
+# Where one span holds two names: a spaced slash ("Norsk Hydro / Alumetal", a merger case), a slash after an
+# abbreviated legal form ("Union Pacific Corp./Southern Pacific Rail Corp.") or "v" between the parties of a
+# court case ("Alphabet v Commission").
+PARTS = re.compile(r"\s+/\s+|\s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])|(?<=\.)/(?=[A-Z])")
 
 
 def split_parts(text: str, found: list[Mention]) -> list[Mention]:
@@ -434,7 +442,8 @@ def split_parts(text: str, found: list[Mention]) -> list[Mention]:
 
 def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
-    or when both are names of two words or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
+    when the first ends in a legal form ("Apple Inc. and Microsoft Corp.") or when both are names of two words
+    or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
 
     def occurrences(name: str) -> int:
         return len(word_index(text).spans(name))
@@ -444,10 +453,16 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     for m in found:
         span = text[m.start : m.end]
         match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
-        if match and (
-            occurrences(span[: match.start()]) > occurrences(span)
-            or _headed(span[: match.start()], heads)
-            and _headed(span[match.end() :], heads)
+        if (
+            match
+            and (
+                occurrences(span[: match.start()]) > occurrences(span)
+                or lexicons.is_legal_form(
+                    span[: match.start()].split()[-1]
+                )  # "Apple Inc. and Microsoft Corp."
+                or _headed(span[: match.start()], heads)
+                and _headed(span[match.end() :], heads)
+            )
         ):
             out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
             out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))

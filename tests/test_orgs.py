@@ -465,6 +465,10 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("OTTAWA, Ontario --- Jobs will grow, Halvard Ltd said.", "OTTAWA", "Halvard Ltd"),
         ("OTTAWA, ON - Canada's small firms grow, Halvard Ltd said.", "ON - Canada", "Halvard Ltd"),
         ("Phones made by Motorola, BenQ, Arima and Fujitsu.", None, "BenQ"),
+        ("Work at the Department of Energy’s Idaho Site goes on.", "Idaho Site", "Department of Energy"),
+        ("He is in the King’s Birthday Honours list.", "King", None),
+        ("Orrin Pension Trust Corp. and Orrin College Trust were sued.", None, "Orrin College Trust"),
+        ("The order was signed by the Honorable Jose Martinez.", "Honorable Jose Martinez", None),
         (
             "Firms:\n\nGalliford Try Plc\nKier Construction Ltd\nVolker Fitzpatrick Ltd\n\nIt starts.",
             "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
