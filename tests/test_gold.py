@@ -1,9 +1,9 @@
 """Accuracy on hand-labelled real articles: the pipeline must not fall below what it reaches.
 
 tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout (17
-articles), tests/unseen (10), tests/business (33) and tests/companies (33) were labelled separately, by
-someone who did not see the pipeline, to check that the rules generalise (each was measured blind first; see
-README, "Accuracy"). Thresholds sit a little under the measured scores (README, "Accuracy"): a change that
+articles), tests/unseen (10), tests/business (33), tests/companies (33) and tests/companies2 (31) were
+labelled separately, by someone who did not see the pipeline, to check that the rules generalise (each was
+measured blind first; see README, "Accuracy"). Thresholds sit a little under the measured scores (README, "Accuracy"): a change that
 loses accuracy fails here; raise them when accuracy improves."""
 
 import json
@@ -23,7 +23,7 @@ MIN_F1 = {
         "overall": 0.95,
     },
     "holdout": {
-        "organisations": 0.88,
+        "organisations": 0.91,
         "money": 0.97,
         "percentages": 0.97,
         "durations": 0.95,
@@ -31,7 +31,7 @@ MIN_F1 = {
         "overall": 0.94,
     },
     "unseen": {
-        "organisations": 0.86,
+        "organisations": 0.91,
         "money": 0.97,
         "percentages": 0.97,
         "durations": 0.92,
@@ -47,12 +47,20 @@ MIN_F1 = {
         "overall": 0.86,
     },
     "companies": {
-        "organisations": 0.70,
+        "organisations": 0.82,
         "money": 0.95,
         "percentages": 0.97,
         "durations": 0.95,
         "dates": 0.94,
-        "overall": 0.83,
+        "overall": 0.90,
+    },
+    "companies2": {
+        "organisations": 0.77,
+        "money": 0.97,
+        "percentages": 0.97,
+        "durations": 0.95,
+        "dates": 0.96,
+        "overall": 0.88,
     },
 }
 
