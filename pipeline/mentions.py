@@ -130,9 +130,9 @@ YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 
 
 def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     """Our label for a model entity, or None: MONEY holding a percentage is PERCENT, MONEY with neither a
-    currency nor a scale word is a number; an ORG ending in a legal form stays, while another ORG the model
-    calls a person or place elsewhere, the surname of a person named in full ("Federer" after "Roger
-    Federer") or a titled name ("Mr Ebbers") is dropped;
+    currency nor a scale word, or with a brand in it ("323 Family Dollar"), is a number; an ORG ending in a
+    legal form stays, while another ORG the model calls a person or place elsewhere, the surname of a person
+    named in full ("Federer" after "Roger Federer") or a titled name ("Mr Ebbers") is dropped;
     a DATE that is a length of time is DURATION; DATEs that repeat ("every week"), name no point in time
     ("a quarter"), are bare numbers ("65", "6.302-1") or name no time ("the age of 87", "the last eight") are
     dropped."""
@@ -141,6 +141,8 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     if label == "MONEY":
         if re.search(r"%|per ?cent", text):
             return "PERCENT"
+        if _brand_between(ent):
+            return None
         has_scale = any(t.lower_ in lexicons.mapping("scales") for t in ent)
         return label if has_scale or any(t.is_currency for t in ent) or money.currency_in(ent.text) else None
     if label == "ORG":
@@ -175,6 +177,16 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     if re.fullmatch(r"[\d\s.,/-]+", text) and not re.fullmatch(r"(?:19|20)\d\d", text):  # ages, counts, codes
         return None
     return label if _names_a_time(ent) else None
+
+
+def _brand_between(ent: Span) -> bool:
+    """A capitalised word that names no currency between the number and the currency word makes a name, not
+    an amount: "323 Family Dollar (stores)"; not "5 Hong Kong dollars"."""
+    modifiers = lexicons.lowered("currency_modifiers")
+    words = [
+        t for t in ent if not t.like_num and not t.is_punct and t.lower_ not in lexicons.mapping("scales")
+    ]
+    return any(t.is_title and t.lower_ not in modifiers for t in words[:-1]) and ent[0].like_num
 
 
 def _names_a_time(ent: Span) -> bool:

@@ -72,6 +72,11 @@ def _role_pattern() -> re.Pattern:
     return re.compile(r"(?:[\s,]+(?:" + "|".join(re.escape(r) for r in roles) + r"))+$", re.I)
 
 
+@lru_cache(maxsize=1)
+def _state_abbreviations() -> str:
+    return "|".join(re.escape(w) for w in lexicons.words("state_abbreviations"))
+
+
 def _strip(text: str) -> str:
     """Without surrounding punctuation, a leading "the", a possessive, an unclosed "(ABC" or a place
     after a comma or "of" ("Thales of Italy", "Acme, New York"); a place after "of" stays part of a name that
@@ -79,6 +84,7 @@ def _strip(text: str) -> str:
     name = re.sub(r"\s+", " ", text)
     name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]" + QUOTES)
     name = re.sub(r"[’']s?$", "", name)
+    name = re.sub(rf"^(?:{_state_abbreviations()})\s+", "", name)  # "Ala. Earthrise Space Inc." after a town
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
     match = re.fullmatch(r"(.+?)(,\s*| of )(.+)", name)
@@ -275,7 +281,13 @@ def is_place(name: str, after: str) -> bool:
     """A name followed by ", <state or country>" that has no organisation word is a town ("Franklin,
     Massachusetts"); "Naval Sea Systems Command, Washington" stays an organisation."""
     match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)*)", after)
-    if not match or not (match.group(1).lower() in lexicons.lowered("places") or _region(match.group(1))):
+    words = match.group(1).split() if match else []
+    # the place is all the capitalised words, or those up to an abbreviation's full stop: "Pa." in ", Pa. The
+    # Draper Laboratory", not "Texas" in ", Texas Instruments"
+    places = [
+        " ".join(words[:k]) for k in range(1, len(words) + 1) if k == len(words) or words[k - 1][-1] == "."
+    ]
+    if not any(p.lower() in lexicons.lowered("places") or _region(p) for p in places):
         return False
     heads = lexicons.lowered("org_heads")
     return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
@@ -419,9 +431,13 @@ def _titled(name: str, before: str) -> bool:
 
 
 # Where one span holds two names: a spaced slash ("Norsk Hydro / Alumetal", a merger case), a slash after an
-# abbreviated legal form ("Union Pacific Corp./Southern Pacific Rail Corp.") or "v" between the parties of a
-# court case ("Alphabet v Commission").
-PARTS = re.compile(r"\s+/\s+|\s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])|(?<=\.)/(?=[A-Z])")
+# abbreviated legal form ("Union Pacific Corp./Southern Pacific Rail Corp."), "v" between the parties of a
+# court case ("Alphabet v Commission") or a headline's verb ("FTC Approves Sycamore Partners II, L.P.").
+PARTS = re.compile(
+    r"\s+/\s+|\s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])|(?<=\.)/(?=[A-Z])|\s+(?:"
+    + "|".join(re.escape(w) for w in lexicons.words("headline_verbs"))
+    + r")\s+"
+)
 
 
 def split_parts(text: str, found: list[Mention]) -> list[Mention]:

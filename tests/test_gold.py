@@ -3,8 +3,8 @@
 tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout (17
 articles), tests/unseen (10), tests/business (33), tests/companies (33) and tests/companies2 (31) were
 labelled separately, by someone who did not see the pipeline, to check that the rules generalise (each was
-measured blind first; see README, "Accuracy"). Thresholds sit a little under the measured scores (README, "Accuracy"): a change that
-loses accuracy fails here; raise them when accuracy improves."""
+measured blind first; see README, "Accuracy"). Thresholds sit a little under the measured scores (README,
+"Accuracy"): a change that loses accuracy fails here; raise them when accuracy improves."""
 
 import json
 

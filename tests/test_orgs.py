@@ -469,6 +469,14 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("He is in the King’s Birthday Honours list.", "King", None),
         ("Orrin Pension Trust Corp. and Orrin College Trust were sued.", None, "Orrin College Trust"),
         ("The order was signed by the Honorable Jose Martinez.", "Honorable Jose Martinez", None),
+        ("FTC Approves Orrin Partners II, L.P. Application", "FTC Approves Orrin Partners II, L.P", "FTC"),
+        (
+            "Contracts went to: Astrobotic Technology Inc., Pittsburgh, Pa. The Kestrel Laboratory, Inc.,"
+            " Cambridge, Mass. Dynetics Inc., Huntsville, Ala.",
+            "Pittsburgh",
+            "Kestrel Laboratory, Inc",
+        ),
+        ("It will sell 323 Family Dollar stores to Orrin Ltd.", None, "Orrin Ltd"),
         (
             "Firms:\n\nGalliford Try Plc\nKier Construction Ltd\nVolker Fitzpatrick Ltd\n\nIt starts.",
             "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
