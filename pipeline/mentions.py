@@ -260,8 +260,9 @@ def select_spans(doc: Doc) -> list[Span]:
         if i == j:
             taken.replace(i, j, span)
     elsewhere: dict[str, Counter] = {}
-    for ent in doc.ents:
-        elsewhere.setdefault(ent.text, Counter())[ent.label_] += 1
+    for ent in doc.ents:  # "K Maggs", "A Turner (Notts AC)": an initial and a surname are a person's
+        label = "SURNAME" if ent.label_ == "ORG" and _after_initial(ent) else ent.label_
+        elsewhere.setdefault(ent.text, Counter())[label] += 1
     for name, votes in list(elsewhere.items()):  # "Roger Federer": "Federer" alone is that person
         first, _, rest = name.partition(" ")
         if (
@@ -292,6 +293,25 @@ def _lines(ent: Span, elsewhere: dict[str, Counter]) -> list[Span]:
     return [
         p for p in pieces if elsewhere.get(p.text, Counter())["ORG"] or lexicons.is_legal_form(p[-1].text)
     ]
+
+
+def _after_initial(ent: Span) -> bool:
+    """A one-word name with a person's initial, before it or in it: "K Maggs", "O Barkley", "..., A Turner";
+    not "A Siemens spokesman" nor "A Labour peer", nor "J Sainsbury plc"."""
+    doc = ent.doc
+    if len(ent) == 2 and re.fullmatch(r"[A-Z]\.?", ent[0].text) and ent[0].text not in ("A", "I"):
+        initial, surname = ent[0], ent[1]
+    elif ent.start > 0 and (len(ent) == 1 or ent[1].text == ","):
+        initial, surname = doc[ent.start - 1], ent[0]
+    else:
+        return False
+    listed = initial.i > 0 and doc[initial.i - 1].text in (",", ";", ":", "(")  # "..., A Turner"
+    return (
+        re.fullmatch(r"[A-Z]\.?", initial.text) is not None
+        and surname.is_title
+        and (listed or not initial.is_sent_start and initial.text not in ("A", "I"))
+        and not (surname.i + 1 < len(doc) and lexicons.is_legal_form(doc[surname.i + 1].text))
+    )
 
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:

@@ -477,6 +477,9 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
             "Kestrel Laboratory, Inc",
         ),
         ("It will sell 323 Family Dollar stores to Orrin Ltd.", None, "Orrin Ltd"),
+        ("England: J Robinson (capt); M Cueto, J Noon, O Barkley, K Maggs.", "Barkley", None),
+        ("Results: (Essex Beagles), A Turner (Notts AC). Turner was third.", "Turner", "Notts AC"),
+        ("Vote shake-up\n\nA Labour peer has withdrawn it, Labour said.", None, "Labour"),
         (
             "Firms:\n\nGalliford Try Plc\nKier Construction Ltd\nVolker Fitzpatrick Ltd\n\nIt starts.",
             "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
