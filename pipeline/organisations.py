@@ -226,7 +226,7 @@ def is_common_word(name: str, text: str) -> bool:
 
 def names_a_thing(name: str, text: str) -> bool:
     """An acronym the article defines as a law, plan or standard ("Government Buying Standards (GBS)") or as
-    a common noun ("area of responsibility (AOR)")."""
+    a common noun ("area of responsibility (AOR)", "RSS (really simple syndication)")."""
     if not name.isupper():
         return False
     for start, end in word_index(text).spans(name):
@@ -236,6 +236,12 @@ def names_a_thing(name: str, text: str) -> bool:
             return (bool(words) and words[0].islower()) or defined.group(1).split()[-1] in lexicons.words(
                 "org_not_heads"
             )
+        expanded = re.match(
+            r"\s*\(\s*([a-z][\w ,-]{2,80})\)", text[end : end + 90]
+        )  # "RSS (really simple ...)"
+        spelled = long_form(name, expanded.group(1).replace(",", " ").split()) if expanded else []
+        if spelled and spelled[0].islower():
+            return True
     return False
 
 

@@ -428,6 +428,8 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("Plans for the Oak Ridge Reservation (ORR) in Tennessee. ORR is big.", "ORR", None),
         ("Figures from the Office for National Statistics (ONS) rose. ONS said so.", None, "ONS"),
         ("It ends the Multi-Fibre Agreement (MFA) this year. The MFA ends.", "MFA", None),
+        ("It makes use of RSS (really simple syndication). RSS grows.", "RSS", None),
+        ("If WADA (the World Anti-Doping Agency) tested him, WADA said so.", None, "WADA"),
         (
             "Work in the area of responsibility (AOR). Awards went to the NAVFAC Southwest AOR team.",
             "NAVFAC Southwest AOR",
