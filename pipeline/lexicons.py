@@ -117,8 +117,8 @@ REGION_TYPES = {
 def regions() -> frozenset[str]:
     """States, provinces and territories (ISO 3166-2 names of ``REGION_TYPES``, through pycountry) in lower
     case, with the postal codes of US states and Canadian provinces ("ON", "TX") and the AP abbreviations of
-    US states ("Ala."): for a place after a comma
-    only ("Ottawa, Ontario"), since some are also names of companies and clubs ("Santander", "Bayern")."""
+    US states ("Ala."): for a place after a comma only ("Ottawa, Ontario"), since some are also names of
+    companies and clubs ("Santander", "Bayern")."""
     import pycountry  # noqa: PLC0415  (only the organisation stage needs it)
 
     names = {s.name.lower() for s in pycountry.subdivisions if s.type in REGION_TYPES}

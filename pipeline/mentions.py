@@ -45,9 +45,8 @@ class Mention:
     partner: str | None = None  # the other end of a range
 
 
-CAMEL_NAME = re.compile(
-    r"(?!i[A-Z])[a-z]+[A-Z]"
-)  # "mmSense", "eBay"; not Apple's products ("iPod", "iTunes")
+CAMEL_NAME = re.compile(r"(?!i[A-Z])[a-z]+[A-Z]")  # "mmSense", "eBay"; not Apple's "iPod", "iTunes"
+INITIAL = re.compile(r"[A-Z]\.?")  # a person's initial: "K" in "K Maggs"
 
 
 @lru_cache(maxsize=1)
@@ -299,7 +298,7 @@ def _after_initial(ent: Span) -> bool:
     """A one-word name with a person's initial, before it or in it: "K Maggs", "O Barkley", "..., A Turner";
     not "A Siemens spokesman" nor "A Labour peer", nor "J Sainsbury plc"."""
     doc = ent.doc
-    if len(ent) == 2 and re.fullmatch(r"[A-Z]\.?", ent[0].text) and ent[0].text not in ("A", "I"):
+    if len(ent) == 2 and INITIAL.fullmatch(ent[0].text) and ent[0].text not in ("A", "I"):
         initial, surname = ent[0], ent[1]
     elif ent.start > 0 and (len(ent) == 1 or ent[1].text == ","):
         initial, surname = doc[ent.start - 1], ent[0]
@@ -307,7 +306,7 @@ def _after_initial(ent: Span) -> bool:
         return False
     listed = initial.i > 0 and doc[initial.i - 1].text in (",", ";", ":", "(")  # "..., A Turner"
     return (
-        re.fullmatch(r"[A-Z]\.?", initial.text) is not None
+        INITIAL.fullmatch(initial.text) is not None
         and surname.is_title
         and (listed or not initial.is_sent_start and initial.text not in ("A", "I"))
         and not (surname.i + 1 < len(doc) and lexicons.is_legal_form(doc[surname.i + 1].text))

@@ -232,17 +232,17 @@ def names_a_thing(name: str, text: str) -> bool:
     for start, end in word_index(text).spans(name):
         defined = re.search(r"([\w,-]+(?:\s+[\w,-]+){0,8})\s*\(\s*$", text[max(0, start - 200) : start])
         if defined and re.match(r"\s*\)", text[end : end + 20]):
-            words = long_form(name, defined.group(1).replace(",", " ").split())
-            return (bool(words) and words[0].islower()) or defined.group(1).split()[-1] in lexicons.words(
-                "org_not_heads"
-            )
-        expanded = re.match(
-            r"\s*\(\s*([a-z][\w ,-]{2,80})\)", text[end : end + 90]
-        )  # "RSS (really simple ...)"
-        spelled = long_form(name, expanded.group(1).replace(",", " ").split()) if expanded else []
-        if spelled and spelled[0].islower():
+            thing = defined.group(1).split()[-1] in lexicons.words("org_not_heads")
+            return thing or _common_noun(long_form(name, defined.group(1).replace(",", " ").split()))
+        expanded = re.match(r"\s*\(\s*([a-z][\w ,-]{2,80})\)", text[end : end + 90])
+        if expanded and _common_noun(long_form(name, expanded.group(1).replace(",", " ").split())):
             return True
     return False
+
+
+def _common_noun(words: list[str]) -> bool:
+    """A long form in lower case ("area of responsibility"), not a name ("the World Anti-Doping Agency")."""
+    return bool(words) and words[0].islower()
 
 
 def long_form(acronym: str, before: list[str]) -> list[str]:
@@ -475,16 +475,11 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     for m in found:
         span = text[m.start : m.end]
         match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
-        if (
-            match
-            and (
-                occurrences(span[: match.start()]) > occurrences(span)
-                or lexicons.is_legal_form(
-                    span[: match.start()].split()[-1]
-                )  # "Apple Inc. and Microsoft Corp."
-                or _headed(span[: match.start()], heads)
-                and _headed(span[match.end() :], heads)
-            )
+        if match and (
+            occurrences(span[: match.start()]) > occurrences(span)
+            or lexicons.is_legal_form(span[: match.start()].split()[-1])
+            or _headed(span[: match.start()], heads)
+            and _headed(span[match.end() :], heads)
         ):
             out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
             out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
