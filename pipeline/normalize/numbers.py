@@ -10,8 +10,8 @@
 1200.5
 >>> parse_number("half a")
 0.5
->>> parse_number("3/4")
-0.75
+>>> parse_number("3/4"), parse_number("two-thirds"), parse_number("one fifth")
+(0.75, 0.6666666666666666, 0.2)
 >>> parse_number("many") is None
 True
 >>> parse_number("2 1/2"), parse_number("5 and a half"), parse_number("one and three quarters")
@@ -37,10 +37,11 @@ MIXED = re.compile(
     (?:(?P<whole>.+?)(?:\s+and\s+|\s+|(?=[½¼¾])))?           # "5 and ", "2 ", "2" before ½
     (?P<fraction>\d+/\d+                                      # 1/2
       |[½¼¾]                                                  # ½
-      |(?:(?:a|an|one|\w+)\s+)?(?:half|halves|quarters?|thirds?))  # a half, three quarters
+      |(?:(?:a|an|one|\w+)[\s-]+)?(?:half|halves|quarters?|thirds?))  # a half, three quarters
     """,
     re.VERBOSE,
 )
+ALONE = ("half", "halves", "quarter", "quarters", "third", "thirds")  # a fraction said without a count
 
 
 @lru_cache(maxsize=4096)
@@ -60,18 +61,18 @@ def parse_number(text: str) -> float | None:
 
 
 def _fraction(text: str) -> float | None:
-    """ "1/2", "½", "a half", "three quarters", "two thirds" -> float; None for anything else."""
+    """ "1/2", "½", "a half", "three quarters", "two-thirds", "one fifth" -> float; None for anything else."""
     if m := re.fullmatch(r"(\d+)/(\d+)", text):
         top, bottom = int(m[1]), int(m[2])
         return top / bottom if 0 < top < bottom else None
     if text in VULGAR:
         return VULGAR[text]
-    m = re.fullmatch(r"(?:(.+?)\s+)?(half|halves|quarters?|thirds?)", text)
-    if m is None or (m[1] and re.search(r"\band\b", m[1])):
+    m = re.fullmatch(rf"(?:(.+?)[\s-]+)?({lexicons.alternation('fractions')})", text)
+    if m is None or (m[1] and re.search(r"\band\b", m[1])) or (m[1] is None and m[2] not in ALONE):
         return None
-    size = {"half": 1 / 2, "quarter": 1 / 4, "third": 1 / 3}[m[2].rstrip("s").replace("halve", "half")]
+    parts = int(lexicons.mapping("fractions")[m[2]])
     n = parse_number(m[1]) if m[1] not in (None, "a", "an") else 1.0
-    return None if n is None or n >= 1 / size else n * size
+    return None if n is None or n >= parts else n / parts
 
 
 def _digits(text: str) -> float | None:
