@@ -481,7 +481,9 @@ def _titled(name: str, before: str) -> bool:
 # "SES/Intelsat", merger cases; "Union Pacific Corp./Southern Pacific Rail Corp."), a spaced dash, which
 # ends a name in headlines and lists ("Sika / MBCC: Cementing ...", "Liberty Media/Dorna Sports - How ..."),
 # a sentence that starts after an abbreviation's full stop, "v" between the parties of a court case
-# ("Alphabet v Commission") or a headline's verb ("FTC Approves Sycamore Partners II, L.P.").
+# ("Alphabet v Commission") or a headline's verb ("FTC Approves Sycamore Partners II, L.P.") or a verb in
+# lower case ("Federal Court ordered Dodo Services Pty Ltd", "ACCC said").
+VERBS = (*lexicons.words("headline_verbs"), *lexicons.words("org_cue_verbs"), *lexicons.words("past_verbs"))
 PARTS = re.compile(
     r"""
     \s+/\s+ | (?<=[\w.])/(?=[A-Z])(?!.*\b(?:JV|Joint\ Venture)\b)  # a slash between names, not in
@@ -492,7 +494,11 @@ PARTS = re.compile(
     | \s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])             # a court case
     | \s+(?:"""
     + "|".join(re.escape(w) for w in lexicons.words("headline_verbs"))
-    + r""")\s+                                       # a headline's verb
+    + r""")(?:\s+|$)                                 # a headline's verb
+    | \s+(?:"""
+    + "|".join(re.escape(w.lower()) for w in VERBS)
+    + r"""|said|says|(?!(?:limited|incorporated|united|registered|chartered)\b)[a-z]{3,}(?<!e)ed)(?:\s+|$)
+                                                  # a verb: "Federal Court ordered Dodo Services Pty Ltd"
     """,
     re.VERBOSE,
 )

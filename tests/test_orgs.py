@@ -518,6 +518,13 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("Orrin Pension Trust Corp. and Orrin College Trust were sued.", None, "Orrin College Trust"),
         ("The order was signed by the Honorable Jose Martinez.", "Honorable Jose Martinez", None),
         ("FTC Approves Orrin Partners II, L.P. Application", "FTC Approves Orrin Partners II, L.P", "FTC"),
+        ("Competition Bureau Approves the Sale", "Competition Bureau Approves", "Competition Bureau"),
+        (
+            "After an ACCC investigation, the Federal Court ordered Dodo Services Pty Ltd (Dodo) to pay"
+            " $1.5 million.",
+            "Federal Court ordered Dodo Services Pty Ltd",
+            "Dodo Services Pty Ltd",
+        ),
         (
             "Contracts went to: Astrobotic Technology Inc., Pittsburgh, Pa. The Kestrel Laboratory, Inc.,"
             " Cambridge, Mass. Dynetics Inc., Huntsville, Ala.",
