@@ -375,6 +375,8 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("Work went to Vodafone, Tarrant and BT Group.", ["Vodafone", "Tarrant", "BT Group"]),
         ("It fined the trade association EUROBAT and German firm Quillon.", ["EUROBAT", "Quillon"]),
         ("It cleared the acquisition of Voorn and Brutélé by Orrin.", ["Voorn", "Brutélé", "Orrin"]),
+        ("The Commission's investigation of Kingspan's planned acquisition of Trimo.", ["Kingspan", "Trimo"]),
+        ("It cleared the acquisition of Cemex Croatia by HeidelbergCement and Schwenk.", ["Schwenk"]),
         (
             "It cleared the takeover of Kustomer by Meta (formerly Facebook).",
             ["Kustomer", "Meta", "Facebook"],
