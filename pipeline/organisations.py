@@ -42,6 +42,7 @@ GROUP_WORDS = lexicons.lowered("group_words")
 LINK_WORDS = lexicons.lowered("link_words")
 COUNCIL_KIND = re.compile(rf"\b({lexicons.alternation('council_kinds')}) (council)$", re.I)
 QUOTES = "\"'“”‘’`"
+NAME_ENDS = frozenset(lexicons.words("org_heads") + lexicons.words("name_ends"))
 TITLES = lexicons.lowered("titles")  # a name ending in one of these is a title: "European Commissioner"
 
 
@@ -56,21 +57,37 @@ def _held_at_pattern() -> re.Pattern:
 
 def _after_role(name: str) -> str:
     """The body a role is held at: "Chief Executive of Acme" -> "Acme"; a possessive followed by lower-case
-    words or by the name of a thing names the owner: "Acme’s billing system", "Acme’s Idaho Site" -> "Acme";
+    words or by capitalised words that end in no body's head word names the owner: "Acme’s billing system",
+    "Acme’s Idaho Site" -> "Acme", a place's body is the body: "Britain's Office of Fair Trading";
     lower-case words after a name are no part of it: "SIM cards" -> "SIM"."""
     name = _held_at_pattern().sub("", name, count=1) if _held_at_pattern().match(name) else name
     name = re.sub(r"[’']s(?:\s+[a-z][\w-]*)+$", "", name)
     owned = re.fullmatch(r"(.+?)[’']s\s+([A-Z].*)", name)
-    if (
-        owned
-        and owned[2].split()[-1] in lexicons.words("org_not_heads")
-        and any(w in lexicons.words("org_heads") for w in owned[1].split())
-    ):
-        name = owned[1]  # the owner of a thing: "Department of Energy’s Idaho Site"
+    if owned:
+        name = _owner_or_body(owned[1], owned[2]) or name
     words = name.split()
     while len(words) > 1 and words[-1][:1].islower() and not lexicons.is_legal_form(words[-1]):
         words.pop()
     return " ".join(words)
+
+
+def _owner_or_body(owner: str, owned: str) -> str | None:
+    """Which name "owner's owned" stands for: a place's body ("Britain's Office of Fair Trading") is the body;
+    a body's thing ("Department of Energy’s Idaho Site") or a thing that ends in no body's head word
+    ("Gillette's Right Guard", "Arsenal's Edu") is its owner's; None keeps the whole ("Queen's Club")."""
+    if owner.lower() in lexicons.lowered("places") or _region(owner):
+        return owned if _ends_a_name(owned) or any(w in NAME_ENDS for w in owned.split()) else None
+    if owned.split()[-1] in lexicons.words("org_not_heads"):  # "Henry's Arsenal", "Volvo Women's Open"
+        return owner if any(w in lexicons.words("org_heads") for w in owner.split()) else None
+    if _ends_a_name(owned) or owner.split()[-1] in lexicons.words("not_owners"):
+        return None
+    return owner
+
+
+def _ends_a_name(words: str) -> bool:
+    """Whether words end as a body's name does: a head word ("Pakistan People's Party") or a legal form."""
+    last = words.split()[-1].strip(".,")
+    return last in NAME_ENDS or lexicons.is_legal_form(last)
 
 
 @lru_cache(maxsize=1)

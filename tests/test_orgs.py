@@ -33,6 +33,13 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("Chief Executive of Halvard Foods", "Halvard Foods"),
         ("leader of Northshire County Council", "Northshire County Council"),
         ("Halvard’s billing system", "Halvard"),
+        ("Halvard’s Right Guard", "Halvard"),  # a possessive before a thing's name: its owner
+        ("Halvard's Acquisition", "Halvard"),
+        ("BBC Five Live's Sportsweek", "BBC Five Live"),
+        ("Britain's Office of Fair Trading", "Office of Fair Trading"),  # a place's body
+        ("Pakistan People's Party", "Pakistan People's Party"),  # a name that ends in a body's head word
+        ("Queen's Club", "Queen's Club"),
+        ("Women's Tennis Association", "Women's Tennis Association"),
         ("Halvard Foods plc", "Halvard Foods plc"),
     ],
 )

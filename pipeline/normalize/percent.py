@@ -14,8 +14,10 @@
 True
 >>> parse_percent("per cent of twenty-two")
 22.0
->>> parse_percent("one in five"), parse_percent("nine out of 10"), parse_percent("a quarter"), parse_percent("1/4")
-(20.0, 90.0, 25.0, 25.0)
+>>> parse_percent("one in five"), parse_percent("nine out of 10")
+(20.0, 90.0)
+>>> parse_percent("a quarter"), parse_percent("1/4")
+(25.0, 25.0)
 """
 
 from __future__ import annotations
