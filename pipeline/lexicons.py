@@ -81,15 +81,16 @@ def legal_forms() -> frozenset[str]:
 
 def is_legal_form(word: str) -> bool:
     """A word that is a company's legal form: written with a capital ("Ltd", "GmbH", "S.A.") or a lower-case
-    abbreviation without vowels ("plc", "ltd"), as style guides write them.
+    abbreviation without vowels ("plc", "ltd") or one of ``lower_case_legal_forms`` ("inc.", Quebec's usage),
+    as style guides write them.
 
-    >>> [is_legal_form(w) for w in ("Ltd.", "plc", "GmbH", "S.A.", "Oyj", "UK", "as", "Council")]
-    [True, True, True, True, True, False, False, False]
+    >>> [is_legal_form(w) for w in ("Ltd.", "plc", "GmbH", "S.A.", "Oyj", "inc.", "UK", "as", "Council")]
+    [True, True, True, True, True, True, False, False, False]
     """
     key = _form_key(word)
     if key not in legal_forms():
         return False
-    return word[:1].isupper() or not re.search(r"[aeiouy]", key)
+    return word[:1].isupper() or not re.search(r"[aeiouy]", key) or word in lowered("lower_case_legal_forms")
 
 
 def legal_tail(words: list[str]) -> int:

@@ -83,6 +83,7 @@ def test_clean_name(span, name):
         "EBITDA",
         "P&L",
         "SIM",
+        "Member of Parliament",
     ],
 )
 def test_not_an_organisation(span):
@@ -150,7 +151,8 @@ def test_canonical_names(names, expected):
         ("CA", False),
         ("VAT", False),
         ("as", False),
-        ("inc", False),
+        ("inc", False),  # "£5 inc VAT"
+        ("inc.", True),  # Quebec's usage
         ("Council", False),
         ("Bank", False),
     ],
@@ -382,6 +384,10 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("Work went to Vodafone, Tarrant and BT Group.", ["Vodafone", "Tarrant", "BT Group"]),
         ("It fined the trade association EUROBAT and German firm Quillon.", ["EUROBAT", "Quillon"]),
         ("It cleared the acquisition of Voorn and Brutélé by Orrin.", ["Voorn", "Brutélé", "Orrin"]),
+        (
+            "The recipients are Camping Ange-Gardien inc. and Restaurant le Bistro inc.",
+            ["Camping Ange-Gardien"],
+        ),
         ("The Commission's investigation of Kingspan's planned acquisition of Trimo.", ["Kingspan", "Trimo"]),
         ("It cleared the acquisition of Cemex Croatia by HeidelbergCement and Schwenk.", ["Schwenk"]),
         (
