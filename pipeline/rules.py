@@ -44,6 +44,7 @@ DATE_TOKEN = re.compile(
     """,
     re.I | re.VERBOSE,
 )
+VULGAR_NUMBER = re.compile(r"\d*[½¼¾]")  # "2½", "¾"
 KEEP_WHOLE = re.compile(
     r"^\d+(?:st|nd|rd|th|s)$|^[\d,.]+$|^(?:" + DATE_TOKEN.pattern + r")$", re.I | re.VERBOSE
 )
@@ -242,6 +243,9 @@ def split_amounts(doc: Doc) -> Doc:
         changed |= len(parts) > 1
         words += parts
         spaces += [False] * (len(parts) - 1) + [bool(token.whitespace_)]
+    for word in words:
+        if VULGAR_NUMBER.fullmatch(word):
+            doc.vocab[word].like_num = True  # "2½" is a number, as "2.5" is (spaCy's LIKE_NUM says no)
     return Doc(doc.vocab, words=words, spaces=spaces, user_data=doc.user_data) if changed else doc
 
 
@@ -278,5 +282,5 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
         return [code.group(1), *rest] if len(rest) > 1 or KEEP_WHOLE.match(code.group(2)) else [text]
     if not SYMBOL_START.match(text) or KEEP_WHOLE.match(text):
         return [text]
-    parts = re.findall(r"\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)
+    parts = re.findall(r"\d*[½¼¾]|\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)
     return parts if "".join(parts) == text else [text]
