@@ -201,7 +201,7 @@ def antecedent(head: str, names: list[str]) -> str | None:
 
 def _is_organisation(name: str) -> bool:
     """False for empty or lower-case text, places (or places joined: "ON - Canada"), generic nouns, field
-    acronyms and numbers."""
+    acronyms, numbers and names of things ("Autumn Budget"; not "Office of Management and Budget")."""
     if not name or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
         return False
     lower = name.lower()
@@ -217,7 +217,8 @@ def _is_organisation(name: str) -> bool:
     if len(parts) > 1 and all(p.lower() in lexicons.lowered("places") or _region(p) for p in parts):
         return False  # "ON - Canada", "Devon and Cornwall"
     words = name.split()
-    if words[-1] in lexicons.words("org_not_heads") or any(
+    body_of = len(words) > 2 and words[0] in lexicons.words("org_heads") and words[1] in ("of", "for")
+    if (words[-1] in lexicons.words("org_not_heads") and not body_of) or any(
         w in lexicons.words("org_not_heads") and nxt in ("for", "of", "on")
         for w, nxt in zip(words, words[1:])
     ):

@@ -40,6 +40,7 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("Pakistan People's Party", "Pakistan People's Party"),  # a name that ends in a body's head word
         ("Queen's Club", "Queen's Club"),
         ("Women's Tennis Association", "Women's Tennis Association"),
+        ("Office of Management and Budget", "Office of Management and Budget"),  # a body of things
         ("Halvard Foods plc", "Halvard Foods plc"),
     ],
 )
@@ -84,6 +85,10 @@ def test_clean_name(span, name):
         "P&L",
         "SIM",
         "Member of Parliament",
+        "Autumn Budget",  # names of documents, plans and things
+        "Merger Guidelines",
+        "Simplification Package",
+        "Miniature Self-Defense Munition",
     ],
 )
 def test_not_an_organisation(span):
