@@ -395,6 +395,7 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ),
         ("The Commission's investigation of Kingspan's planned acquisition of Trimo.", ["Kingspan", "Trimo"]),
         ("It cleared the acquisition of Cemex Croatia by HeidelbergCement and Schwenk.", ["Schwenk"]),
+        ("Metro bought 13 Loblaw-owned stores.", ["Loblaw"]),
         (
             "It cleared the takeover of Kustomer by Meta (formerly Facebook).",
             ["Kustomer", "Meta", "Facebook"],
