@@ -339,6 +339,10 @@ def is_place(name: str, after: str) -> bool:
     return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
 
 
+def _place(words: str) -> bool:
+    return words.lower() in lexicons.lowered("places") or _region(words)
+
+
 def _region(words: str) -> bool:
     """A state, province or region, or the postal code of a US state or Canadian province ("ON")."""
     return words.lower() in lexicons.regions() and (len(words) > 2 or words.isupper())
@@ -577,8 +581,9 @@ def _may_be_part(part: str) -> bool:
 
 def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
-    when the first ends in a legal form ("Apple Inc. and Microsoft Corp.") or when both are names of two words
-    or more ending in a head word ("Alpha Bank and Piraeus Bank")."""
+    when the first ends in a legal form ("Apple Inc. and Microsoft Corp.", and before "of": "B P Australia
+    Pty Ltd of Woolworths Limited") or when both are names of two words or more ending in a head word ("Alpha
+    Bank and Piraeus Bank")."""
 
     def alone(name: str) -> bool:  # not joined to more: "Procter" in "Procter & Gamble" is no name alone
         return any(
@@ -590,6 +595,10 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     for m in found:
         span = text[m.start : m.end]
         match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
+        owned = re.search(r"\s+of\s+(?=[A-Z])", span) if m.label == "ORG" and not match else None
+        after = span[owned.end() :] if owned else ""
+        if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
+            match = owned  # "B P Australia Pty Ltd of Woolworths Limited": a company's other party
         if match and (
             alone(span[: match.start()])
             or lexicons.is_legal_form(span[: match.start()].split()[-1])

@@ -397,6 +397,11 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("It cleared the acquisition of Cemex Croatia by HeidelbergCement and Schwenk.", ["Schwenk"]),
         ("Metro bought 13 Loblaw-owned stores.", ["Loblaw"]),
         (
+            "It cleared the acquisition by B P Australia Pty Ltd of Woolworths Limited's petrol stations.",
+            ["B P Australia Pty Ltd", "Woolworths Limited"],
+        ),
+        ("The Strategic Banking Corporation of Ireland lends.", ["Strategic Banking Corporation of Ireland"]),
+        (
             "It cleared the takeover of Kustomer by Meta (formerly Facebook).",
             ["Kustomer", "Meta", "Facebook"],
         ),
