@@ -623,10 +623,12 @@ REGULAR_PAST = re.compile(r"\b[a-z]+[^e\s]ed\b")
 
 
 def _clause(before: str, after: str) -> str:
+    """The words of a date's clause around it; a relative clause after it has its own tense ("signed on 6
+    February an agreement that will unlock ...")."""
     return (
         re.split(r"[.;:!?]\s|,\s+(?:and|but|which|who|while)\b", before)[-1]
         + " "
-        + re.split(r"[.;:!?]\s", after)[0][:25]
+        + re.split(r"[.;:!?]\s|\b(?:that|which|who)\b", after)[0][:25]
     )
 
 

@@ -210,6 +210,8 @@ def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
     while scale_match := _scale_pattern().match(rest):
         scale = (scale or 1.0) * float(lexicons.mapping("scales")[scale_match.group(1).lower()])
         rest = rest[scale_match.end() :]
+    if scale and re.fullmatch(r"\d+\.\d+", match.group(0)):
+        number = float(match.group(0))  # "$2.604 million": before a scale one point is a decimal point
     return number, scale, rest
 
 
