@@ -317,14 +317,19 @@ def _after_initial(ent: Span) -> bool:
 
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:
     """A model ORG that continues a rule ORG from its first word ("Capita" -> "Capita Business Services"), or
-    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop") or that a
-    context cue found ("T-Mobile USA" for "Mobile USA, the company's American business")."""
+    begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop"), that a context
+    cue found ("T-Mobile USA" for "Mobile USA, the company's American business") or that names a body of a
+    place ("Federal Court of Australia" for "Court of Australia")."""
     first = min(clash, key=lambda s: s.start)
     same_end = (
         len(clash) == 1
         and first.end == span.end
         and "\n" not in span.text
-        and (lexicons.is_legal_form(span[-1].text) or first.id_.startswith("org_cue"))
+        and (
+            lexicons.is_legal_form(span[-1].text)
+            or first.id_.startswith("org_cue")
+            or first.id_ == "org_department_for_short"  # "Superior Court" before "Court of Québec"
+        )
     )
     return (
         all(c.label_ == "ORG" and span.start <= c.start and c.end <= span.end for c in clash)

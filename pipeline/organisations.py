@@ -202,7 +202,7 @@ def antecedent(head: str, names: list[str]) -> str | None:
 def _is_organisation(name: str) -> bool:
     """False for empty or lower-case text, places (or places joined: "ON - Canada"), generic nouns, field
     acronyms, numbers and names of things ("Autumn Budget"; not "Office of Management and Budget")."""
-    if not name or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
+    if len(name) < 2 or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
         return False
     lower = name.lower()
     if (

@@ -226,8 +226,14 @@ def dotted_legal_forms() -> list[str]:
 
 
 def keep_legal_forms_whole(nlp: Language) -> None:
-    """Tokenizer special cases for the dotted legal forms and those written in lower case ("inc.")."""
-    for form in dotted_legal_forms() + list(lexicons.words("lower_case_legal_forms")):
+    """Tokenizer special cases for the dotted legal forms, those written in lower case ("inc.") and the
+    ``whole_words`` ("Co-operative")."""
+    kept = (
+        dotted_legal_forms()
+        + list(lexicons.words("lower_case_legal_forms"))
+        + list(lexicons.words("whole_words"))
+    )
+    for form in kept:
         nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
 
 

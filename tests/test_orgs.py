@@ -401,6 +401,10 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
             ["B P Australia Pty Ltd", "Woolworths Limited"],
         ),
         ("The Strategic Banking Corporation of Ireland lends.", ["Strategic Banking Corporation of Ireland"]),
+        ("It was filed with the Superior Court of Québec.", ["Superior Court of Québec"]),
+        ("It cleared Fonterra Co-operative Group Limited.", ["Fonterra Co-operative Group Limited"]),
+        ("NSW Ports Operations Holds Co Pty Ltd agreed.", ["NSW Ports Operations Holds Co Pty Ltd"]),
+        ("It fined Whakatāne District Council.", ["Whakatāne District Council"]),
         (
             "It cleared the takeover of Kustomer by Meta (formerly Facebook).",
             ["Kustomer", "Meta", "Facebook"],
