@@ -1,11 +1,11 @@
 """Accuracy on hand-labelled real articles: the pipeline must not fall below what it reaches.
 
 tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout (17
-articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31) and
-tests/companies3 (32) were labelled separately, by someone who did not see the pipeline, to check that the
-rules generalise (each was measured blind first; see README, "Accuracy"). Thresholds sit a little under the
-measured scores (README, "Accuracy"): a change that loses accuracy fails here; raise them when accuracy
-improves."""
+articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31),
+tests/companies3 (32) and tests/companies4 (31) were labelled separately, by someone who did not see the
+pipeline, to check that the rules generalise (each was measured blind first; see README, "Accuracy").
+Thresholds sit a little under the measured scores (README, "Accuracy"): a change that loses accuracy fails
+here; raise them when accuracy improves."""
 
 import json
 
@@ -40,7 +40,7 @@ MIN_F1 = {
         "overall": 0.93,
     },
     "business": {
-        "organisations": 0.45,
+        "organisations": 0.52,
         "money": 0.94,
         "percentages": 0.93,
         "durations": 0.85,
@@ -48,7 +48,7 @@ MIN_F1 = {
         "overall": 0.86,
     },
     "companies": {
-        "organisations": 0.82,
+        "organisations": 0.83,
         "money": 0.95,
         "percentages": 0.97,
         "durations": 0.95,
@@ -56,7 +56,7 @@ MIN_F1 = {
         "overall": 0.90,
     },
     "companies2": {
-        "organisations": 0.77,
+        "organisations": 0.81,
         "money": 0.97,
         "percentages": 0.97,
         "durations": 0.95,
@@ -64,12 +64,20 @@ MIN_F1 = {
         "overall": 0.88,
     },
     "companies3": {
-        "organisations": 0.77,
+        "organisations": 0.80,
         "money": 0.97,
         "percentages": 0.93,
         "durations": 0.93,
         "dates": 0.91,
-        "overall": 0.84,
+        "overall": 0.87,
+    },
+    "companies4": {
+        "organisations": 0.83,
+        "money": 0.97,
+        "percentages": 0.97,
+        "durations": 0.97,
+        "dates": 0.93,
+        "overall": 0.90,
     },
 }
 
