@@ -367,10 +367,22 @@ def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, S
 
 def _month_list(span: Span) -> list[tuple[Span, Span | None]]:
     """ "May, June and July 2020", "February to December 2022": each month, the last with the year they share,
-    the others with the last as partner (TimeML: every month of the list is a date of that year)."""
+    the others with the last as partner (TimeML: every month of the list is a date of that year); the months
+    of one quarter are that quarter ("July to September 2018", 2018-Q3)."""
     months = [i for i, token in enumerate(span) if token.lower_ in lexicons.mapping("months")]
+    if _a_quarter(span, months):
+        return [(span, None)]
     last = span[months[-1] :]
     return [(span[i : i + 1], last) for i in months[:-1]] + [(last, None)]
+
+
+def _a_quarter(span: Span, months: list[int]) -> bool:
+    """ "July to September 2018": a range from the first month of a calendar quarter to its last."""
+    numbers, joiners = lexicons.mapping("months"), ("-", "–", "—", "to", "through", "until", "till")
+    if len(months) != 2 or span[months[0] + 1].lower_ not in joiners:
+        return False
+    first, last = int(numbers[span[months[0]].lower_]), int(numbers[span[months[1]].lower_])
+    return first % 3 == 1 and last == first + 2
 
 
 def _next_year(first: str, second: str) -> bool:

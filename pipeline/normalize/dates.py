@@ -364,8 +364,8 @@ def _year_before(period: DateValue) -> DateValue:
 def _absolute(
     t: str, ref: date | None, day_first: bool, future: bool, fiscal_end: tuple[int, int] | None = None
 ) -> DateValue | None:
-    """Dates that need no reference: 2014-03-31, 14.03.2012, December 2005, Q3 2012, 2011, FY2023, the
-    1990s."""
+    """Dates that need no reference: 2014-03-31, 14.03.2012, December 2005, Q3 2012, July to September 2018
+    (2018-Q3), 2011, FY2023, the 1990s."""
     months = _months()
     month_names = "|".join(sorted(months, key=len, reverse=True))
     if m := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})(?:t[\d:.]+(?:z|[+-][\d:]+)?)?", t):
@@ -398,6 +398,8 @@ def _absolute(
         rf"(?:(?:early|mid|late|end|start|beginning|middle|the end|the start)[\s-]*(?:of )?)?{YEAR}", t
     ):
         return year(int(m[1]))
+    if m := re.fullmatch(rf"({month_names})\.? (?:to|through|until|till|-|–) ?({month_names})\.? {YEAR}", t):
+        return _quarter_of_months(months[m[1]], months[m[2]], int(m[3]))
     if m := re.fullmatch(rf"({month_names})\.? (?:of )?{YEAR}", t):
         return month(int(m[2]), months[m[1]])
     if m := re.fullmatch(
@@ -405,6 +407,11 @@ def _absolute(
     ) or re.fullmatch(rf"(?:[a-z]+ )?({month_names})\.? (\d{{1,2}})(?:st|nd|rd|th)?(?: (?:of )?{YEAR})?", t):
         return _day_month(m, months, ref, future)
     return None
+
+
+def _quarter_of_months(first: int, last: int, y: int) -> DateValue | None:
+    """ "July to September 2018": the months of one calendar quarter are that quarter (2018-Q3)."""
+    return quarter(y, last // 3) if first % 3 == 1 and last == first + 2 else None
 
 
 def _year_of(ref: date, first: tuple[int, int], last: tuple[int, int], future: bool) -> int:
