@@ -174,7 +174,7 @@ def _before_person(name: str) -> str | None:
         if (
             word.lower() in roles
             and all(w[:1].isupper() and w.lower() not in roles for w in person)
-            and words[i - 1 : i] != ["the"]
+            and not (i and words[i - 1].lower() in LINK_WORDS)  # "Association of Chief Police Officers"
         ):
             head = " ".join(words[:i])
             return head if head and head.lower() not in lexicons.lowered("org_generic") else None

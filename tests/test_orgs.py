@@ -42,6 +42,7 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("Women's Tennis Association", "Women's Tennis Association"),
         ("Office of Management and Budget", "Office of Management and Budget"),  # a body of things
         ("Halvard Foods plc", "Halvard Foods plc"),
+        ("Association of Chief Police Officers", "Association of Chief Police Officers"),  # "of Chief"
     ],
 )
 def test_clean_name(span, name):
