@@ -407,6 +407,14 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("NSW Ports Operations Holds Co Pty Ltd agreed.", ["NSW Ports Operations Holds Co Pty Ltd"]),
         ("It fined Whakatāne District Council.", ["Whakatāne District Council"]),
         (
+            "Citi, HSBC, Morgan Stanley and Royal Bank of Canada will pay fines.",
+            ["Morgan Stanley", "Royal Bank of Canada"],
+        ),
+        (
+            "FORT NELSON, BC, Dec. 4, 2024 /CNW/ - Public Services and Procurement Canada (PSPC) is here.",
+            ["Public Services and Procurement Canada"],
+        ),
+        (
             "It cleared the takeover of Kustomer by Meta (formerly Facebook).",
             ["Kustomer", "Meta", "Facebook"],
         ),
