@@ -390,12 +390,13 @@ def _month_list(span: Span) -> list[tuple[Span, Span | None]]:
 
 
 def _a_quarter(span: Span, months: list[int]) -> bool:
-    """ "July to September 2018": a range from the first month of a calendar quarter to its last."""
+    """ "July to September 2018", "January to June 2020": a range from the first month of a calendar quarter
+    or half to its last."""
     numbers, joiners = lexicons.mapping("months"), ("-", "–", "—", "to", "through", "until", "till")
     if len(months) != 2 or span[months[0] + 1].lower_ not in joiners:
         return False
     first, last = int(numbers[span[months[0]].lower_]), int(numbers[span[months[1]].lower_])
-    return first % 3 == 1 and last == first + 2
+    return first % 3 == 1 and last == first + 2 or first % 6 == 1 and last == first + 5
 
 
 def _next_year(first: str, second: str) -> bool:

@@ -410,8 +410,11 @@ def _absolute(
 
 
 def _quarter_of_months(first: int, last: int, y: int) -> DateValue | None:
-    """ "July to September 2018": the months of one calendar quarter are that quarter (2018-Q3)."""
-    return quarter(y, last // 3) if first % 3 == 1 and last == first + 2 else None
+    """ "July to September 2018", "January to June 2020": the months of one calendar quarter or half are that
+    quarter or half (2018-Q3, 2020-H1)."""
+    if first % 3 == 1 and last == first + 2:
+        return quarter(y, last // 3)
+    return half(y, last // 6) if first % 6 == 1 and last == first + 5 else None
 
 
 def _year_of(ref: date, first: tuple[int, int], last: tuple[int, int], future: bool) -> int:
