@@ -2,10 +2,10 @@
 
 tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout (17
 articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31),
-tests/companies3 (32) and tests/companies4 (31) were labelled separately, by someone who did not see the
-pipeline, to check that the rules generalise (each was measured blind first; see README, "Accuracy").
-Thresholds sit a little under the measured scores (README, "Accuracy"): a change that loses accuracy fails
-here; raise them when accuracy improves."""
+tests/companies3 (32), tests/companies4 (31) and tests/companies5 (29) were labelled separately, by someone
+who did not see the pipeline, to check that the rules generalise (each was measured blind first; see README,
+"Accuracy"). Thresholds sit a little under the measured scores (README, "Accuracy"): a change that loses
+accuracy fails here; raise them when accuracy improves."""
 
 import json
 
@@ -72,12 +72,20 @@ MIN_F1 = {
         "overall": 0.87,
     },
     "companies4": {
-        "organisations": 0.83,
+        "organisations": 0.84,
         "money": 0.97,
         "percentages": 0.97,
         "durations": 0.97,
-        "dates": 0.93,
-        "overall": 0.90,
+        "dates": 0.95,
+        "overall": 0.91,
+    },
+    "companies5": {
+        "organisations": 0.79,
+        "money": 0.90,
+        "percentages": 0.97,
+        "durations": 0.97,
+        "dates": 0.94,
+        "overall": 0.88,
     },
 }
 
