@@ -252,10 +252,12 @@ def _number_value(token) -> float:
 
 def select_spans(doc: Doc) -> list[Span]:
     """The non-overlapping spans of a Doc, rule spans before model entities, each trimmed."""
+    model_orgs = [e for e in doc.ents if e.label_ == "ORG"]
+    org_ends, org_end_from = {e.end for e in model_orgs}, {e.start: e.end for e in model_orgs}
     rule_spans = [
         with_number_words(s)
         for s in (trim(s) for s in doc.spans.get(SPANS_KEY, []))
-        if s is not None and not _joins_model_names(s)
+        if s is not None and not _joins_model_names(s, org_ends, org_end_from)
     ]
     taken = Taken()
     for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start, s.label_ != "IGNORE")):
@@ -285,15 +287,14 @@ def select_spans(doc: Doc) -> list[Span]:
     return [s for s in taken.spans if s.label_ != "IGNORE"]
 
 
-def _joins_model_names(span: Span) -> bool:
+def _joins_model_names(span: Span, org_ends: set[int], org_end_from: dict[int, int]) -> bool:
     """A rule ORG across "and" that ends inside the model's next organisation ("Morgan Stanley and Royal Bank"
-    of "... and Royal Bank of Canada"): two names, which the model's own spans give."""
-    if span.label_ != "ORG":
-        return False
-    orgs = [e for e in span.doc.ents if e.label_ == "ORG"]
-    ends = {e.end for e in orgs}
-    after = {e.start for e in orgs if e.end > span.end}
-    return any(t.lower_ in ("and", "&") and t.i in ends and t.i + 1 in after for t in span[1:-1])
+    of "... and Royal Bank of Canada"): two names, which the model's own spans give (``org_ends``: where the
+    model's organisations end; ``org_end_from``: where the one starting at a token ends)."""
+    return span.label_ == "ORG" and any(
+        t.lower_ in ("and", "&") and t.i in org_ends and org_end_from.get(t.i + 1, 0) > span.end
+        for t in span[1:-1]
+    )
 
 
 def _lines(ent: Span, elsewhere: dict[str, Counter]) -> list[Span]:
