@@ -621,13 +621,29 @@ LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
 LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+({LIST_NAME}),\s+$")
 
 
+# A list of recipients: "The recipients are A, B and C", "Other contractors include A, B and C". Its items are
+# capitalised words, with the small words of French and English names between them ("Atelier d'usinage
+# Gélinas", "Chambre de commerce et d'industrie"), each maybe with a bracketed other name.
+LIST_WORD = r"[A-ZÀ-ÖØ-Þ](?:[\w&’'+‑-]|\.(?=\w))*"  # a full stop only inside a word: a sentence ends at one
+LIST_ITEM = (
+    rf"{LIST_WORD}(?:(?:\s+[-–]\s+|\s+(?:(?:de|du|des|la|le|les|et|à|of|for)\s+)*)(?:{LIST_WORD}|[dl]['’][\w‑-]+))*"
+    r"(?:\s+\d{4}\b)?"
+)
+RECIPIENTS = re.compile(
+    r"\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
+    rf" ?:? (?:the\s+)?((?:{LIST_ITEM})(?:\s\([^()]{{1,60}}\))?(?:{LIST_SEP}(?:the\s+)?(?:{LIST_ITEM})"
+    r"(?:\s\([^()]{1,60}\))?)+)"
+)
+
+
 def coordinated(text: str, found: list[Mention]) -> list[Mention]:
     """The unknown capitalised names of a list whose other members (two or more) are organisations:
-    "contracts went to Acme Dynamics, Brightwater and Kestrel Systems"; a model span "Brightwater and Kestrel
-    Systems" after "Acme Dynamics, " is split there."""
+    "contracts went to Acme Dynamics, Brightwater and Kestrel Systems", and of a list of recipients ("The
+    recipients are A, B and C"); a model span "Brightwater and Kestrel Systems" after "Acme Dynamics, " is
+    split there."""
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
-    spans = {}  # (start, end) of a new member -> the sentence of a member next to it
+    spans = _recipients(text)  # (start, end) of a new member -> the sentence of a member next to it
     for first, second in zip(orgs, orgs[1:]):
         gap = text[first.end : second.start]
         if re.fullmatch(LIST_SEP, gap):
@@ -650,6 +666,17 @@ def coordinated(text: str, found: list[Mention]) -> list[Mention]:
         if free(start, end) and _may_be_member(text[start:end])
     ]
     return [m for m in found if m.label != "ORG"] + orgs + added
+
+
+def _recipients(text: str) -> dict[tuple[int, int], str]:
+    """The items of each list of recipients, outside their brackets, with the list's own text as sentence."""
+    out = {}
+    for run in RECIPIENTS.finditer(text):
+        start, listed = run.start(1), run.group(1)
+        for item in re.finditer(LIST_ITEM, listed):
+            if listed.rfind("(", 0, item.start()) <= listed.rfind(")", 0, item.start()):
+                out[(start + item.start(), start + item.end())] = run.group()
+    return out
 
 
 def _may_be_member(name: str) -> bool:

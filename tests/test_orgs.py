@@ -407,6 +407,11 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("NSW Ports Operations Holds Co Pty Ltd agreed.", ["NSW Ports Operations Holds Co Pty Ltd"]),
         ("It fined Whakatāne District Council.", ["Whakatāne District Council"]),
         (
+            "The recipients are Shawinigan Aluminium, Matelas Avanti, Atelier d'usinage Gélinas and"
+            " Ray Metal. Other contractors include Orrin Ltd.",
+            ["Matelas Avanti", "Atelier d'usinage Gélinas", "Ray Metal"],
+        ),
+        (
             "Citi, HSBC, Morgan Stanley and Royal Bank of Canada will pay fines.",
             ["Morgan Stanley", "Royal Bank of Canada"],
         ),
