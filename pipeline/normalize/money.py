@@ -167,8 +167,23 @@ def article_evidence(text: str, money_spans: list[str]) -> Evidence:
 
 
 def _cues(text: str) -> Counter:
-    """The currencies of the countries, places and peoples an article names ("Canada", "Canadians")."""
-    return Counter(_cue_currencies()[m.group(1)] for m in _cue_pattern().finditer(text))
+    """The currencies of the countries, places and peoples an article names ("Canada", "Canadians"), each
+    counted with its cue's weight (a country's own body or market counts twice: "ASX", "Commerce
+    Commission")."""
+    found = Counter()
+    for m in _cue_pattern().finditer(text):
+        found[_cue_currencies()[m.group(1)]] += _cue_weights().get(m.group(1), 1)
+    return found
+
+
+@lru_cache(maxsize=1)
+def _cue_weights() -> dict[str, int]:
+    weighed = lexicons.table("country_currency")
+    return {
+        form: int(weighed[form.lower()][1])
+        for form in lexicons.words("country_currency")
+        if len(weighed[form.lower()]) > 1
+    }
 
 
 @lru_cache(maxsize=1)
