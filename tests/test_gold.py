@@ -2,10 +2,10 @@
 
 tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout (17
 articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31),
-tests/companies3 (32), tests/companies4 (31) and tests/companies5 (29) were labelled separately, by someone
-who did not see the pipeline, to check that the rules generalise (each was measured blind first; see README,
-"Accuracy"). Thresholds sit a little under the measured scores (README, "Accuracy"): a change that loses
-accuracy fails here; raise them when accuracy improves."""
+tests/companies3 (32), tests/companies4 (31), tests/companies5 (29) and tests/companies6 (24) were labelled
+separately, by someone who did not see the pipeline, to check that the rules generalise (each was measured
+blind first; see README, "Accuracy"). Thresholds sit a little under the measured scores (README, "Accuracy"):
+a change that loses accuracy fails here; raise them when accuracy improves."""
 
 import json
 
@@ -85,6 +85,14 @@ MIN_F1 = {
         "percentages": 0.97,
         "durations": 0.97,
         "dates": 0.94,
+        "overall": 0.88,
+    },
+    "companies6": {
+        "organisations": 0.72,
+        "money": 0.97,
+        "percentages": 0.90,
+        "durations": 0.90,
+        "dates": 0.91,
         "overall": 0.88,
     },
 }
