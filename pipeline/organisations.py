@@ -75,7 +75,7 @@ def _owner_or_body(owner: str, owned: str) -> str | None:
     """Which name "owner's owned" stands for: a place's body ("Britain's Office of Fair Trading") is the body;
     a body's thing ("Department of Energy’s Idaho Site") or a thing that ends in no body's head word
     ("Gillette's Right Guard", "Arsenal's Edu") is its owner's; None keeps the whole ("Queen's Club")."""
-    if owner.lower() in lexicons.lowered("places") or _region(owner):
+    if _place(owner):
         return owned if _ends_a_name(owned) or any(w in NAME_ENDS for w in owned.split()) else None
     if owned.split()[-1] in lexicons.words("org_not_heads"):  # "Henry's Arsenal", "Volvo Women's Open"
         return owner if any(w in lexicons.words("org_heads") for w in owner.split()) else None
@@ -214,7 +214,7 @@ def _is_organisation(name: str) -> bool:
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
     parts = re.split(r"\s*[-–—&/]\s*|\s+and\s+", name)
-    if len(parts) > 1 and all(p.lower() in lexicons.lowered("places") or _region(p) for p in parts):
+    if len(parts) > 1 and all(_place(p) for p in parts):
         return False  # "ON - Canada", "Devon and Cornwall"
     words = name.split()
     body_of = len(words) > 2 and words[0] in lexicons.words("org_heads") and words[1] in ("of", "for")
@@ -333,13 +333,14 @@ def is_place(name: str, after: str) -> bool:
     places = [
         " ".join(words[:k]) for k in range(1, len(words) + 1) if k == len(words) or words[k - 1][-1] == "."
     ]
-    if not any(p.lower() in lexicons.lowered("places") or _region(p) for p in places):
+    if not any(_place(p) for p in places):
         return False
     heads = lexicons.lowered("org_heads")
     return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
 
 
 def _place(words: str) -> bool:
+    """A place of the lexicon, or a state, province or region (``_region``)."""
     return words.lower() in lexicons.lowered("places") or _region(words)
 
 

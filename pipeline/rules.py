@@ -249,7 +249,7 @@ def split_amounts(doc: Doc) -> Doc:
         changed |= len(parts) > 1
         words += parts
         spaces += [False] * (len(parts) - 1) + [bool(token.whitespace_)]
-    for word in words:
+    for word in (w for w in words if w[-1:] in ("½", "¼", "¾")):
         if VULGAR_NUMBER.fullmatch(word):
             doc.vocab[word].like_num = True  # "2½" is a number, as "2.5" is (spaCy's LIKE_NUM says no)
     return Doc(doc.vocab, words=words, spaces=spaces, user_data=doc.user_data) if changed else doc
