@@ -23,7 +23,7 @@ from spacy.util import filter_spans
 from pipeline import labels, lexicons
 from pipeline.normalize import money
 from pipeline.normalize.dates import is_period_anaphor
-from pipeline.normalize.duration import parse_duration
+from pipeline.normalize.duration import parse_duration, units_descend
 from pipeline.rules import SPANS_KEY
 
 MENTIONS_KEY = "mentions"
@@ -85,6 +85,8 @@ def trim(span: Span) -> Span | None:
         end -= 1
     if span.label_ == "MONEY" and _percent_follows(doc, end):
         return None  # "the British pound 2%": the number is a percentage, not an amount
+    if span.label_ == "DURATION" and not units_descend(doc[start:end].text):
+        return None  # "12 months and 6 months": two lengths, each matched on its own
     if span.id_ == "duration_unit_bare_number" and end < len(doc) and doc[end].is_alpha:
         return None  # "2 hours 10 minutes" is another pattern's; "1 hour 30 people" counts people
     if end > start and _comparative(doc, end):  # "later" alone ("not later than 120 days") leaves nothing

@@ -240,6 +240,9 @@ YEAR_CASES = [
     ("The plant opens in July 2021 and closes in March 2030.", ["July 2021", "March 2030"]),
     ("Christmas 2019 was busy; Easter 2020 was not.", ["2019", "2020"]),
     ("Sales rose in 2019.", ["2019"]),
+    ("New drains will serve more than 1900 residents.", []),
+    ("The President's Fiscal Year 2023 Budget request asks for more.", ["Fiscal Year 2023"]),
+    ("It implements the Fiscal Year 2015 National Defense Authorization Act.", []),
 ]
 
 

@@ -89,6 +89,15 @@ def _amounts(text: str) -> tuple[dict[str, float], bool]:
     return amounts, vague
 
 
+def units_descend(text: str) -> bool:
+    """Whether the units of a span run from larger to smaller, each once, as a compound length does ("2 years
+    and 6 months"); "12 months and 6 months" is two lengths."""
+    units = lexicons.table("duration_units")
+    named = [units[w][0] for w in re.findall(r"[a-z]+", text.lower()) if w in units]
+    ranks = [UNITS.index(u) for u in named if u in UNITS]
+    return all(a < b for a, b in zip(ranks, ranks[1:]))
+
+
 def _count(words: list[str], plural: bool) -> float | None:
     """The number in the words before a unit ("four and a", "the next" -> none), 1 for a lone singular
     unit."""

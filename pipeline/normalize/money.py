@@ -31,8 +31,10 @@ from pipeline.normalize.numbers import parse_number
 from pipeline.normalize.qualifiers import qualifier_before
 
 # "2 1/2", "1/2", "32 225 000" (thousands grouped by spaces: SI brochure 5.4.4, EU Interinstitutional Style
-# Guide), "1,200.5", "7"
-NUMBER = re.compile(r"\d+ \d+/\d+|\d+/\d+|\d*[½¼¾]|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d[\d,.]*\d|\d")
+# Guide), "1,200.5", "7", ".50" (AP style for amounts under one)
+NUMBER = re.compile(
+    r"(?<!\d)\.\d+|\d+ \d+/\d+|\d+/\d+|\d*[½¼¾]|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d[\d,.]*\d|\d"
+)
 
 
 @dataclass(frozen=True)

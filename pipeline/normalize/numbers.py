@@ -29,7 +29,7 @@ from price_parser.parser import parse_number as _price_number
 
 from pipeline import lexicons
 
-DIGITS = re.compile(r"^\d[\d,.\u202f\u00a0 ]*$")
+DIGITS = re.compile(r"^\.?\d[\d,.\u202f\u00a0 ]*$")
 VULGAR = {"½": 0.5, "¼": 0.25, "¾": 0.75}
 # a whole number and a fraction: "2 1/2", "2½", "5 and a half", "one and three quarters"
 MIXED = re.compile(
