@@ -36,6 +36,8 @@ NUMBER = re.compile(
     r"(?<!\d)\.\d+|\d+ \d+/\d+|\d+/\d+|\d*[½¼¾]|\d{1,3}(?:[ \u00a0\u202f]\d{3})+(?![\d,.])|\d[\d,.]*\d|\d"
 )
 
+SHARE_OF = re.compile(r"\W*(?P<share>[^\W\d][\w\s-]*?)\s+of\s+an?(?=\s)", re.I)  # "a quarter of a billion"
+
 
 @dataclass(frozen=True)
 class Money:
@@ -206,17 +208,20 @@ def _cue_pattern() -> re.Pattern:
 def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
     """(number, scale, text after them) of the first number in ``text``, in digits or words; scales multiply
     ("1.5 lakh crore" is 1.5e12)."""
-    digits, words = NUMBER.search(text), _number_words().search(text)
-    if not (digits or words):
-        return None, None, ""
-    in_words = words and (
-        not digits
-        or words.end() < digits.start()
-        and re.search(r"[^\W\d_]", text[words.end() : digits.start()])
-    )
-    match = words if in_words else digits  # "twenty dollars 43 cents", but "a 400 million" is 400 million
-    number = parse_number(match.group(0))
-    rest, scale = text[match.end() :], None
+    if (share := _share_of_scale(text)) is not None:
+        number, rest, match = share[0], share[1], None
+    else:
+        digits, words = NUMBER.search(text), _number_words().search(text)
+        if not (digits or words):
+            return None, None, ""
+        in_words = words and (
+            not digits
+            or words.end() < digits.start()
+            and re.search(r"[^\W\d_]", text[words.end() : digits.start()])
+        )
+        match = words if in_words else digits  # "twenty dollars 43 cents", but "a 400 million" is 400 million
+        number, rest = parse_number(match.group(0)), text[match.end() :]
+    scale = None
     code_first = re.match(r"\s*[A-Z]{3}(?=\s)", rest)  # "75 USD million"
     if (
         code_first
@@ -227,9 +232,17 @@ def _number_and_scale(text: str) -> tuple[float | None, float | None, str]:
     while scale_match := _scale_pattern().match(rest):
         scale = (scale or 1.0) * float(lexicons.mapping("scales")[scale_match.group(1).lower()])
         rest = rest[scale_match.end() :]
-    if scale and re.fullmatch(r"\d+\.\d+", match.group(0)):
+    if scale and match and re.fullmatch(r"\d+\.\d+", match.group(0)):
         number = float(match.group(0))  # "$2.604 million": before a scale one point is a decimal point
     return number, scale, rest
+
+
+def _share_of_scale(text: str) -> tuple[float, str] | None:
+    """(share, text from the scale on) of "three-quarters of a trillion dollars" (0.75), else None."""
+    if not (m := SHARE_OF.match(text)) or not _scale_pattern().match(text[m.end() :]):
+        return None
+    share = parse_number(m["share"])
+    return (share, text[m.end() :]) if share is not None and 0 < share < 1 else None
 
 
 @lru_cache(maxsize=8192)
