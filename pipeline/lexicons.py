@@ -20,11 +20,21 @@ def _rows(name: str) -> list[list[str]]:
     path = next((p for p in (LEXICON_DIR / f"{name}.tsv", LEXICON_DIR / f"{name}.txt") if p.exists()), None)
     if path is None:
         raise KeyError(f"no lexicon named {name!r} in {LEXICON_DIR}")
-    rows = cldr.derived_rows(name)
+    rows = cldr.derived_rows(name) + _state_rows(name)
     for line in path.read_text(encoding="utf-8").splitlines():
         if line.strip() and not line.startswith("#"):
             rows.append(line.rstrip("\n").split("\t"))
     return rows
+
+
+def _state_rows(name: str) -> list[list[str]]:
+    """The US states and Canadian provinces and territories (ISO 3166-2, through pycountry) are places: alone,
+    "Alberta" or "Ontario" is no body."""
+    if name != "places":
+        return []
+    import pycountry  # noqa: PLC0415  (only the organisation stage needs it)
+
+    return [[s.name] for s in pycountry.subdivisions if s.country_code in ("US", "CA")]
 
 
 @lru_cache(maxsize=None)

@@ -47,7 +47,8 @@ class Mention:
     partner: str | None = None  # the other end of a range
 
 
-CAMEL_NAME = re.compile(r"(?!i[A-Z])[a-z]+[A-Z]")  # "mmSense", "eBay"; not Apple's "iPod", "iTunes"
+# "mmSense", "eBay", "3E Nano"; not Apple's "iPod", "iTunes"
+CAMEL_NAME = re.compile(r"(?!i[A-Z])[a-z]+[A-Z]|\d+[A-Z]")
 INITIAL = re.compile(r"[A-Z]\.?")  # a person's initial: "K" in "K Maggs"
 
 
@@ -80,7 +81,7 @@ def trim(span: Span) -> Span | None:
     if span.label_ == "ORG" and not span.id_.startswith("org_department"):
         end = _before_comma(doc, start, end)
     if span.label_ == "ORG":
-        end = _before_open_bracket(doc, start, end)
+        end = _before_model_number(doc, start, _before_open_bracket(doc, start, end))
     while end > start and loose(doc[end - 1]):
         end -= 1
     if span.label_ == "MONEY" and _percent_follows(doc, end):
@@ -116,6 +117,16 @@ def _before_comma(doc: Doc, start: int, end: int) -> int:
             and doc[i + 1 : end].text not in lexicons.words("org_regions")
             and doc[end - 1].text not in lexicons.words("org_units")
         ):
+            return i
+    return end
+
+
+def _before_model_number(doc: Doc, start: int, end: int) -> int:
+    """An organisation name ends before a model or version number: "Microsoft 365 and Office 365" ->
+    "Microsoft", "Boeing 737" -> "Boeing" (the maker of the product); not "Channel 4", "Expo 2020"."""
+    for i in range(start + 1, end):
+        number = re.fullmatch(r"\d{3,}", doc[i].text) and not YEAR_NUMBER.fullmatch(doc[i].text)
+        if number and doc[i - 1].is_title:
             return i
     return end
 

@@ -138,7 +138,20 @@ def clean_name(text: str) -> str | None:
         name = _role_pattern().sub("", name).strip(" ,.-" + QUOTES)
     if role and name.lower() in lexicons.lowered("role_modifiers"):  # "Acting Chief Executive"
         return None
+    seat = re.fullmatch(r"(.+?) of (?:[A-Z][\w'’-]+ ?){1,2}", name)
+    if seat and _names_its_seat(seat[1]) and not _ends_a_name(name):
+        name = seat[1]  # "GreenMantra Technologies of Brantford": the company, then its town
     return name if _is_organisation(name) else None
+
+
+def _names_its_seat(company: str) -> bool:
+    """Whether "<company> of <X>" names a company's town: after a legal form that is no part of a longer name
+    ("Inc.", "Ltd"; not "Co." nor "Corporation": "Aluminum Co. of America") or after a plural head
+    ("Technologies")."""
+    last = company.split()[-1].strip(",")
+    if last.lower().rstrip(".") in ("co", "corp", "corporation", "company"):
+        return False
+    return lexicons.is_legal_form(last) or last.endswith("s") and last in lexicons.words("org_heads")
 
 
 def _body_head(before: str, role: str) -> bool:
@@ -223,8 +236,9 @@ def _is_organisation(name: str) -> bool:
         for w, nxt in zip(words, words[1:])
     ):
         return False
-    if len(words) == 1 and re.search(r"\d", name) and ("-" in name or len(name) > 6):
-        return False  # codes: "HC-130J", "W58RGZ-11-G-0011"
+    code = "-" in name or len(name) > 6 or re.fullmatch(r"\d+[A-Z]", name)
+    if len(words) == 1 and re.search(r"\d", name) and code:
+        return False  # codes: "HC-130J", "W58RGZ-11-G-0011"; "3D", "5G" (not "O2", "3i")
     return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
 
 
@@ -333,7 +347,7 @@ def is_place(name: str, after: str) -> bool:
     places = [
         " ".join(words[:k]) for k in range(1, len(words) + 1) if k == len(words) or words[k - 1][-1] == "."
     ]
-    if not any(_place(p) for p in places):
+    if not any(_place(p) or _place(p.rstrip(".")) for p in places):  # "Pa." or "Alabama." ending a sentence
         return False
     heads = lexicons.lowered("org_heads")
     return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
@@ -449,9 +463,17 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or _described_as_holder(text[end : end + 60])
         or _in_a_code(name, text[end : end + 2])
         or _in_a_defined_thing(name, text[end : end + 200])
+        or _is_a_seat(name, text[max(0, start - 40) : start])
     ):
         return None
     return name
+
+
+def _is_a_seat(name: str, before: str) -> bool:
+    """A name with no body's head word or legal form right after "<company> of " is the company's town: "3E
+    Nano Inc. of Kitchener"; not "B P Australia Pty Ltd of Woolworths Limited"."""
+    match = re.search(r"(\S+) of $", before)
+    return bool(match) and _names_its_seat(match[1]) and not _ends_a_name(name)
 
 
 def _without_defined_thing(name: str | None, text: str) -> str | None:
@@ -586,9 +608,16 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     Pty Ltd of Woolworths Limited") or when both are names of two words or more ending in a head word ("Alpha
     Bank and Piraeus Bank")."""
 
-    def alone(name: str) -> bool:  # not joined to more: "Procter" in "Procter & Gamble" is no name alone
-        return any(
-            not re.match(r"\s+(?:and|&)\s+", text[end : end + 6]) for _, end in word_index(text).spans(name)
+    orgs = [(m.start, m.end) for m in found if m.label == "ORG"]
+
+    def alone(name: str, within: tuple[int, int]) -> bool:
+        """Named on its own elsewhere: not joined to more ("Procter" in "Procter & Gamble"), not the end of
+        another organisation's name ("Space" in "Lockheed Martin Space Systems Co.") and not a word the
+        article writes in lower case ("Business and Trade Secretary")."""
+        return not is_common_word(name, text) and any(
+            not re.match(r"\s+(?:and|&)\s+", text[end : end + 6])
+            and not any(a < start and end <= b and (a, b) != within for a, b in orgs)
+            for start, end in word_index(text).spans(name)
         )
 
     heads = lexicons.words("org_heads")
@@ -601,7 +630,7 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
         if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
             match = owned  # "B P Australia Pty Ltd of Woolworths Limited": a company's other party
         if match and (
-            alone(span[: match.start()])
+            alone(span[: match.start()], (m.start, m.end))
             or lexicons.is_legal_form(span[: match.start()].split()[-1])
             or _headed(span[: match.start()], heads)
             and _headed(span[match.end() :], heads)

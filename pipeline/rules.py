@@ -289,4 +289,13 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     if not SYMBOL_START.match(text) or KEEP_WHOLE.match(text):
         return [text]
     parts = re.findall(r"\d*[½¼¾]|\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)
+    if re.fullmatch(r"\d{1,3}[A-Z]\w{0,3}", text) and not any(map(_amount_word, parts[1:])):
+        return [text]  # "3E Nano Inc.", "7UP": a name that starts with a number
     return parts if "".join(parts) == text else [text]
+
+
+def _amount_word(word: str) -> bool:
+    """A scale, currency or currency code glued to a number: "bn", "M", "US$", "EUR"."""
+    if word in lexicons.words("currency_letters"):
+        return True
+    return any(word.lower() in lexicons.mapping(n) for n in ("scales", "currencies", "currency_codes"))

@@ -43,6 +43,9 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("Office of Management and Budget", "Office of Management and Budget"),  # a body of things
         ("Halvard Foods plc", "Halvard Foods plc"),
         ("Association of Chief Police Officers", "Association of Chief Police Officers"),  # "of Chief"
+        ("Halvard Technologies of Brantford", "Halvard Technologies"),  # a company, then its town
+        ("Aluminum Co. of Northshire", "Aluminum Co. of Northshire"),  # "Co. of" names a company
+        ("Elmer's Welding and Manufacturing Ltd.", "Elmer's Welding and Manufacturing Ltd"),
     ],
 )
 def test_clean_name(span, name):

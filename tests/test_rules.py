@@ -213,6 +213,21 @@ ORG_TEXT_CASES = [
         ["European Fund for Strategic Investments"],
     ),
     ("The Commerce Department for November said sales rose.", ["Commerce Department"]),
+    # Each a form met in blind sets: a possessive or a number inside a company's name, a town after it
+    ("The refit went to St. John's Dockyard Ltd. last year.", ["St. John's Dockyard Ltd"]),
+    ("$2.7 million for 3E Halvard Inc. of Kitchener to build a plant.", ["3E Halvard Inc"]),
+    (
+        "The release came from Innovation, Science and Economic Development Canada today.",
+        ["Innovation, Science and Economic Development Canada"],
+    ),
+    ("The European Commission approved, under EU State aid rules, the scheme.", ["European Commission"]),
+    ("The navy's 12 Halifax-class frigates need work.", []),
+    ("The harm falls on Spartanburg, South Carolina; and Montgomery, Alabama. It ends.", []),
+    ("Offices open in BC and in Ontario.", []),
+    # A product's name is no body: after a kind of product, or the maker's name before a model number
+    ("Microsoft tied its collaboration product Teams to Microsoft 365 and Office 365.", ["Microsoft"] * 2),
+    ("The Boeing 737 order was large.", ["Boeing"]),
+    ("The 3D printer market grew.", []),
 ]
 
 
