@@ -2,10 +2,10 @@
 
 tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout (17
 articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31),
-tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/companies6 (24) and
-tests/companies7 (19) were labelled separately, by someone who did not see the pipeline, to check that the
-rules generalise (each was measured blind first; see README, "Accuracy"). Thresholds sit a little under the
-measured scores (README, "Accuracy"):
+tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/companies6 (24), tests/companies7
+(19) and tests/companies8 (24) were labelled separately, by someone who did not see the pipeline, to check
+that the rules generalise (each was measured blind first; see README, "Accuracy"). Thresholds sit a little
+under the measured scores (README, "Accuracy"):
 a change that loses accuracy fails here; raise them when accuracy improves."""
 
 import json
@@ -97,12 +97,20 @@ MIN_F1 = {
         "overall": 0.88,
     },
     "companies7": {
-        "organisations": 0.77,
-        "money": 0.96,
+        "organisations": 0.87,
+        "money": 0.97,
         "percentages": 0.85,
         "durations": 0.85,
         "dates": 0.97,
-        "overall": 0.89,
+        "overall": 0.93,
+    },
+    "companies8": {
+        "organisations": 0.79,
+        "money": 0.95,
+        "percentages": 0.95,
+        "durations": 0.70,
+        "dates": 0.96,
+        "overall": 0.88,
     },
 }
 
