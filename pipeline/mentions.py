@@ -47,8 +47,8 @@ class Mention:
     partner: str | None = None  # the other end of a range
 
 
-# "mmSense", "eBay", "3E Nano"; not Apple's "iPod", "iTunes"
-CAMEL_NAME = re.compile(r"(?!i[A-Z])[a-z]+[A-Z]|\d+[A-Z]")
+# "mmSense", "eBay", "3E Nano", the "58th" of a unit ("58th Maintenance Group"); not Apple's "iPod", "iTunes"
+CAMEL_NAME = re.compile(r"(?!i[A-Z])[a-z]+[A-Z]|\d+[A-Z]|\d+(?:st|nd|rd|th)$")
 INITIAL = re.compile(r"[A-Z]\.?")  # a person's initial: "K" in "K Maggs"
 
 
@@ -122,10 +122,13 @@ def _before_comma(doc: Doc, start: int, end: int) -> int:
 
 
 def _before_model_number(doc: Doc, start: int, end: int) -> int:
-    """An organisation name ends before a model or version number: "Microsoft 365 and Office 365" ->
-    "Microsoft", "Boeing 737" -> "Boeing" (the maker of the product); not "Channel 4", "Expo 2020"."""
+    """An organisation name ends before a model or version number or an aircraft's designation: "Microsoft 365
+    and Office 365" -> "Microsoft", "Boeing 737" -> "Boeing" (the maker of the product), "Air Force Special
+    Operations Command MQ-9 Medium Altitude ..." -> "Air Force Special Operations Command"; not "Channel 4",
+    "Expo 2020"."""
     for i in range(start + 1, end):
-        number = re.fullmatch(r"\d{3,}", doc[i].text) and not YEAR_NUMBER.fullmatch(doc[i].text)
+        text = doc[i].text
+        number = re.fullmatch(r"\d{3,}|[A-Z]{1,3}-\d+[A-Z]?", text) and not YEAR_NUMBER.fullmatch(text)
         if number and doc[i - 1].is_title:
             return i
     return end
@@ -144,7 +147,8 @@ YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 
 
 def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     """Our label for a model entity, or None: MONEY holding a percentage is PERCENT, MONEY with neither a
-    currency nor a scale word, or with a brand in it ("323 Family Dollar"), is a number; an ORG ending in a
+    currency nor a scale word, before a counted noun ("410 million lbs.") or with a brand in it ("323 Family
+    Dollar"), is a number; an ORG ending in a
     legal form stays, while another ORG the model calls a person or place elsewhere, the surname of a person
     named in full ("Federer" after "Roger Federer") or a titled name ("Mr Ebbers") is dropped;
     a DATE that is a length of time is DURATION; DATEs that repeat ("every week"), name no point in time
@@ -157,8 +161,12 @@ def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
             return "PERCENT"
         if _brand_between(ent):
             return None
+        currency = any(t.is_currency for t in ent) or money.currency_in(ent.text)
+        after = ent.doc[ent.end].lower_ if ent.end < len(ent.doc) else ""
+        if not currency and after in lexicons.lowered("count_nouns"):
+            return None  # "410 million lbs.", "2 million people": a count of things
         has_scale = any(t.lower_ in lexicons.mapping("scales") for t in ent)
-        return label if has_scale or any(t.is_currency for t in ent) or money.currency_in(ent.text) else None
+        return label if has_scale or currency else None
     if label == "ORG":
         if len(ent) > 1 and lexicons.is_legal_form(ent[-1].text):  # "HS2 Ltd" is a company, whatever "HS2" is
             return label

@@ -228,6 +228,17 @@ ORG_TEXT_CASES = [
     ("Microsoft tied its collaboration product Teams to Microsoft 365 and Office 365.", ["Microsoft"] * 2),
     ("The Boeing 737 order was large.", ["Boeing"]),
     ("The 3D printer market grew.", []),
+    # A ticker is no name of its own; a bracketed country and a unit's ordinal are part of a name
+    (
+        "Nine Entertainment (ASX: NEC) and Fairfax Media (ASX: FXJ) will merge.",
+        ["Nine Entertainment", "ASX", "Fairfax Media", "ASX"],
+    ),
+    ("The court found that Caltex (NZ) Limited had colluded.", ["Caltex (NZ) Limited"]),
+    ("Equipment of the 58th Maintenance Group was repaired.", ["58th Maintenance Group"]),
+    (
+        "Work supports the Air Force Special Operations Command MQ-9 fleet.",
+        ["Air Force Special Operations Command"],
+    ),
 ]
 
 
@@ -258,6 +269,7 @@ YEAR_CASES = [
     ("New drains will serve more than 1900 residents.", []),
     ("The President's Fiscal Year 2023 Budget request asks for more.", ["Fiscal Year 2023"]),
     ("It implements the Fiscal Year 2015 National Defense Authorization Act.", []),
+    ("The fund will help close to 1930 businesses.", []),
 ]
 
 

@@ -618,9 +618,9 @@ def _fallback(t: str, day_first: bool) -> DateValue:
 FUTURE = re.compile(rf"\b(?:{lexicons.alternation('future_cues')})\b", re.I)
 FUTURE_BEFORE = re.compile(
     r"""
-    \b(?:from|until|till|by|starting|beginning|effective|before|next  # "from ", "effective "
-       |as[ ](?:soon|early)[ ]as)                                     # "as early as "
-    \s+(?:the\s+)?$                                                  # "until the "
+    \b(?P<cue>from|until|till|up[ ]to|by|starting|beginning|effective|before|next  # "from ", "up to "
+       |as[ ](?:soon|early)[ ]as)                                             # "as early as "
+    \s+(?:the\s+)?(?:(?:end|start|beginning|middle)\s+of\s+)?$     # "until the ", "up to the end of "
     """,
     re.I | re.VERBOSE,
 )
@@ -630,6 +630,7 @@ ATTRIBUTIVE = re.compile(r"\b(?:the|a|an)\s+$", re.I)
 PAST_BY = re.compile(r"(?P<aux>\w+)\s+(?P<verb>[a-z]+[^e\s]ed)\s+by\s+(?:the\s+)?$", re.I)  # "had peaked by"
 PAST_BEFORE = re.compile(r"\b(?:since|ago)\s+(?:the\s+)?$", re.I)
 REGULAR_PAST = re.compile(r"\b[a-z]+[^e\s]ed\b")
+PERFECT = re.compile(r"\b(?:has|have|had)\s+(?!to\b)[a-z]+", re.I)  # "have come down from": told of the past
 
 
 def _clause(before: str, after: str) -> str:
@@ -645,7 +646,7 @@ def _clause(before: str, after: str) -> str:
 def speaks_of_future(before: str, after: str) -> bool:
     """Whether the words around a date look ahead ("will run from 1 April", "from March, BT will ..."):
     a future tense within its clause, or "from"/"until"/"by" just before it."""
-    return bool(FUTURE.search(_clause(before, after)) or FUTURE_BEFORE.search(before[-25:]))
+    return bool(FUTURE.search(_clause(before, after)) or FUTURE_BEFORE.search(before[-40:]))
 
 
 def tense(before: str, after: str) -> bool | None:
@@ -670,8 +671,9 @@ def tense(before: str, after: str) -> bool | None:
         return True
     if (m := PAST_BY.search(before[-40:])) and m["aux"].lower() not in ("be", "been", "being"):
         return False  # a past verb governs it: "peaked by the end of the year", not "be completed by"
-    if FUTURE_BEFORE.search(before[-25:]):
-        return not before[-25:].rstrip().lower().endswith("from") or not _past(_clause(before[-40:], after))
+    if cue := FUTURE_BEFORE.search(before[-40:]):
+        told = _clause(before[-40:], after)
+        return cue["cue"].lower() != "from" or not (_past(told) or PERFECT.search(told))
     return False if _past(_clause(before[-40:], after)) else None
 
 
