@@ -116,7 +116,10 @@ def _strip(text: str) -> str:
     if (
         match
         and (match[3].lower() in lexicons.lowered("places") or match[2] != " of " and _region(match[3]))
-        and not (match[2] == " of " and match[1].split()[-1] in lexicons.words("org_heads"))
+        and not (
+            match[2] == " of "
+            and match[1].split()[-1] in lexicons.words("org_heads") + lexicons.words("municipal_heads")
+        )
         and match[3] not in lexicons.words("org_regions")
         and match[1].lower() not in lexicons.lowered("org_generic")
     ):
@@ -329,7 +332,8 @@ def in_a_title(before: str, after: str) -> bool:
         or re.search(
             r"""
             \b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)  # Minister
-            (?:[ ]of[ ]State)?[ ](?:for|of)\s+$                 # " of State for ", " for "
+            (?:[ ]of[ ]State)?[ ](?:for|of)\s+                  # " of State for ", " for "
+            (?:(?:[A-Z][\w-]*[ ]){1,3}and\s+)?$                 # "Minister of Energy and Natural Resources"
             """,
             before,
             re.VERBOSE,

@@ -239,6 +239,13 @@ ORG_TEXT_CASES = [
         "Work supports the Air Force Special Operations Command MQ-9 fleet.",
         ["Air Force Special Operations Command"],
     ),
+    # A municipality named as a body; a department by its applied title, not inside a minister's title
+    (
+        "Funding goes to the Town of Wabush and the Rural Municipality of Ritchot.",
+        ["Town of Wabush", "Rural Municipality of Ritchot"],
+    ),
+    ("The Minister of Energy and Natural Resources thanked Transport Canada.", ["Transport Canada"]),
+    ("It was sold to Coca-Cola Amatil (NZ) Limited.", ["Coca-Cola Amatil (NZ) Limited"]),
 ]
 
 
