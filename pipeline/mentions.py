@@ -148,9 +148,9 @@ YEAR_NUMBER = re.compile(r"(?:1[5-9]|20)\d\d|\d0s\b")  # 2004, mid-2005, 1990s, 
 def _model_label(ent: Span, elsewhere: dict[str, Counter]) -> str | None:
     """Our label for a model entity, or None: MONEY holding a percentage is PERCENT, MONEY with neither a
     currency nor a scale word, before a counted noun ("410 million lbs.") or with a brand in it ("323 Family
-    Dollar"), is a number; an ORG ending in a
-    legal form stays, while another ORG the model calls a person or place elsewhere, the surname of a person
-    named in full ("Federer" after "Roger Federer") or a titled name ("Mr Ebbers") is dropped;
+    Dollar"), is a number; an ORG ending in a legal form stays, while another ORG the model calls a person or
+    place elsewhere, the surname of a person named in full ("Federer" after "Roger Federer") or a titled name
+    ("Mr Ebbers") is dropped;
     a DATE that is a length of time is DURATION; DATEs that repeat ("every week"), name no point in time
     ("a quarter"), are bare numbers ("65", "6.302-1") or name no time ("the age of 87", "the last eight") are
     dropped."""
