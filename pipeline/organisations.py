@@ -326,9 +326,13 @@ def long_form(acronym: str, before: list[str]) -> list[str]:
 
 
 def in_a_title(before: str, after: str) -> bool:
-    """Part of a job title: "Business and Trade Secretary", "Minister for Defence Procurement"."""
+    """Part of a job title: "Business and Trade Secretary", "Minister for Defence Procurement", or the
+    constituency of a member's ("Member of Parliament for Windsor—Tecumseh", "MLA for Regina")."""
     return bool(
         re.match(r"\s+(?:Secretary|Minister|Commissioner)\b", after)
+        or re.search(
+            r"\b(?:Member of (?:Parliament|the \w+ Assembly)|Member|M[PLHN]{1,2}A?|MSP) for\s+$", before
+        )
         or re.search(
             r"""
             \b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)  # Minister
@@ -353,6 +357,9 @@ def is_place(name: str, after: str) -> bool:
     ]
     if not any(_place(p) or _place(p.rstrip(".")) for p in places):  # "Pa." or "Alabama." ending a sentence
         return False
+    state = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)*)", after[match.end() :])
+    if state and (_region(state[1]) or _region(state[1].rstrip("."))):
+        return False  # "FedEx, Washington, D.C.": a town and its state follow, so the name is no town
     heads = lexicons.lowered("org_heads")
     return not any(w.lower().strip(".,") in heads or lexicons.is_legal_form(w) for w in name.split())
 

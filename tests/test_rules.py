@@ -246,6 +246,24 @@ ORG_TEXT_CASES = [
     ),
     ("The Minister of Energy and Natural Resources thanked Transport Canada.", ["Transport Canada"]),
     ("It was sold to Coca-Cola Amatil (NZ) Limited.", ["Coca-Cola Amatil (NZ) Limited"]),
+    # An awardee before its town and state, whatever the model calls it; a joint venture's slashed name; a
+    # list of bodies is no department's comma-listed portfolios; a company named in brackets after its kind
+    (
+        "Awards went to FedEx, Washington, D.C. (HTC711-18-D-C007); and Delta Air Lines Inc., Atlanta, "
+        "Georgia (HTC711-18-D-C006).",
+        ["FedEx", "Delta Air Lines Inc"],
+    ),
+    (
+        "Kokosing Construction Co./O’Brien & Gere JV, Fredericktown, Ohio, was awarded a modification.",
+        ["Kokosing Construction Co./O’Brien & Gere JV"],
+    ),
+    (
+        "Using customers are Department of Veterans Affairs, Indian Health Services, and Federal Bureau of "
+        "Prisons.",
+        ["Department of Veterans Affairs", "Indian Health Services", "Federal Bureau of Prisons"],
+    ),
+    ("Another company (Medreich) was involved in the arrangement.", ["Medreich"]),
+    ("Francesco Sorbara, Member of Parliament for Vaughan–Woodbridge, announced it.", []),
 ]
 
 
