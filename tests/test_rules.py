@@ -264,6 +264,11 @@ ORG_TEXT_CASES = [
     ),
     ("Another company (Medreich) was involved in the arrangement.", ["Medreich"]),
     ("Francesco Sorbara, Member of Parliament for Vaughan–Woodbridge, announced it.", []),
+    # A regional development agency by its applied title
+    (
+        "Canada Economic Development for Quebec Regions (CED) funds it.",
+        ["Canada Economic Development for Quebec Regions", "CED"],
+    ),
 ]
 
 
