@@ -27,7 +27,9 @@ from pipeline.normalize.duration import parse_duration, units_descend
 from pipeline.rules import SPANS_KEY
 
 MENTIONS_KEY = "mentions"
-MODEL_NAMES_KEY = "model_names"  # the model's people and places, which the organisation stage reads
+MODEL_NAMES_KEY = (
+    "model_names"  # the model's names (people, places, organisations) for the organisation stage
+)
 NAME_LABELS = {"PERSON", "GPE", "LOC", "NORP", "FAC"}
 MODEL_LABELS = {label.model_label: label.name for label in labels.LABELS if label.model_label}
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
@@ -310,10 +312,14 @@ def select_spans(doc: Doc) -> list[Span]:
 
 def _joins_model_names(span: Span, org_ends: set[int], org_end_from: dict[int, int]) -> bool:
     """A rule ORG across "and" that ends inside the model's next organisation ("Morgan Stanley and Royal Bank"
-    of "... and Royal Bank of Canada"): two names, which the model's own spans give (``org_ends``: where the
-    model's organisations end; ``org_end_from``: where the one starting at a token ends)."""
+    of "... and Royal Bank of Canada", "Terminals Limited and ALD Group Holdings" of "... Holdings NZ
+    Limited"), after one the model names or a legal form: two names, which the model's own spans give
+    (``org_ends``: where the model's organisations end; ``org_end_from``: where the one starting at a token
+    ends)."""
     return span.label_ == "ORG" and any(
-        t.lower_ in ("and", "&") and t.i in org_ends and org_end_from.get(t.i + 1, 0) > span.end
+        t.lower_ in ("and", "&")
+        and (t.i in org_ends or lexicons.is_legal_form(t.nbor(-1).text))
+        and org_end_from.get(t.i + 1, 0) > span.end
         for t in span[1:-1]
     )
 

@@ -119,6 +119,9 @@ def _strip(text: str) -> str:
         and not (
             match[2] == " of "
             and match[1].split()[-1] in lexicons.words("org_heads") + lexicons.words("municipal_heads")
+            or match[2] == " of "
+            and match[1].endswith(" District")
+            and "Court" in match[1].split()  # "U.S. District Court for the District of Maryland"
         )
         and match[3] not in lexicons.words("org_regions")
         and match[1].lower() not in lexicons.lowered("org_generic")
@@ -548,6 +551,7 @@ PARTS = re.compile(
     | (?<=\.)\s+(?=(?:The|This|These|Its|It|In|On|A|An)\s)  # a sentence's start after an abbreviation
                                                   # ("Alltel Corp. The Department of Justice ...")
     | \s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])             # a court case
+    | (?<=\w)[’'](?:s\b)?\s+(?=[A-Z])                 # a possessive: "Justice Department’s Criminal Division"
     | \s+(?:"""
     + "|".join(re.escape(w) for w in lexicons.words("headline_verbs"))
     + r""")(?:\s+|$)                                 # a headline's verb
@@ -585,11 +589,14 @@ PUNCTUATION = ".,;:!?()[]\"'’"
 
 
 def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | str:
-    """Whether the gap separates two names, or "end" where the name ends there. A spaced dash ends a name
-    before what is no name ("SES/Intelsat - merger control", "X - The ..."), and is no cut between two
+    """Whether the gap separates two names, or "end" where the name ends there. A possessive cuts between a
+    body and its part ("Justice Department’s Criminal Division"). A spaced dash ends a name before what is no
+    name ("SES/Intelsat - merger control", "X - The ..."), and is no cut between two
     ("Wood - Ireland" in a team list). An unspaced slash cuts between names ("FedEx/TNT", "Liberty
     Media/Dorna Sports", merger cases), not between two acronyms ("TCP/IP"), after a letter ("Blue Gene/L")
     nor between people or places the model names elsewhere in the article ("Brown/Blair")."""
+    if gap[0] in "’'":  # both end as bodies' names do; not "Association of Children's Hospices"
+        return _ends_a_name(before) and _ends_a_name(after)
     if gap.strip() in ("-", "–", "—"):
         return "end" if not after[:1].isupper() or after.split()[0].lower() in STOP_WORDS else False
     if gap == "/" and not before.endswith("."):
@@ -627,6 +634,7 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
         article writes in lower case ("Business and Trade Secretary")."""
         return not is_common_word(name, text) and any(
             not re.match(r"\s+(?:and|&)\s+", text[end : end + 6])
+            and not within[0] <= start < within[1]  # "Johnson & Johnson": not its own second word
             and not any(a < start and end <= b and (a, b) != within for a, b in orgs)
             for start, end in word_index(text).spans(name)
         )

@@ -264,6 +264,21 @@ ORG_TEXT_CASES = [
     ),
     ("Another company (Medreich) was involved in the arrangement.", ["Medreich"]),
     ("Francesco Sorbara, Member of Parliament for Vaughan–Woodbridge, announced it.", []),
+    # From companies10's first-run misses: a name's own second word is no sign its first is named alone; a
+    # US district court; one body's part; a company after "and" and a legal form
+    ("Johnson & Johnson, which will supply up to 38 million doses.", ["Johnson & Johnson"]),
+    (
+        "A judge of the U.S. District Court for the District of Maryland must approve it.",
+        ["U.S. District Court for the District of Maryland"],
+    ),
+    (
+        "It worked with the Justice Department’s Criminal Division.",
+        ["Justice Department", "Criminal Division"],
+    ),
+    (
+        "It owns Terminals New Zealand Limited and ALD Group Holdings NZ Limited (together, Gull).",
+        ["Terminals New Zealand Limited", "ALD Group Holdings NZ Limited"],
+    ),
     # A regional development agency by its applied title
     (
         "Canada Economic Development for Quebec Regions (CED) funds it.",
