@@ -340,7 +340,8 @@ def in_a_title(before: str, after: str) -> bool:
             r"""
             \b(?:Minister|Secretary|Commissioner|Vice-President|Spokesperson|Director)  # Minister
             (?:[ ]of[ ]State)?[ ](?:for|of)\s+                  # " of State for ", " for "
-            (?:(?:[A-Z][\w-]*[ ]){1,3}and\s+)?$                 # "Minister of Energy and Natural Resources"
+            (?:(?:[A-Z][\w-]*[ ]?){1,3}(?:,\s+|[ ]and\s+))*$    # "Minister of Energy and Natural
+                                                                # Resources", "for Employment, Social Affairs"
             """,
             before,
             re.VERBOSE,
@@ -471,7 +472,7 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
     if (
         name is None
         or rejects(name, trusted)
-        or in_a_title(text[max(0, start - 40) : start], text[end : end + 20])
+        or in_a_title(text[max(0, start - 80) : start], text[end : end + 20])
         or is_place(name, text[end : end + 40])
         or _titled(name, text[max(0, start - 6) : start])
         or _described_as_holder(text[end : end + 60])

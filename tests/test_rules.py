@@ -279,6 +279,11 @@ ORG_TEXT_CASES = [
         "It owns Terminals New Zealand Limited and ALD Group Holdings NZ Limited (together, Gull).",
         ["Terminals New Zealand Limited", "ALD Group Holdings NZ Limited"],
     ),
+    (
+        "Marianne Thyssen, European Commissioner for Employment, Social Affairs, Skills and Labour Mobility, "
+        "said it.",
+        [],
+    ),
     # A regional development agency by its applied title
     (
         "Canada Economic Development for Quebec Regions (CED) funds it.",
