@@ -284,6 +284,8 @@ ORG_TEXT_CASES = [
         "said it.",
         [],
     ),
+    # "X, which supplies ..." is no person
+    ("Medicago, which will supply up to 76 million doses.", ["Medicago"]),
     # A regional development agency by its applied title
     (
         "Canada Economic Development for Quebec Regions (CED) funds it.",
