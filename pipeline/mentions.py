@@ -80,7 +80,7 @@ def trim(span: Span) -> Span | None:
 
     while start < end and loose(doc[start]):
         start += 1
-    if span.label_ == "ORG" and not span.id_.startswith("org_department"):
+    if span.label_ == "ORG" and not span.id_.startswith(("org_department", "org_partnership")):
         end = _before_comma(doc, start, end)
     if span.label_ == "ORG":
         end = _before_model_number(doc, start, _before_open_bracket(doc, start, end))
@@ -375,8 +375,17 @@ def _extends_orgs(span: Span, clash: list[Span]) -> bool:
     return (
         all(c.label_ == "ORG" and span.start <= c.start and c.end <= span.end for c in clash)
         and (first.start == span.start or same_end)
+        and not _joins_two(clash)
         and len(span) > sum(len(c) for c in clash)
     )
+
+
+def _joins_two(clash: list[Span]) -> bool:
+    """Rule names joined by "and" ("Hella" and "Automotive Lighting" of "fined Hella and Automotive
+    Lighting"): two names, which a model span over both does not make one."""
+    spans = sorted(clash, key=lambda s: s.start)
+    doc = spans[0].doc
+    return any(b.start == a.end + 1 and doc[a.end].lower_ in ("and", "&") for a, b in zip(spans, spans[1:]))
 
 
 def split_range(span: Span, financial_years: bool = False) -> list[tuple[Span, Span | None]]:

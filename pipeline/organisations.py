@@ -649,11 +649,15 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
         after = span[owned.end() :] if owned else ""
         if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
             match = owned  # "B P Australia Pty Ltd of Woolworths Limited": a company's other party
-        if match and (
-            alone(span[: match.start()], (m.start, m.end))
-            or lexicons.is_legal_form(span[: match.start()].split()[-1])
-            or _headed(span[: match.start()], heads)
-            and _headed(span[match.end() :], heads)
+        if (
+            match
+            and not lexicons.is_legal_form(span[match.end() :].split()[0])
+            and (  # "Morgan Stanley & Co."
+                alone(span[: match.start()], (m.start, m.end))
+                or lexicons.is_legal_form(span[: match.start()].split()[-1])
+                or _headed(span[: match.start()], heads)
+                and _headed(span[match.end() :], heads)
+            )
         ):
             out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
             out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
@@ -795,6 +799,13 @@ def resolve_article(
     rejects = _article_checks(text)
     found = coordinated(text, split_conjoined(text, split_parts(text, found, people)))
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
+    for m in found:  # the party fined that the model names a person in full is one ("fined John Terry")
+        if (
+            m.source.startswith("rule:org_cue_fined")
+            and " " in (names.get(id(m)) or "")
+            and names[id(m)] in people
+        ):
+            names[id(m)] = None
     spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
     added = _propagated(text, spread, found, sentences)
     names.update((id(m), _name_at(text, m.start, m.end, False, rejects)) for m in added)

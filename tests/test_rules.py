@@ -286,6 +286,22 @@ ORG_TEXT_CASES = [
     ),
     # "X, which supplies ..." is no person
     ("Medicago, which will supply up to 76 million doses.", ["Medicago"]),
+    # The parties a competition authority fines or lets off; a partnership's comma-listed name; "& Co." is
+    # part of a name; the company a deal is to buy
+    (
+        "The Commission has fined Autoliv and TRW a total of €368 277 000. Takata was not fined.",
+        ["Autoliv", "TRW", "Takata"],
+    ),
+    ("The FA fined Chelsea £300,000 and fined John Terry for misconduct.", ["Chelsea"]),
+    (
+        "It names Goldman, Sachs & Co. and Merrill Lynch, Pierce, Fenner & Smith Incorporated.",
+        ["Goldman, Sachs & Co", "Merrill Lynch, Pierce, Fenner & Smith Incorporated"],
+    ),
+    (
+        "Morgan Stanley said so. It names Morgan Stanley & Co. Incorporated.",
+        ["Morgan Stanley", "Morgan Stanley & Co. Incorporated"],
+    ),
+    ("Concerns that the deal to buy Délifrance would raise costs.", ["Délifrance"]),
     # A regional development agency by its applied title
     (
         "Canada Economic Development for Quebec Regions (CED) funds it.",
