@@ -302,6 +302,11 @@ ORG_TEXT_CASES = [
         ["Morgan Stanley", "Morgan Stanley & Co. Incorporated"],
     ),
     ("Concerns that the deal to buy Délifrance would raise costs.", ["Délifrance"]),
+    # A contract's awardee, as subject or after "awarded to"
+    (
+        "Vivo has also been awarded a £336 million contract. The contract was awarded to Vinci Facilities.",
+        ["Vivo", "Vinci Facilities"],
+    ),
     # A regional development agency by its applied title
     (
         "Canada Economic Development for Quebec Regions (CED) funds it.",
