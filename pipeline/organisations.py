@@ -242,9 +242,9 @@ def _is_organisation(name: str) -> bool:
         for w, nxt in zip(words, words[1:])
     ):
         return False
-    code = "-" in name or len(name) > 6 or re.fullmatch(r"\d+[A-Z]", name)
+    code = "-" in name or len(name) > 6 or re.fullmatch(r"\d+[A-Z]|[A-Z]{1,2}\d{2,}", name)
     if len(words) == 1 and re.search(r"\d", name) and code:
-        return False  # codes: "HC-130J", "W58RGZ-11-G-0011"; "3D", "5G" (not "O2", "3i")
+        return False  # codes: "HC-130J", "W58RGZ-11-G-0011"; "3D", "5G"; models "M27", "A380"; not "O2", "3i"
     return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
 
 

@@ -302,6 +302,8 @@ ORG_TEXT_CASES = [
         ["Morgan Stanley", "Morgan Stanley & Co. Incorporated"],
     ),
     ("Concerns that the deal to buy Délifrance would raise costs.", ["Délifrance"]),
+    # A model designation is no body ("M27", "A380"; not "O2"); nor is a spacecraft
+    ("The M27 rifles and the Airbus A380 were bought by O2.", ["Airbus", "O2"]),
     # A contract's awardee, as subject or after "awarded to"
     (
         "Vivo has also been awarded a £336 million contract. The contract was awarded to Vinci Facilities.",
