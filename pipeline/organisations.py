@@ -118,7 +118,7 @@ def _strip(text: str) -> str:
         and (match[3].lower() in lexicons.lowered("places") or match[2] != " of " and _region(match[3]))
         and not (
             match[2] == " of "
-            and match[1].split()[-1] in lexicons.words("org_heads") + lexicons.words("municipal_heads")
+            and match[1].split()[-1] in NAME_ENDS | set(lexicons.words("municipal_heads"))
             or match[2] == " of "
             and match[1].endswith(" District")
             and "Court" in match[1].split()  # "U.S. District Court for the District of Maryland"
@@ -232,6 +232,10 @@ def _is_organisation(name: str) -> bool:
         return False
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
+    if " " in name and all(
+        lexicons.is_legal_form(w) or w.lower() in ("pty", "pte", "pvt", "sdn") for w in name.split()
+    ):
+        return False  # "Pty Ltd" alone (not "SES", which is also a legal form)
     parts = re.split(r"\s*[-–—&/]\s*|\s+and\s+", name)
     if len(parts) > 1 and all(_place(p) for p in parts):
         return False  # "ON - Canada", "Devon and Cornwall"
@@ -707,6 +711,7 @@ def coordinated(text: str, found: list[Mention]) -> list[Mention]:
         middle = LIST_AFTER.match(gap) if gap.startswith(",") else None
         if middle:
             spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence
+    spans.update(_list_tails(text, orgs))
     taken = sorted((m.start, m.end) for m in found)  # disjoint, so their ends are in order too
     ends = [end for _, end in taken]
 
@@ -720,6 +725,24 @@ def coordinated(text: str, found: list[Mention]) -> list[Mention]:
         if free(start, end) and _may_be_member(text[start:end])
     ]
     return [m for m in found if m.label != "ORG"] + orgs + added
+
+
+# The rest of a list after its members found: ", Penso Consulting, Westfield Sportscars and Williams ..."
+LIST_TAIL = re.compile(rf"((?:,\s+{LIST_NAME})*,?\s+and\s+{LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
+
+
+def _list_tails(text: str, orgs: list[Mention]) -> dict[tuple[int, int], str]:
+    """The members of a list that follow three organisations in a row: "led by BMW, CNH Industrial, Ford
+    Motor Company, Jaguar Land Rover, Penso Consulting, Westfield Sportscars and Williams Advanced
+    Engineering" (the model: the last three a person, a place and a person)."""
+    out = {}
+    for a, b, c in zip(orgs, orgs[1:], orgs[2:]):
+        if not all(re.fullmatch(LIST_SEP, text[x.end : y.start]) for x, y in ((a, b), (b, c))):
+            continue
+        tail = LIST_TAIL.match(text, c.end)
+        for name in re.finditer(LIST_NAME, tail[1]) if tail else ():
+            out[(c.end + name.start(), c.end + name.end())] = c.sentence
+    return out
 
 
 def _recipients(text: str) -> dict[tuple[int, int], str]:

@@ -304,6 +304,26 @@ ORG_TEXT_CASES = [
     ("Concerns that the deal to buy Délifrance would raise costs.", ["Délifrance"]),
     # A model designation is no body ("M27", "A380"; not "O2"); nor is a spacecraft
     ("The M27 rifles and the Airbus A380 were bought by O2.", ["Airbus", "O2"]),
+    # A company's number and bracketed state before its legal form; a court of a country; a list's rest after
+    # three organisations in a row; legal forms alone are no name
+    (
+        "The court fined Triton 2001 Pty Ltd and Brumar (Vic) Pty Ltd.",
+        ["Triton 2001 Pty Ltd", "Brumar (Vic) Pty Ltd"],
+    ),
+    ("ASIC filed in the Federal Court of Australia today.", ["ASIC", "Federal Court of Australia"]),
+    (
+        "The projects, led by BMW, CNH Industrial, Ford Motor Company, Jaguar Land Rover, Penso Consulting, "
+        "Westfield Sportscars and Williams Advanced Engineering, cover a wide range.",
+        [
+            "BMW",
+            "CNH Industrial",
+            "Ford Motor Company",
+            "Jaguar Land Rover",
+            "Penso Consulting",
+            "Westfield Sportscars",
+            "Williams Advanced Engineering",
+        ],
+    ),
     # A contract's awardee, as subject or after "awarded to"
     (
         "Vivo has also been awarded a £336 million contract. The contract was awarded to Vinci Facilities.",
