@@ -602,6 +602,8 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
     nor between people or places the model names elsewhere in the article ("Brown/Blair")."""
     if gap[0] in "’'":  # both end as bodies' names do; not "Association of Children's Hospices"
         return _ends_a_name(before) and _ends_a_name(after)
+    if gap.strip() in ("-", "–", "—") and before.endswith("/"):
+        return True  # a dateline's wire service before the text: "/CNW Telbec/ - Canada Economic ..."
     if gap.strip() in ("-", "–", "—"):
         return "end" if not after[:1].isupper() or after.split()[0].lower() in STOP_WORDS else False
     if gap == "/" and not before.endswith("."):

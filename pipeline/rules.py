@@ -291,6 +291,8 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     parts = re.findall(r"\d*[½¼¾]|\d[\d,.]*\d|\d|[A-Za-z]{1,3}\$|[^\W\d_]+|[^\w\s]", text)
     if re.fullmatch(r"\d{1,3}[A-Z]\w{0,3}", text) and not any(map(_amount_word, parts[1:])):
         return [text]  # "3E Nano Inc.", "7UP": a name that starts with a number
+    if re.fullmatch(r"\dG", text):
+        return [text]  # a mobile network's generation: "3G", "5G" ("Hutchison 3G UK Limited")
     return parts if "".join(parts) == text else [text]
 
 

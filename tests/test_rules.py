@@ -324,6 +324,11 @@ ORG_TEXT_CASES = [
             "Williams Advanced Engineering",
         ],
     ),
+    # A mobile network's generation and Spanish and French joining words inside a company's name
+    (
+        "Hutchison 3G UK Limited bid. It bought Compañía de Seguros y Reaseguros, S.A. last year.",
+        ["Hutchison 3G UK Limited", "Compañía de Seguros y Reaseguros, S.A"],
+    ),
     # A contract's awardee, as subject or after "awarded to"
     (
         "Vivo has also been awarded a £336 million contract. The contract was awarded to Vinci Facilities.",
