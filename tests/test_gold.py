@@ -3,9 +3,9 @@
 tests/gold (22 articles, the seeds among them) is the set the rules were developed on; tests/holdout (17
 articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31),
 tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/companies6 (24), tests/companies7
-(19), tests/companies8 (24), tests/companies9 (24), tests/companies10 (24), tests/companies11 (24) and
-tests/companies12 (24) were labelled separately, by someone who did not see the pipeline, to check that the
-rules generalise (each was measured blind first; see README, "Accuracy").
+(19), tests/companies8 (24), tests/companies9 (24), tests/companies10 (24), tests/companies11 (24),
+tests/companies12 (24) and tests/companies13 (24) were labelled separately, by someone who did not see the
+pipeline, to check that the rules generalise (each was measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
 a change that loses accuracy fails here; raise them when accuracy improves."""
 
@@ -122,25 +122,33 @@ MIN_F1 = {
         "overall": 0.91,
     },
     "companies10": {
-        "organisations": 0.83,
+        "organisations": 0.86,
         "money": 0.98,
         "durations": 0.93,
         "dates": 0.97,
         "overall": 0.90,
     },
     "companies11": {
-        "organisations": 0.74,
+        "organisations": 0.81,
         "money": 0.98,
         "durations": 0.90,
         "dates": 0.92,
         "overall": 0.84,
     },
     "companies12": {
-        "organisations": 0.76,
+        "organisations": 0.79,
         "money": 0.98,
         "durations": 0.97,
         "dates": 0.96,
         "overall": 0.87,
+    },
+    "companies13": {
+        "organisations": 0.78,
+        "money": 0.98,
+        "percentages": 0.97,
+        "durations": 0.97,
+        "dates": 0.97,
+        "overall": 0.88,
     },
 }
 
