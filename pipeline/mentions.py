@@ -27,9 +27,7 @@ from pipeline.normalize.duration import parse_duration, units_descend
 from pipeline.rules import SPANS_KEY
 
 MENTIONS_KEY = "mentions"
-MODEL_NAMES_KEY = (
-    "model_names"  # the model's names (people, places, organisations) for the organisation stage
-)
+MODEL_NAMES_KEY = "model_names"  # the model's people and places, which the organisation stage reads
 NAME_LABELS = {"PERSON", "GPE", "LOC", "NORP", "FAC"}
 MODEL_LABELS = {label.model_label: label.name for label in labels.LABELS if label.model_label}
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
