@@ -681,7 +681,8 @@ LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
 LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+({LIST_NAME}),\s+$")
 
 
-# A list of recipients: "The recipients are A, B and C", "Other contractors include A, B and C". Its items are
+# A list of recipients: "The recipients are A, B and C", "Other contractors include A, B and C", or of
+# companies: "producers, namely A, B and C", "firms such as A, B and C". Its items are
 # capitalised words, with the small words of French and English names between them ("Atelier d'usinage
 # Gélinas", "Chambre de commerce et d'industrie"), each maybe with a bracketed other name.
 LIST_WORD = r"[A-ZÀ-ÖØ-Þ](?:[\w&’'+‑-]|\.(?=\w))*"  # a full stop only inside a word: a sentence ends at one
@@ -690,7 +691,10 @@ LIST_ITEM = (
     r"(?:\s+\d{4}\b)?"
 )
 RECIPIENTS = re.compile(
-    r"\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
+    r"(?:\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
+    r"|\b(?:companies|firms|producers|manufacturers|makers|suppliers|retailers|lenders|banks|insurers|carmakers"
+    r"|automakers|airlines|carriers|operators|chains|businesses|start-?ups),?\s+(?:such\s+as|including|namely"
+    r"|like|led\s+by|e\.g\.,?))"
     rf" ?:? (?:the\s+)?((?:{LIST_ITEM})(?:\s\([^()]{{1,60}}\))?(?:{LIST_SEP}(?:the\s+)?(?:{LIST_ITEM})"
     r"(?:\s\([^()]{1,60}\))?)+)"
 )

@@ -329,6 +329,11 @@ ORG_TEXT_CASES = [
         "Hutchison 3G UK Limited bid. It bought Compañía de Seguros y Reaseguros, S.A. last year.",
         ["Hutchison 3G UK Limited", "Compañía de Seguros y Reaseguros, S.A"],
     ),
+    # The list after a plural kind of company and "namely", "such as", "including"
+    (
+        "The largest cable producers, namely ABB, Nexans, Brugg, NKT and Taihan, took part.",
+        ["ABB", "Nexans", "Brugg", "NKT", "Taihan"],
+    ),
     # A contract's awardee, as subject or after "awarded to"
     (
         "Vivo has also been awarded a £336 million contract. The contract was awarded to Vinci Facilities.",
