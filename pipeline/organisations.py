@@ -104,7 +104,8 @@ def _state_abbreviations() -> str:
 def _strip(text: str) -> str:
     """Without surrounding punctuation, a leading "the", a possessive, an unclosed "(ABC" or a place
     after a comma or "of" ("Thales of Italy", "Acme, New York"); a place after "of" stays part of a name that
-    ends in a body's head word ("Strategic Banking Corporation of Ireland", "Port of Barcelona")."""
+    holds a body's head word ("Strategic Banking Corporation of Ireland", "Port of Barcelona", "U.S. District
+    Court for the District of Maryland")."""
     name = re.sub(r"\s+", " ", text)
     name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]" + QUOTES)
     name = re.sub(r"[’']s?$", "", name)
@@ -118,10 +119,7 @@ def _strip(text: str) -> str:
         and (match[3].lower() in lexicons.lowered("places") or match[2] != " of " and _region(match[3]))
         and not (
             match[2] == " of "
-            and match[1].split()[-1] in NAME_ENDS | set(lexicons.words("municipal_heads"))
-            or match[2] == " of "
-            and match[1].endswith(" District")
-            and "Court" in match[1].split()  # "U.S. District Court for the District of Maryland"
+            and any(w in NAME_ENDS | set(lexicons.words("municipal_heads")) for w in match[1].split())
         )
         and match[3] not in lexicons.words("org_regions")
         and match[1].lower() not in lexicons.lowered("org_generic")
