@@ -111,6 +111,7 @@ def _strip(text: str) -> str:
     name = re.sub(r"[’']s?$", "", name)
     name = re.sub(rf"^(?:{_state_abbreviations()})\s+", "", name)  # "Ala. Earthrise Space Inc." after a town
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
+    name = re.sub(r"^(?:In the )?Matter of\s+", "", name)  # a case's title: "In the Matter of Acme, Inc."
     name = re.sub(r"^(?:M|AT|SA|COMP)\.\s?\d+\s+(?:-\s+)?", "", name)  # an EU case number: "M.7630 FedEx"
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
     match = re.fullmatch(r"(.+?)(,\s*| of )(.+)", name)
@@ -353,7 +354,8 @@ def in_a_title(before: str, after: str) -> bool:
 
 def is_place(name: str, after: str) -> bool:
     """A name followed by ", <state or country>" that has no organisation word is a town ("Franklin,
-    Massachusetts"); "Naval Sea Systems Command, Washington" stays an organisation."""
+    Massachusetts"); "Naval Sea Systems Command, Washington", "the Federal Court, Sydney" stay
+    organisations."""
     match = re.match(r",\s*([A-Z][\w.]*(?: [A-Z][\w.]*)*)", after)
     words = match.group(1).split() if match else []
     # the place is all the capitalised words, or those up to an abbreviation's full stop: "Pa." in ", Pa. The
@@ -680,22 +682,32 @@ LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+({LIST_NAME}),\s+$")
 
 
 # A list of recipients: "The recipients are A, B and C", "Other contractors include A, B and C", or of
-# companies: "producers, namely A, B and C", "firms such as A, B and C". Its items are
-# capitalised words, with the small words of French and English names between them ("Atelier d'usinage
-# Gélinas", "Chambre de commerce et d'industrie"), each maybe with a bracketed other name.
+# companies: "producers, namely A, B and C", "firms such as A, B and C", "the car parts suppliers A, B and C",
+# "the four producers of foam - A, B and C", or of the parties a competition authority fines: "has fined A, B
+# and C a total of". Its items are capitalised words, with the small words of French and English names
+# between them ("Atelier d'usinage Gélinas", "Chambre de commerce et d'industrie"), each maybe with a
+# bracketed other name.
 LIST_WORD = r"[A-ZÀ-ÖØ-Þ](?:[\w&’'+‑-]|\.(?=\w))*"  # a full stop only inside a word: a sentence ends at one
 LIST_ITEM = (
     rf"{LIST_WORD}(?:(?:\s+[-–]\s+|\s+(?:(?:de|du|des|la|le|les|et|à|of|for)\s+)*)(?:{LIST_WORD}|[dl]['’][\w‑-]+))*"
     r"(?:\s+\d{4}\b)?"
 )
-RECIPIENTS = re.compile(
-    r"(?:\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
-    r"|\b(?:companies|firms|producers|manufacturers|makers|suppliers|retailers|lenders|banks|insurers|carmakers"
-    r"|automakers|airlines|carriers|operators|chains|businesses|start-?ups),?\s+(?:such\s+as|including|namely"
-    r"|like|led\s+by|e\.g\.,?))"
-    rf" ?:? (?:the\s+)?((?:{LIST_ITEM})(?:\s\([^()]{{1,60}}\))?(?:{LIST_SEP}(?:the\s+)?(?:{LIST_ITEM})"
+COMPANY_KINDS = (
+    r"(?:companies|firms|producers|manufacturers|makers|suppliers|retailers|lenders|banks|insurers|carmakers"
+    r"|automakers|airlines|carriers|operators|chains|businesses|start-?ups)"
+)
+LISTED = (
+    rf"((?:{LIST_ITEM})(?:\s\([^()]{{1,60}}\))?(?:{LIST_SEP}(?:the\s+)?(?:{LIST_ITEM})"
     r"(?:\s\([^()]{1,60}\))?)+)"
 )
+RECIPIENTS = re.compile(
+    r"(?:\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
+    rf"|\b{COMPANY_KINDS},?\s+(?:such\s+as|including|namely|like|led\s+by|e\.g\.,?)"
+    rf"|\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[a-z\d][\w-]*\s+){{0,3}}{COMPANY_KINDS}(?:\s+of(?:\s+[a-z][\w-]*){{1,4}})?"
+    r"(?:\s+[-–—:]|(?=\s+[A-Z])))"
+    rf" ?:? (?:the\s+)?{LISTED}"
+)
+FINED = re.compile(rf"\bfined (?:the\s+)?{LISTED}(?=\s+a\s+(?:total|combined)\b)")
 
 
 def coordinated(text: str, found: list[Mention]) -> list[Mention]:
@@ -705,7 +717,8 @@ def coordinated(text: str, found: list[Mention]) -> list[Mention]:
     split there."""
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
-    spans = _recipients(text)  # (start, end) of a new member -> the sentence of a member next to it
+    listed = _recipients(text)
+    spans = {span: sentence for span, (sentence, _) in listed.items()}  # a new member -> a sentence
     for first, second in zip(orgs, orgs[1:]):
         gap = text[first.end : second.start]
         if re.fullmatch(LIST_SEP, gap):
@@ -724,7 +737,7 @@ def coordinated(text: str, found: list[Mention]) -> list[Mention]:
         return i == len(taken) or taken[i][0] >= end
 
     added = [
-        Mention("ORG", start, end, "rule:org_cue_list", sentence)
+        Mention("ORG", start, end, listed.get((start, end), ("", "rule:org_cue_list"))[1], sentence)
         for (start, end), sentence in sorted(spans.items())
         if free(start, end) and _may_be_member(text[start:end])
     ]
@@ -749,14 +762,16 @@ def _list_tails(text: str, orgs: list[Mention]) -> dict[tuple[int, int], str]:
     return out
 
 
-def _recipients(text: str) -> dict[tuple[int, int], str]:
-    """The items of each list of recipients, outside their brackets, with the list's own text as sentence."""
+def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
+    """The items of each list of recipients or of parties fined, outside their brackets: (the list's own
+    text as sentence, the source)."""
     out = {}
-    for run in RECIPIENTS.finditer(text):
-        start, listed = run.start(1), run.group(1)
-        for item in re.finditer(LIST_ITEM, listed):
-            if listed.rfind("(", 0, item.start()) <= listed.rfind(")", 0, item.start()):
-                out[(start + item.start(), start + item.end())] = run.group()
+    for lists, source in ((RECIPIENTS, "rule:org_cue_list"), (FINED, "rule:org_cue_fined_list")):
+        for run in lists.finditer(text):
+            start, listed = run.start(1), run.group(1)
+            for item in re.finditer(LIST_ITEM, listed):
+                if listed.rfind("(", 0, item.start()) <= listed.rfind(")", 0, item.start()):
+                    out[(start + item.start(), start + item.end())] = (run.group(), source)
     return out
 
 

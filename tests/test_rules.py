@@ -344,6 +344,36 @@ ORG_TEXT_CASES = [
         "Canada Economic Development for Quebec Regions (CED) funds it.",
         ["Canada Economic Development for Quebec Regions", "CED"],
     ),
+    # A body's name as an all-capitals heading line
+    (
+        "Contracts for May 1\n\nDEFENSE HEALTH AGENCY\n\nAcme Corp., Plano, Texas, has been awarded a job.",
+        ["DEFENSE HEALTH AGENCY", "Acme Corp"],
+    ),
+    # Awardees with a leading ordinal, stars, a parent company or a description around their town
+    (
+        "21st Street Systems LLC,** Reston, Virginia, a small business, was awarded a $9,000 contract. "
+        "Kestrel, a Northrop Grumman Co., Dayton, Ohio, is being awarded $1,000.",
+        ["21st Street Systems LLC", "Kestrel", "Northrop Grumman Co"],
+    ),
+    (
+        "Lighthouse for the Blind Inc., Seattle, Washington, was awarded a contract.",
+        ["Lighthouse for the Blind Inc"],
+    ),
+    # Lists after a kind of company with no cue word, and of the parties fined "a total of"
+    (
+        "The regulator fined the packaging makers Alvora, Brenfield and Castellan a total of €20 million.",
+        ["Alvora", "Brenfield", "Castellan"],
+    ),
+    (
+        "The three producers of cement - Dalvik, Ervant and Folkstone - agreed to stop.",
+        ["Dalvik", "Ervant", "Folkstone"],
+    ),
+    ("He fined John Terry, Frank Lampard and Ashley Cole a total of £30,000.", []),
+    # A case's title; a court before its city
+    (
+        "In the Matter of Gantry Holdings, Inc. The agency sued in the Federal Court, Perth, on Monday.",
+        ["Gantry Holdings, Inc", "Federal Court"],
+    ),
 ]
 
 
