@@ -4,9 +4,9 @@ tests/gold (22 articles, the seeds among them) is the set the rules were develop
 articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31),
 tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/companies6 (24), tests/companies7
 (19), tests/companies8 (24), tests/companies9 (24), tests/companies10 (24), tests/companies11 (24),
-tests/companies12 (24), tests/companies13 (24) and tests/companies14 (24) were labelled separately, by
-someone who did not see the pipeline, to check that the rules generalise (each was measured blind first; see
-README, "Accuracy").
+tests/companies12 (24), tests/companies13 (24), tests/companies14 (24) and tests/companies15 (18) were
+labelled separately, by someone who did not see the pipeline, to check that the rules generalise (each was
+measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
 a change that loses accuracy fails here; raise them when accuracy improves."""
 
@@ -151,8 +151,16 @@ MIN_F1 = {
         "dates": 0.97,
         "overall": 0.88,
     },
+    "companies15": {
+        "organisations": 0.79,
+        "money": 0.96,
+        "percentages": 0.88,
+        "durations": 0.97,
+        "dates": 0.97,
+        "overall": 0.87,
+    },
     "companies14": {
-        "organisations": 0.82,
+        "organisations": 0.87,
         "money": 0.98,
         "percentages": 0.97,
         "durations": 0.97,
