@@ -367,7 +367,8 @@ def _extends_orgs(span: Span, clash: list[Span]) -> bool:
         and (
             lexicons.is_legal_form(span[-1].text)
             or first.id_.startswith("org_cue")
-            or first.id_ == "org_department_for_short"  # "Superior Court" before "Court of Québec"
+            or first.id_.startswith("org_department_for")  # "Superior Court" before "Court of Québec",
+            # "National" before "Institute of Standards and Technology"
         )
     )
     return (

@@ -478,14 +478,26 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or rejects(name, trusted)
         or in_a_title(text[max(0, start - 80) : start], text[end : end + 20])
         or is_place(name, text[end : end + 40])
-        or _titled(name, text[max(0, start - 6) : start])
+        or _titled(name, text[max(0, start - 16) : start])
         or _described_as_holder(text[end : end + 60])
         or _in_a_code(name, text[end : end + 2])
         or _in_a_defined_thing(name, text[end : end + 200])
         or _is_a_seat(name, text[max(0, start - 40) : start])
+        or _a_place_by_use(name, text[max(0, start - 1) : start], text[end : end + 30])
     ):
         return None
     return name
+
+
+DATELINE_DATE = re.compile(r",\s+[A-Z][a-z]{2,8}\.?\s+\d{1,2}\b")  # ", September 14" after a dateline's town
+
+
+def _a_place_by_use(name: str, before: str, after: str) -> bool:
+    """A name used as a place: before "-based" ("Dayton-based TesTech, Inc."), or a dateline's town in
+    capitals at the start of a line, before the date ("OTTAWA, September 14, 2012 —")."""
+    return after.startswith("-based") or (
+        name.isupper() and before in ("", "\n") and DATELINE_DATE.match(after) is not None
+    )
 
 
 def _is_a_seat(name: str, before: str) -> bool:
@@ -535,10 +547,16 @@ def _in_a_code(name: str, after: str) -> bool:
 
 
 def _titled(name: str, before: str) -> bool:
-    """A person's name: it starts with, or follows, an honorific ("Mr Balls")."""
+    """A person's name: it starts with, or follows, an honorific ("Mr Balls") or a title ("Secretary
+    Vilsack")."""
     honorifics = lexicons.lowered("honorifics")
     previous = before.split()[-1:] or [""]
-    return name.split()[0].lower().rstrip(".") in honorifics or previous[0].lower().rstrip(".") in honorifics
+    return (
+        name.split()[0].lower().rstrip(".") in honorifics
+        or previous[0].lower().rstrip(".") in honorifics
+        or previous[0][:1].isupper()
+        and previous[0].lower() in TITLES  # "Agriculture Secretary Vilsack"
+    )
 
 
 # Where one span holds two names or a name and more: a slash between names ("Norsk Hydro / Alumetal",
@@ -595,13 +613,14 @@ PUNCTUATION = ".,;:!?()[]\"'’"
 
 def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | str:
     """Whether the gap separates two names, or "end" where the name ends there. A possessive cuts between a
-    body and its part ("Justice Department’s Criminal Division"). A spaced dash ends a name before what is no
+    body and its part ("Justice Department’s Criminal Division", "Department of Commerce’s Economic
+    Development Administration"). A spaced dash ends a name before what is no
     name ("SES/Intelsat - merger control", "X - The ..."), and is no cut between two
     ("Wood - Ireland" in a team list). An unspaced slash cuts between names ("FedEx/TNT", "Liberty
     Media/Dorna Sports", merger cases), not between two acronyms ("TCP/IP"), after a letter ("Blue Gene/L")
     nor between people or places the model names elsewhere in the article ("Brown/Blair")."""
     if gap[0] in "’'":  # both end as bodies' names do; not "Association of Children's Hospices"
-        return _ends_a_name(before) and _ends_a_name(after)
+        return _ends_a_name(after) and (_ends_a_name(before) or _body_of(before) and " " in after.strip())
     if gap.strip() in ("-", "–", "—") and before.endswith("/"):
         return True  # a dateline's wire service before the text: "/CNW Telbec/ - Canada Economic ..."
     if gap.strip() in ("-", "–", "—"):
@@ -614,6 +633,12 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
             any(len(w) < 2 or w in people for w in sides) or all(w.isupper() and len(w) < 5 for w in sides)
         )
     return True
+
+
+def _body_of(name: str) -> bool:
+    """A name of the form "<body's head word> of/for ...": "Department of Commerce", "Bank of England"."""
+    words = name.split()
+    return any(w in lexicons.words("org_heads") and nxt in ("of", "for") for w, nxt in zip(words, words[1:]))
 
 
 def _may_be_part(part: str) -> bool:

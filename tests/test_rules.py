@@ -369,6 +369,21 @@ ORG_TEXT_CASES = [
         ["Dalvik", "Ervant", "Folkstone"],
     ),
     ("He fined John Terry, Frank Lampard and Ashley Cole a total of £30,000.", []),
+    # A possessive between a body named "<head> of ..." and its part; a fuller model name before "X of Y"
+    (
+        "The U.S. Department of Commerce’s Economic Development Administration and the National Institute of "
+        "Standards and Technology fund it.",
+        [
+            "U.S. Department of Commerce",
+            "Economic Development Administration",
+            "National Institute of Standards and Technology",
+        ],
+    ),
+    # Places by their use (a dateline's town, "<town>-based") and a person after a title
+    (
+        "OTTAWA, September 14, 2012 — Agriculture Secretary Vilsack said Dayton-based Kestrel Inc. won.",
+        ["Kestrel Inc"],
+    ),
     # A case's title; a court before its city
     (
         "In the Matter of Gantry Holdings, Inc. The agency sued in the Federal Court, Perth, on Monday.",
