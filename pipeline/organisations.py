@@ -107,7 +107,7 @@ def _strip(text: str) -> str:
     holds a body's head word ("Strategic Banking Corporation of Ireland", "Port of Barcelona", "U.S. District
     Court for the District of Maryland")."""
     name = re.sub(r"\s+", " ", text)
-    name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]" + QUOTES)
+    name = re.sub(r"\s*\([^)]*$", "", name).strip(" \t.,;:!?-–—()[]/" + QUOTES)
     name = re.sub(r"[’']s?$", "", name)
     name = re.sub(rf"^(?:{_state_abbreviations()})\s+", "", name)  # "Ala. Earthrise Space Inc." after a town
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
@@ -231,10 +231,10 @@ def _is_organisation(name: str) -> bool:
         return False
     if name in lexicons.words("not_org_acronyms") or re.fullmatch(r"[\d\W]+", name):
         return False
-    if " " in name and all(
+    if (" " in name or not name.isupper()) and all(
         lexicons.is_legal_form(w) or w.lower() in ("pty", "pte", "pvt", "sdn") for w in name.split()
     ):
-        return False  # "Pty Ltd" alone (not "SES", which is also a legal form)
+        return False  # "Pty Ltd", "Limited" alone (not "SES", which is also a legal form)
     parts = re.split(r"\s*[-–—&/]\s*|\s+and\s+", name)
     if len(parts) > 1 and all(_place(p) for p in parts):
         return False  # "ON - Canada", "Devon and Cornwall"

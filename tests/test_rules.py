@@ -384,6 +384,12 @@ ORG_TEXT_CASES = [
         "OTTAWA, September 14, 2012 — Agriculture Secretary Vilsack said Dayton-based Kestrel Inc. won.",
         ["Kestrel Inc"],
     ),
+    # A wire service's name between slashes; a legal form alone is no name
+    (
+        "MONTRÉAL, Feb. 7, 2021 /CNW Telbec/ - Canada Economic Development for Quebec Regions funds Acme.",
+        ["CNW Telbec", "Canada Economic Development for Quebec Regions"],
+    ),
+    ("The court fined Kestrel Limited. Limited said nothing.", ["Kestrel Limited"]),
     # A case's title; a court before its city
     (
         "In the Matter of Gantry Holdings, Inc. The agency sued in the Federal Court, Perth, on Monday.",
