@@ -49,6 +49,9 @@ class Mention:
 
 # "mmSense", "eBay", "3E Nano", the "58th" of a unit ("58th Maintenance Group"); not Apple's "iPod", "iTunes"
 CAMEL_NAME = re.compile(r"(?!i[A-Z])[a-z]+[A-Z]|\d+[A-Z]|\d+(?:st|nd|rd|th)$")
+ELIDED_NAME = re.compile(
+    r"[dl]['’][A-ZÀ-ÖØ-Þ]"
+)  # a French name after an elided article: "d'Or" in "Val-d'Or"
 INITIAL = re.compile(r"[A-Z]\.?")  # a person's initial: "K" in "K Maggs"
 
 
@@ -72,7 +75,12 @@ def trim(span: Span) -> Span | None:
 
     def loose(token) -> bool:
         if span.label_ == "ORG":
-            named = token.text[:1].isupper() or token.like_num or CAMEL_NAME.match(token.text)
+            named = (
+                token.text[:1].isupper()
+                or token.like_num
+                or CAMEL_NAME.match(token.text)
+                or ELIDED_NAME.match(token.text)
+            )
             return not named or token.lower_ in ("the", "'s", "’s")
         return token.lower_ in words or (token.is_punct and token.text not in "%$£€")
 

@@ -395,6 +395,12 @@ ORG_TEXT_CASES = [
         "In the Matter of Gantry Holdings, Inc. The agency sued in the Federal Court, Perth, on Monday.",
         ["Gantry Holdings, Inc", "Federal Court"],
     ),
+    # French names: the kind of body, its lower-case words, then a "de/du/des" complement
+    (
+        "Funds went to the Coopérative agricole du Haut-Richelieu and the Fédération des producteurs de lait"
+        " de Val-d'Or, and a club de golf in Paris.",
+        ["Coopérative agricole du Haut-Richelieu", "Fédération des producteurs de lait de Val-d'Or"],
+    ),
 ]
 
 
