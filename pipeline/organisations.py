@@ -22,7 +22,7 @@ import bisect
 import re
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Iterable
+from typing import Iterable, Iterator
 
 from spacy.lang.en.stop_words import STOP_WORDS
 from spacy.language import Language
@@ -30,6 +30,7 @@ from spacy.tokens import Doc, Span
 
 from pipeline import lexicons
 from pipeline.mentions import (
+    ELIDED_NAME,
     MENTIONS_KEY,
     MODEL_NAMES_KEY,
     Mention,
@@ -66,7 +67,12 @@ def _after_role(name: str) -> str:
     if owned:
         name = _owner_or_body(owned[1], owned[2]) or name
     words = name.split()
-    while len(words) > 1 and words[-1][:1].islower() and not lexicons.is_legal_form(words[-1]):
+    while (
+        len(words) > 1
+        and words[-1][:1].islower()
+        and not lexicons.is_legal_form(words[-1])
+        and not ELIDED_NAME.match(words[-1])  # "Conseil Supérieur de l'Audiovisuel"
+    ):
         words.pop()
     return " ".join(words)
 
@@ -725,13 +731,26 @@ LISTED = (
     rf"((?:{LIST_ITEM})(?:\s\([^()]{{1,60}}\))?(?:{LIST_SEP}(?:the\s+)?(?:{LIST_ITEM})"
     r"(?:\s\([^()]{1,60}\))?)+)"
 )
-RECIPIENTS = re.compile(
+LIST_CUE = (
     r"(?:\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
     rf"|\b{COMPANY_KINDS},?\s+(?:such\s+as|including|namely|like|led\s+by|e\.g\.,?)"
     rf"|\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[a-z\d][\w-]*\s+){{0,3}}{COMPANY_KINDS}(?:\s+of(?:\s+[a-z][\w-]*){{1,4}})?"
     r"(?:\s+[-–—:]|(?=\s+[A-Z])))"
-    rf" ?:? (?:the\s+)?{LISTED}"
 )
+RECIPIENTS = re.compile(rf"{LIST_CUE} ?:? (?:the\s+)?{LISTED}")
+# A list whose items are set apart by semicolons, as style guides have it when items hold commas or are long:
+# each item is a whole name, whatever its small words ("A; Groupement coopératif de la Ristigouche; and the
+# B"), up to the sentence's end.
+SEMICOLON_LISTED = re.compile(
+    rf"{LIST_CUE} ?:? ((?:[^;\n]{{2,120}};\s+){{2,}}[^;\n]{{2,120}}?)(?=\.(?:\s|$))"
+)
+SEMICOLON_SOURCE = "rule:org_cue_semicolon_list"
+# What follows the name in a list item: its place or a description (" in Alvin", ", an Amentum Company",
+# ", both of Houston"); after a name already found, also " of <place>" (" of Houston"; an item's own "of" may
+# be its name's: "University of Texas").
+ITEM_TAIL = re.compile(r",?\s+in\s+[A-Z]|,\s+(?:a|an|the|both)\s")
+PLACE_TAIL = re.compile(r",?\s+(?:of|in|at)\s+[A-Z]|,\s+(?:a|an|the|both)\s")
+SEMICOLON_ITEM = re.compile(r"(?:and\s+)?(?:the\s+)?([A-ZÀ-ÖØ-Þ].*?)(?:\s+\([^()]*\))?\s*$")
 FINED = re.compile(rf"\bfined (?:the\s+)?{LISTED}(?=\s+a\s+(?:total|combined)\b)")
 
 
@@ -739,10 +758,15 @@ def coordinated(text: str, found: list[Mention]) -> list[Mention]:
     """The unknown capitalised names of a list whose other members (two or more) are organisations:
     "contracts went to Acme Dynamics, Brightwater and Kestrel Systems", and of a list of recipients ("The
     recipients are A, B and C"); a model span "Brightwater and Kestrel Systems" after "Acme Dynamics, " is
-    split there."""
+    split there. An item of a semicolon list of recipients is one name, in place of the model's pieces."""
+    listed = _recipients(text)
+    whole = [span for span, (_, source) in listed.items() if source == SEMICOLON_SOURCE]
+    placed = [span for span in whole if any(_placed_in(text, m, span) for m in found if m.label == "ORG")]
+    listed = {span: value for span, value in listed.items() if span not in placed}
+    whole = [span for span in whole if span not in placed]
+    found = [m for m in found if m.label != "ORG" or not any(s <= m.start and m.end <= e for s, e in whole)]
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
-    listed = _recipients(text)
     spans = {span: sentence for span, (sentence, _) in listed.items()}  # a new member -> a sentence
     for first, second in zip(orgs, orgs[1:]):
         gap = text[first.end : second.start]
@@ -789,7 +813,7 @@ def _list_tails(text: str, orgs: list[Mention]) -> dict[tuple[int, int], str]:
 
 def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
     """The items of each list of recipients or of parties fined, outside their brackets: (the list's own
-    text as sentence, the source)."""
+    text as sentence, the source). A semicolon list's items are whole, whatever commas they hold."""
     out = {}
     for lists, source in ((RECIPIENTS, "rule:org_cue_list"), (FINED, "rule:org_cue_fined_list")):
         for run in lists.finditer(text):
@@ -797,7 +821,25 @@ def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
             for item in re.finditer(LIST_ITEM, listed):
                 if listed.rfind("(", 0, item.start()) <= listed.rfind(")", 0, item.start()):
                     out[(start + item.start(), start + item.end())] = (run.group(), source)
+    for run in SEMICOLON_LISTED.finditer(text):
+        out = {(s, e): v for (s, e), v in out.items() if e <= run.start(1) or s >= run.end(1)}
+        out.update(dict.fromkeys(_semicolon_items(run), (run.group(), SEMICOLON_SOURCE)))
     return out
+
+
+def _semicolon_items(run: re.Match) -> Iterator[tuple[int, int]]:
+    """The span of each item of a semicolon list, without a leading "and the", a bracket or a tail."""
+    for part in re.finditer(r"[^;]+", run.group(1)):
+        item = SEMICOLON_ITEM.match(part.group().strip())
+        if item:
+            start = run.start(1) + part.start() + len(part.group()) - len(part.group().lstrip())
+            tail = ITEM_TAIL.search(item.group(1))
+            yield start + item.start(1), start + (item.start(1) + tail.start() if tail else item.end(1))
+
+
+def _placed_in(text: str, m: Mention, item: tuple[int, int]) -> bool:
+    """``m`` is the name in a list item, the rest being its place or a description."""
+    return item[0] <= m.start and m.end <= item[1] and PLACE_TAIL.match(text, m.end, item[1]) is not None
 
 
 def _may_be_member(name: str) -> bool:
@@ -805,11 +847,28 @@ def _may_be_member(name: str) -> bool:
     return name.split()[0].lower() not in STOP_WORDS and not re.search(r"['’]s ", name)
 
 
+BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$")
+
+
+def _before_role(text: str, end: int) -> bool:
+    """The name ends before a job title: it says where a person works."""
+    word = re.match(r"\s+([\w-]+)", text[end : end + 40])
+    return bool(word) and word[1].lower() in lexicons.lowered("role_words")
+
+
 def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention]:
-    """A span "B and C" right after "A, " is two list members."""
-    joined = re.search(r"\s+and\s+", text[m.start : m.end])
-    if previous is None or not joined or not re.fullmatch(r",\s+", text[previous.end : m.start]):
+    """A span "B and C" right after "A, " is two list members, and so is one right after "between" ("a joint
+    venture between Recticel and Greiner Holding AG"), unless it holds another "and"."""
+    joined = list(re.finditer(r"\s+and\s+", text[m.start : m.end]))
+    listed = previous is not None and re.fullmatch(r",\s+", text[previous.end : m.start])
+    between = (
+        len(joined) == 1
+        and BETWEEN.search(text, max(0, m.start - 12), m.start)
+        and not _before_role(text, m.end)  # "between Oil and Natural Gas Corporation chairman X"
+    )
+    if not joined or not (listed or between):
         return [m]
+    joined = joined[0]
     return [
         Mention("ORG", m.start, m.start + joined.start(), m.source, m.sentence),
         Mention("ORG", m.start + joined.end(), m.end, m.source, m.sentence),

@@ -415,6 +415,13 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
             ["Matelas Avanti", "Atelier d'usinage Gélinas", "Ray Metal"],
         ),
         (
+            "The recipients are Ferme Lavoie; Coopérative forestière de la Baie; Orrin, Vell et Fils inc.;"
+            " and the Festival du conte de Rimouski (FCR). The others follow.",
+            ["Ferme Lavoie", "Coopérative forestière de la Baie", "Festival du conte de Rimouski"],
+        ),
+        ("It set up a joint venture between Kestrel and Orrin Holding AG.", ["Kestrel", "Orrin Holding AG"]),
+        ("The Conseil Supérieur de l'Audiovisuel said so.", ["Conseil Supérieur de l'Audiovisuel"]),
+        (
             "Citi, HSBC, Morgan Stanley and Royal Bank of Canada will pay fines.",
             ["Morgan Stanley", "Royal Bank of Canada"],
         ),
