@@ -82,11 +82,13 @@ def _form_key(text: str) -> str:
 
 @lru_cache(maxsize=1)
 def legal_forms() -> frozenset[str]:
-    """Company legal forms from cleanco, one or more words ("ltd", "gmbh", "sa", "pty ltd", "& co"), without
-    the short ones that English news mostly writes for something else (``not_legal_forms``: "UK", "VAT")."""
+    """Company legal forms from cleanco, one or more words ("ltd", "gmbh", "sa", "pty ltd", "& co"), and those
+    it lacks (``more_legal_forms``: "ltée"), without the short ones that English news mostly writes for
+    something else (``not_legal_forms``: "UK", "VAT")."""
     from cleanco.clean import prepare_default_terms  # noqa: PLC0415  (only the organisation stage needs it)
 
-    return frozenset(" ".join(words) for _, words in prepare_default_terms()) - lowered("not_legal_forms")
+    cleanco = frozenset(" ".join(words) for _, words in prepare_default_terms())
+    return (cleanco | lowered("more_legal_forms")) - lowered("not_legal_forms")
 
 
 def is_legal_form(word: str) -> bool:

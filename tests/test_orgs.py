@@ -162,11 +162,14 @@ def test_canonical_names(names, expected):
         ("as", False),
         ("inc", False),  # "£5 inc VAT"
         ("inc.", True),  # Quebec's usage
+        ("ltée", True),  # the Canada Business Corporations Act's, which cleanco lacks
+        ("Limitée", True),
+        ("SEC", False),
         ("Council", False),
         ("Bank", False),
     ],
 )
-def test_legal_forms_come_from_cleanco(word, is_form):
+def test_legal_forms_come_from_cleanco_and_statutes(word, is_form):
     assert lexicons.is_legal_form(word) is is_form
 
 
