@@ -1,11 +1,14 @@
-"""Make rule patterns cheap to match: tests that depend on the word alone become lexeme flags.
+"""Make rule patterns cheap to match: tests that depend on the word alone become lexeme flags, and a pattern
+that needs a rare word runs only on Docs that hold it.
 
 spaCy's Matcher runs a Python call for every set, regex and extension test, on every token, for every test
 a pattern could start with; a lexeme flag is a bit the Matcher checks in C, computed once per word of the
 vocabulary. ``compile_patterns`` rewrites a pattern's ``{"LOWER": {"IN": [...]}}``, ``{"TEXT": {"REGEX":
 ...}}`` and word-level ``{"_": {"legal_form": true}}`` into ``{"FLAG<n>": true}``, as many as the 45 free
 flag bits allow (tests a pattern may start with first), and makes the other extension tests lazy (checked
-only where the pattern got to). What a pattern matches does not change.
+only where the pattern got to). The Matcher's cost also grows with its number of patterns: ``anchor`` finds
+a word test a pattern cannot do without and no common word passes ("percent", a currency code), so that the
+rules run the pattern only on a Doc with a word that passes it. What a pattern matches does not change.
 """
 
 from __future__ import annotations
@@ -59,6 +62,36 @@ def word_tests(
     for name, value in spec.get("_", {}).items():
         if name in word_extensions and isinstance(value, bool):
             yield f"_:{name}", word_extensions[name]
+
+
+# Tokens every article holds, besides its language's stop words: no pattern is gated on a test they pass.
+COMMON_TOKENS = ("0", "10", "2015", "1,000", ",", ".", "-", "%", "$", "(", ")", "'s")
+
+
+def anchor(
+    pattern: list[dict] | str, word_extensions: dict[str, Callable[[str], bool]], common: Iterable[str]
+) -> tuple[str, Callable[[str], bool]] | None:
+    """(key, test) of a word test of a token dict the pattern cannot skip, which no ``common`` word passes,
+    the shortest word list first; None if there is none (or the pattern is a phrase). A Doc without a word
+    that passes it holds no match of the pattern."""
+    if isinstance(pattern, str):
+        return None
+    common = list(common)
+    needed = (spec for spec in pattern if spec.get("OP") in (None, "+"))
+    rare = [
+        (key, test)
+        for spec in needed
+        for key, test in word_tests(spec, word_extensions)
+        if not any(test(word) for word in common)
+    ]
+    return min(rare, key=lambda kt: _breadth(kt[0]), default=None)
+
+
+def _breadth(key: str) -> int:
+    """How many words a test's list holds; a regex or an extension counts as more than any list."""
+    attr, _, condition = key.partition(":")
+    words = json.loads(condition).get("IN") if attr in LEXEME_ATTRS else None
+    return len(words) if isinstance(words, list) else 1 << 30
 
 
 def opening_dicts(pattern: list[dict]) -> Iterator[dict]:

@@ -12,7 +12,9 @@ from __future__ import annotations
 import json
 import re
 from pathlib import Path
+from typing import Callable
 
+from spacy.attrs import ORTH
 from spacy.language import Language
 from spacy.matcher import Matcher, PhraseMatcher
 from spacy.pipeline import TrainablePipe
@@ -148,23 +150,33 @@ def make_contract_rules(
 
 
 class ContractRules:
-    """One Matcher for the token patterns and a PhraseMatcher for the phrases. A match of a pattern with a
+    """A Matcher for the token patterns and a PhraseMatcher for the phrases. A match of a pattern with a
     ``focus`` gives the tokens its focused dicts matched; any other match gives its whole span.
 
-    One Matcher, not two, so that each test of a word runs once per token."""
+    A pattern that needs a rare word (``lexeme_flags.anchor``) is in a Matcher of its own word test, run only
+    on a Doc with a word that passes it; the others share one Matcher, so that each test of a word runs once
+    per token."""
 
     def __init__(self, nlp: Language, name: str, patterns: list[dict]):
+        stop_words = nlp.Defaults.stop_words
+        common = [*stop_words, *(w.capitalize() for w in stop_words), *lexeme_flags.COMMON_TOKENS]
+        anchors = [lexeme_flags.anchor(p["pattern"], WORD_EXTENSIONS, common) for p in patterns]
         patterns = lexeme_flags.compile_patterns(nlp.vocab, patterns, WORD_EXTENSIONS)
         self.matcher = Matcher(nlp.vocab, validate=False)
+        self.gated: dict[str, tuple[Callable[[str], bool], Matcher]] = {}  # word test key -> (test, Matcher)
+        self.anchors_of_word: dict[int, frozenset[str]] = {}  # word (orth) -> keys of the tests it passes
         self.phrases = PhraseMatcher(nlp.vocab)
         self.keys: dict[int, tuple[str, str, frozenset[int] | None]] = {}
         phrases: dict[str, list[str]] = {}
-        for number, entry in enumerate(patterns):
+        for number, (entry, anchor) in enumerate(zip(patterns, anchors)):
             span_id, label, focus = entry.get("id", ""), entry["label"], entry.get("focus")
             key = f"{label}|{span_id}" + (f"#{number}" if focus else "")
             self.keys[nlp.vocab.strings.add(key)] = (span_id, label, frozenset(focus) if focus else None)
             if isinstance(entry["pattern"], str):
                 phrases.setdefault(key, []).append(entry["pattern"])
+            elif anchor:
+                gate = self.gated.setdefault(anchor[0], (anchor[1], Matcher(nlp.vocab, validate=False)))
+                gate[1].add(key, [entry["pattern"]])
             else:
                 self.matcher.add(key, [entry["pattern"]])
         trained = [n for n, pipe in nlp.pipeline if isinstance(pipe, TrainablePipe)]
@@ -172,9 +184,28 @@ class ContractRules:
             for key, texts in phrases.items():
                 self.phrases.add(key, list(nlp.pipe(texts)))
 
+    def _matches(self, doc: Doc) -> list[tuple]:
+        """(match id, start, end, alignments) of the token patterns, the gated ones where their word is."""
+        matches = self.matcher(doc, with_alignments=True)
+        for key in self._anchors_in(doc):
+            matches += self.gated[key][1](doc, with_alignments=True)
+        return matches
+
+    def _anchors_in(self, doc: Doc) -> set[str]:
+        """The keys of the gating word tests some word of the Doc passes."""
+        found: set[str] = set()
+        for orth in set(doc.to_array(ORTH).tolist()):
+            anchors = self.anchors_of_word.get(orth)
+            if anchors is None:
+                word = doc.vocab.strings[orth]
+                anchors = frozenset(key for key, (test, _) in self.gated.items() if test(word))
+                self.anchors_of_word[orth] = anchors
+            found |= anchors
+        return found
+
     def __call__(self, doc: Doc) -> Doc:
         whole, focused = set(), {}
-        for match_id, start, end, aligned in self.matcher(doc, with_alignments=True):
+        for match_id, start, end, aligned in self._matches(doc):
             span_id, label, focus = self.keys[match_id]
             if focus is None:
                 whole.add(Span(doc, start, end, label=label, span_id=span_id))

@@ -472,3 +472,23 @@ def test_lexeme_flags_match_what_the_patterns_match(free_bits, monkeypatch):
     with nlp.select_pipes(disable=["contract_rules"]):
         for doc in nlp.pipe(texts):
             assert sorted(compiled(doc)) == sorted(plain(doc))
+
+
+def test_patterns_gated_on_a_rare_word_match_what_one_matcher_matches(monkeypatch):
+    """Patterns run only on Docs that hold their rare word ("percent", a currency code) find the same spans as
+    all the patterns in one Matcher, on the labelled articles."""
+    from pipeline import lexeme_flags
+    from pipeline import nlp as nlp_builder
+
+    texts = [
+        p.read_text() for p in sorted((nlp_builder.MODELS_DIR.parent / "tests").glob("*/articles/*.txt"))[::4]
+    ]
+    gated = nlp_builder.build()
+    monkeypatch.setattr(lexeme_flags, "anchor", lambda *args: None)
+    plain = nlp_builder.build()
+    assert len(gated.get_pipe("contract_rules").gated) > 20 and not plain.get_pipe("contract_rules").gated
+    until_rules = gated.pipe_names[: gated.pipe_names.index("contract_rules") + 1]
+    with gated.select_pipes(enable=until_rules), plain.select_pipes(enable=until_rules):
+        for a, b in zip(gated.pipe(texts), plain.pipe(texts)):
+            spans = [sorted((s.start, s.end, s.label_, s.id_) for s in d.spans["rules"]) for d in (a, b)]
+            assert spans[0] == spans[1]
