@@ -4,9 +4,9 @@ tests/gold (22 articles, the seeds among them) is the set the rules were develop
 articles), tests/unseen (10), tests/business (33), tests/companies (33), tests/companies2 (31),
 tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/companies6 (24), tests/companies7
 (19), tests/companies8 (24), tests/companies9 (24), tests/companies10 (24), tests/companies11 (24),
-tests/companies12 (24), tests/companies13 (24), tests/companies14 (24), tests/companies15 (18) and
-tests/companies16 (12) were labelled separately, by someone who did not see the pipeline, to check that the
-rules generalise (each was measured blind first; see README, "Accuracy").
+tests/companies12 (24), tests/companies13 (24), tests/companies14 (24), tests/companies15 (18),
+tests/companies16 (12) and tests/companies17 (13) were labelled separately, by someone who did not see the
+pipeline, to check that the rules generalise (each was measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
 a change that loses accuracy fails here; raise them when accuracy improves."""
 
@@ -166,6 +166,14 @@ MIN_F1 = {
         "durations": 0.97,
         "dates": 0.97,
         "overall": 0.87,
+    },
+    "companies17": {
+        "organisations": 0.84,
+        "money": 0.98,
+        "percentages": 0.97,
+        "durations": 0.97,
+        "dates": 0.95,
+        "overall": 0.90,
     },
     "companies14": {
         "organisations": 0.87,
