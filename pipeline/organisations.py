@@ -529,8 +529,12 @@ def _described_as_holder(after: str) -> bool:
     return bool(match) and match[1].lower() in TITLES
 
 
-# The rest of a title-case run up to the acronym it defines: ", Surveillance and Reconnaissance (ISR)".
-RUN_TO_ACRONYM = re.compile(r"((?:,?\s+(?:and\s+|&\s+)?[A-Z][\w/-]*)*)\s*\(([A-Z][A-Za-z0-9]{1,9})\)")
+# The rest of a title-case run up to the acronym it defines, on the same line: ", Surveillance and
+# Reconnaissance (ISR)"; an acronym has two capitals or digits at least ("C4I", "DoD"; not "(Missiles)").
+RUN_TO_ACRONYM = re.compile(
+    r"((?:,?[ \t]+(?:and[ \t]+|&[ \t]+)?[A-Z][\w/-]*)*)[ \t]*"
+    r"\(((?=(?:[a-z]*[A-Z0-9]){2})[A-Z][A-Za-z0-9]{1,9})\)"
+)
 
 
 def _in_a_defined_thing(name: str, after: str) -> bool:
@@ -725,8 +729,10 @@ LIST_ITEM = (
 )
 COMPANY_KINDS = (
     r"(?:companies|firms|producers|manufacturers|makers|suppliers|retailers|lenders|banks|insurers|carmakers"
-    r"|automakers|airlines|carriers|operators|chains|businesses|start-?ups)"
+    r"|automakers|airlines|carriers|operators|chains|businesses|start-?ups|undertakings)"
 )
+# What a list's kind of company may say about them before the list: "the 17 undertakings fined: A, B, ..."
+LISTED_AS = r"(?:\s+(?:fined|involved|concerned|named|sanctioned|selected))?"
 LISTED = (
     rf"((?:{LIST_ITEM})(?:\s\([^()]{{1,60}}\))?(?:{LIST_SEP}(?:the\s+)?(?:{LIST_ITEM})"
     r"(?:\s\([^()]{1,60}\))?)+)"
@@ -735,7 +741,7 @@ LIST_CUE = (
     r"(?:\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
     rf"|\b{COMPANY_KINDS},?\s+(?:such\s+as|including|namely|like|led\s+by|e\.g\.,?)"
     rf"|\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[a-z\d][\w-]*\s+){{0,3}}{COMPANY_KINDS}(?:\s+of(?:\s+[a-z][\w-]*){{1,4}})?"
-    r"(?:\s+[-–—:]|(?=\s+[A-Z])))"
+    rf"{LISTED_AS}(?:\s+[-–—:]|:|(?=\s+[A-Z])))"
 )
 RECIPIENTS = re.compile(rf"{LIST_CUE} ?:? (?:the\s+)?{LISTED}")
 # A list whose items are set apart by semicolons, as style guides have it when items hold commas or are long:

@@ -401,6 +401,15 @@ ORG_TEXT_CASES = [
         " de Val-d'Or, and a club de golf in Paris.",
         ["Coopérative agricole du Haut-Richelieu", "Fédération des producteurs de lait de Val-d'Or"],
     ),
+    # A list after "the undertakings fined:"; an acronym's long form stays on its own line
+    (
+        "The seven undertakings fined: Orrin, Vellmark, Halvard and Kestrel Foods. It ended.",
+        ["Orrin", "Vellmark", "Halvard", "Kestrel Foods"],
+    ),
+    (
+        "East of England\n\nVellmark Boats Limited\n\nKestrel Impact Accelerator (Programme) Ltd",
+        ["Vellmark Boats Limited", "Kestrel Impact Accelerator (Programme) Ltd"],
+    ),
 ]
 
 
