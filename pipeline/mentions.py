@@ -49,9 +49,8 @@ class Mention:
 
 # "mmSense", "eBay", "3E Nano", the "58th" of a unit ("58th Maintenance Group"); not Apple's "iPod", "iTunes"
 CAMEL_NAME = re.compile(r"(?!i[A-Z])[a-z]+[A-Z]|\d+[A-Z]|\d+(?:st|nd|rd|th)$")
-ELIDED_NAME = re.compile(
-    r"[dl]['’][A-ZÀ-ÖØ-Þ]"
-)  # a French name after an elided article: "d'Or" in "Val-d'Or"
+# A French name after an elided article: "d'Or" in "Val-d'Or"
+ELIDED_NAME = re.compile(r"[dl]['’][A-ZÀ-ÖØ-Þ]")
 INITIAL = re.compile(r"[A-Z]\.?")  # a person's initial: "K" in "K Maggs"
 
 
