@@ -625,7 +625,7 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
     """Whether the gap separates two names, or "end" where the name ends there. A possessive cuts between a
     body and its part ("Justice Department’s Criminal Division", "Department of Commerce’s Economic
     Development Administration"). A spaced dash ends a name before what is no
-    name ("SES/Intelsat - merger control", "X - The ..."), and is no cut between two
+    name ("SES/Intelsat - merger control", "X - The ...", "X – Programme"), and is no cut between two
     ("Wood - Ireland" in a team list). An unspaced slash cuts between names ("FedEx/TNT", "Liberty
     Media/Dorna Sports", merger cases), not between two acronyms ("TCP/IP"), after a letter ("Blue Gene/L")
     nor between people or places the model names elsewhere in the article ("Brown/Blair")."""
@@ -634,7 +634,9 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
     if gap.strip() in ("-", "–", "—") and before.endswith("/"):
         return True  # a dateline's wire service before the text: "/CNW Telbec/ - Canada Economic ..."
     if gap.strip() in ("-", "–", "—"):
-        return "end" if not after[:1].isupper() or after.split()[0].lower() in STOP_WORDS else False
+        first = after.split()[0] if after.split() else ""
+        thing = first.strip(PUNCTUATION) in lexicons.words("org_not_heads")
+        return "end" if not after[:1].isupper() or first.lower() in STOP_WORDS or thing else False
     if gap == "/" and not before.endswith("."):
         if not before.split() or not after.split():
             return False  # nothing on one side: no second name

@@ -424,6 +424,7 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ),
         ("It set up a joint venture between Kestrel and Orrin Holding AG.", ["Kestrel", "Orrin Holding AG"]),
         ("The Conseil Supérieur de l'Audiovisuel said so.", ["Conseil Supérieur de l'Audiovisuel"]),
+        ("Funds go to Skills for Growth (University of Kestrel – Programme).", ["University of Kestrel"]),
         (
             "Citi, HSBC, Morgan Stanley and Royal Bank of Canada will pay fines.",
             ["Morgan Stanley", "Royal Bank of Canada"],
