@@ -401,6 +401,13 @@ ORG_TEXT_CASES = [
         " de Val-d'Or, and a club de golf in Paris.",
         ["Coopérative agricole du Haut-Richelieu", "Fédération des producteurs de lait de Val-d'Or"],
     ),
+    # The capitalised words before "<head> of" are the name's
+    (
+        "Grants went to the Kestrelford Chamber of Commerce and the National University of Vellmark.",
+        ["Kestrelford Chamber of Commerce", "National University of Vellmark"],
+    ),
+    # A wire service's slashes follow a space; an aircraft's designations are no credit
+    ("It makes converters for the F/A-18 A/B/C aircraft.", []),
     # A list after "the undertakings fined:"; an acronym's long form stays on its own line
     (
         "The seven undertakings fined: Orrin, Vellmark, Halvard and Kestrel Foods. It ended.",
