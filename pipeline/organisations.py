@@ -673,11 +673,14 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     orgs = [(m.start, m.end) for m in found if m.label == "ORG"]
 
     def alone(name: str, within: tuple[int, int]) -> bool:
-        """Named on its own elsewhere: not joined to more ("Procter" in "Procter & Gamble"), not the end of
-        another organisation's name ("Space" in "Lockheed Martin Space Systems Co.") and not a word the
-        article writes in lower case ("Business and Trade Secretary")."""
+        """Named on its own elsewhere: not joined to more ("Procter" in "Procter & Gamble") nor followed by a
+        capitalised word other than a legal form ("Competition" in "Director for Competition Enforcement";
+        "DK-Spec Inc." is alone), not the end of another organisation's name ("Space" in "Lockheed Martin
+        Space Systems Co.") and not a word the article writes in lower case ("Business and Trade
+        Secretary")."""
         return not is_common_word(name, text) and any(
             not re.match(r"\s+(?:and|&)\s+", text[end : end + 6])
+            and not _before_a_name(text, end)
             and not within[0] <= start < within[1]  # "Johnson & Johnson": not its own second word
             and not any(a < start and end <= b and (a, b) != within for a, b in orgs)
             for start, end in word_index(text).spans(name)
@@ -707,6 +710,12 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
         else:
             out.append(m)
     return out
+
+
+def _before_a_name(text: str, end: int) -> bool:
+    """A capitalised word other than a legal form follows: the name goes on ("Competition Enforcement")."""
+    word = re.match(r"[ \t]+([A-Z][\w.&-]*)", text[end : end + 40])
+    return bool(word) and not lexicons.is_legal_form(word[1])
 
 
 LIST_NAME = r"[A-Z][\w&-]*(?:['’.][\w&-]+)*(?: (?:[A-Z][\w&-]*(?:['’.][\w&-]+)*|&))*"

@@ -406,6 +406,12 @@ ORG_TEXT_CASES = [
         "Grants went to the Kestrelford Chamber of Commerce and the National University of Vellmark.",
         ["Kestrelford Chamber of Commerce", "National University of Vellmark"],
     ),
+    # "A and B" stays whole when A is elsewhere only part of a longer capitalised name
+    (
+        "The Competition and Markets Authority (CMA) fined them. Jane Doe, Director for Competition"
+        " Enforcement, said so.",
+        ["Competition and Markets Authority", "CMA"],
+    ),
     # A wire service's slashes follow a space; an aircraft's designations are no credit
     ("It makes converters for the F/A-18 A/B/C aircraft.", []),
     # A list after "the undertakings fined:"; an acronym's long form stays on its own line
