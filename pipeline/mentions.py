@@ -312,13 +312,9 @@ def select_spans(doc: Doc) -> list[Span]:
         label = "SURNAME" if ent.label_ == "ORG" and _after_initial(ent) else ent.label_
         elsewhere.setdefault(ent.text, Counter())[label] += 1
     for name, votes in list(elsewhere.items()):  # "Roger Federer": "Federer" alone is that person
-        first, _, rest = name.partition(" ")
-        if (
-            rest
-            and votes["PERSON"] > votes["ORG"] + votes["GPE"]
-            and first.lower() not in lexicons.lowered("places")
-        ):
-            elsewhere.setdefault(rest, Counter())["SURNAME"] += votes["PERSON"]
+        for rest in _surnames(name):
+            if votes["PERSON"] > votes["ORG"] + votes["GPE"]:
+                elsewhere.setdefault(rest, Counter())["SURNAME"] += votes["PERSON"]
     text = doc.text
     for ent in (
         piece for ent in doc.ents for line in _lines(ent, elsewhere) for piece in _listed(line, text)
@@ -333,10 +329,24 @@ def select_spans(doc: Doc) -> list[Span]:
     return [s for s in taken.spans if s.label_ != "IGNORE"]
 
 
+GENERATION = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")  # "Robert Downey Jr.", "Martin Luther King III"
+
+
+def _surnames(name: str) -> list[str]:
+    """The ends of a person's full name that may stand alone for them: "Manuel Friedler" and "Friedler" of
+    "Ariel Manuel Friedler", "Downey" of "Robert Downey Jr."; none when it starts with a place."""
+    words = GENERATION.sub("", name).split()
+    if words and words[0].lower() in lexicons.lowered("places"):
+        return []
+    return [" ".join(words[i:]) for i in range(1, len(words))]
+
+
 def _after_person(span: Span, person_end_from: dict[int, int]) -> Span:
     """A rule ORG "<person> of <body>" is the body: "Jennifer Daskal of American University", "Daskal of
-    American University" (``person_end_from``: where the model's person holding a token ends)."""
-    end = person_end_from.get(span.start)
+    American University", "Dr Jane Smith of University College" (``person_end_from``: where the model's person
+    holding a token ends)."""
+    honorific = span.doc[span.start].lower_.rstrip(".") in lexicons.lowered("honorifics")
+    end = person_end_from.get(span.start + honorific)
     if span.label_ != "ORG" or end is None or end + 1 >= span.end or span.doc[end].lower_ != "of":
         return span
     if span.doc[end + 1].ent_type_ in ("GPE", "LOC"):

@@ -494,7 +494,7 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or rejects(name, trusted)
         or in_a_title(text[max(0, start - 80) : start], text[end : end + 20])
         or is_place(name, text[end : end + 40])
-        or _titled(name, text[max(0, start - 16) : start])
+        or _titled(name, text[max(0, start - 16) : start], text[end : end + 16])
         or _described_as_holder(text[end : end + 60])
         or _in_a_code(name, text[end : end + 2])
         or _in_a_defined_thing(name, text[end : end + 200])
@@ -566,17 +566,26 @@ def _in_a_code(name: str, after: str) -> bool:
     return " " not in name and re.match(r"-\d", after) is not None
 
 
-def _titled(name: str, before: str) -> bool:
-    """A person's name: it starts with, or follows, an honorific ("Mr Balls") or a title ("Secretary
-    Vilsack")."""
+def _titled(name: str, before: str, after: str) -> bool:
+    """A person's name: it starts with, or follows, an honorific ("Mr Balls"), a title ("Secretary
+    Vilsack") or a description in lower case ("nominee Darrell Castle", "rapper Jay-Z"; not "the
+    billionaire Bhs owner", where a role follows)."""
     honorifics = lexicons.lowered("honorifics")
     previous = before.split()[-1:] or [""]
+    described = previous[0] in lexicons.lowered("person_nouns") and not _before_role_word(after)
     return (
         name.split()[0].lower().rstrip(".") in honorifics
         or previous[0].lower().rstrip(".") in honorifics
         or previous[0][:1].isupper()
         and previous[0].lower() in TITLES  # "Agriculture Secretary Vilsack"
+        or described
     )
+
+
+def _before_role_word(after: str) -> bool:
+    """The next word is a role in lower case: " owner", " chief"."""
+    word = re.match(r"\s+([a-z][\w-]*)", after)
+    return bool(word) and word[1] in lexicons.lowered("role_words")
 
 
 # Where one span holds two names or a name and more: a slash between names ("Norsk Hydro / Alumetal",

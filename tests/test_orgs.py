@@ -389,6 +389,9 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("He was quoted by Kestrel Daily News as saying so.", ["Kestrel Daily News"]),
         ("In an interview with Orrin Radio, he said so.", ["Orrin Radio"]),
         ("Sales fell last year, the Northshire Clarion reported.", ["Northshire Clarion"]),
+        ("Richard Winger of Ballot Access News asked questions.", ["Ballot Access News"]),
+        ("Dr Jane Smith of Kestrel Data Partners said so.", ["Kestrel Data Partners"]),
+        ("The tabloid Quillon printed the story.", ["Quillon"]),
         ("Photo: Lumen Images", ["Lumen Images"]),
         ("Sales at Quillon, a Lyon-based maker of valves, rose.", ["Quillon"]),
         ("Tarrant, the Leeds-based lender, cut rates.", ["Tarrant"]),
@@ -469,6 +472,7 @@ def test_a_cue_marks_only_the_organisation(text, names):
         "The record producer Jane Smith and the firm's John Smith met the deal's backers by Monday.",
         "The story was reported by Jane Smith and John Smith told German TV about it.",
         '"However reports from the trade are weak," Jane Smith said.',
+        "The party picked its presidential nominee John Smith and rapper Jane Smith.",
     ],
 )
 def test_cues_take_no_person_or_sentence_word(text):

@@ -163,6 +163,16 @@ MODEL_ORG_CASES = [
         [("Sony", "ORG"), ("Sony Music", "ORG")],
         ["Sony", "Sony Music"],
     ),
+    (
+        "Trump pardoned Ariel Manuel Friedler. Friedler ran Symplicity.",
+        [("Ariel Manuel Friedler", "PERSON"), ("Friedler", "ORG"), ("Symplicity", "ORG")],
+        ["Symplicity"],
+    ),
+    (
+        "Robert Downey Jr. spoke at Disney. Downey said so.",
+        [("Robert Downey Jr.", "PERSON"), ("Disney", "ORG"), ("Downey", "ORG")],
+        ["Disney"],
+    ),
 ]
 
 
