@@ -55,6 +55,7 @@ def build(
         str(Path(p).resolve()) for p in extra_rules
     ]
     rule_config["base_dir"] = str(MODELS_DIR)
+    nlp.add_pipe("contract_lone_names", last=True)
     nlp.add_pipe("contract_rules", config=rule_config, last=True)
     nlp.add_pipe("contract_mentions", last=True)
     for stage in ARTICLE_STAGES:

@@ -268,6 +268,53 @@ def keep_legal_forms_whole(nlp: Language) -> None:
         nlp.tokenizer.add_special_case(form, [{"ORTH": form}])
 
 
+UNSURE_NAME = "NAME"  # the label of a one-word name the model calls a person with no sign of one
+
+
+@Language.component("contract_lone_names")
+def lone_names(doc: Doc) -> Doc:
+    """A one-word name the model calls a person, with no sign of a person anywhere in the article, loses that
+    label (it becomes ``UNSURE_NAME``), so that the rules' context cues may read it as a business: "Novartis
+    said that it would ...", "Multiplex reporting a rise". A sign of a person: the word is part of a longer
+    name the model calls a person ("Federer" after "Roger Federer"), some occurrence follows an honorific, a
+    title or a person's description ("Mr Glazer", "President Putin", "rapper Nelly") or a personal pronoun
+    follows one ("Mourinho said he ...")."""
+    people = [e for e in doc.ents if e.label_ == "PERSON"]
+    lone = {e.text for e in people if len(e) == 1 and e[0].is_title}
+    if not lone:
+        return doc
+    lone -= {t.text for e in people if len(e) > 1 for t in e}
+    lone -= {t.text for t in doc[1:] if t.text in lone and _person_before(t.nbor(-1))}
+    lone -= {e.text for e in people if e.text in lone and _person_after(e)}
+    if lone:
+        doc.ents = [
+            Span(doc, e.start, e.end, label=UNSURE_NAME) if e.label_ == "PERSON" and e.text in lone else e
+            for e in doc.ents
+        ]
+    return doc
+
+
+PERSONAL_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+
+
+def _person_after(name: Span) -> bool:
+    """A personal pronoun follows the name within a few words of its sentence: "Mourinho said he ..."."""
+    after = name.doc[name.end : min(name.end + 6, name.sent.end)]
+    return any(t.lower_ in PERSONAL_PRONOUNS for t in after)
+
+
+def _person_before(token) -> bool:
+    """An honorific ("Mr"), a title ("President", "Secretary") or a person's description ("rapper")."""
+    word = token.lower_.rstrip(".")
+    return (
+        word in lexicons.lowered("honorifics")
+        or token.is_title
+        and word in lexicons.lowered("role_words") | lexicons.lowered("titles")
+        or token.is_lower
+        and word in lexicons.lowered("person_nouns")
+    )
+
+
 @Language.component("split_amounts")
 def split_amounts(doc: Doc) -> Doc:
     """Split tokens that glue a number to its currency, scale or sign: "1.2bn", "20m-£30m", "21%".

@@ -176,6 +176,31 @@ MODEL_ORG_CASES = [
 ]
 
 
+# One-word names the model calls people: (text, [(entity, model label)], the names left without the label).
+LONE_NAME_CASES = [
+    ("Novartis said it would cut jobs.", [("Novartis", "PERSON")], ["Novartis"]),
+    ("Roger Federer beat Safin. Federer won.", [("Roger Federer", "PERSON"), ("Federer", "PERSON")], []),
+    ("Mr Glazer bid. Glazer said so.", [("Glazer", "PERSON"), ("Glazer", "PERSON")], []),
+    ("Mourinho said he was happy.", [("Mourinho", "PERSON")], []),
+    ("The rapper Nelly sang. Nelly left.", [("Nelly", "PERSON"), ("Nelly", "PERSON")], []),
+]
+
+
+@pytest.mark.parametrize("text,ents,expected", LONE_NAME_CASES)
+def test_one_word_names_with_no_sign_of_a_person_lose_the_label(nlp, text, ents, expected):
+    from pipeline.rules import UNSURE_NAME, lone_names
+
+    doc = nlp.make_doc(text)
+    doc = nlp.get_pipe("senter")(doc) if "senter" in nlp.pipe_names else doc
+    spans, at = [], 0
+    for name, label in ents:
+        start = text.index(name, at)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+        at = start + len(name)
+    doc.ents = spans
+    assert [e.text for e in lone_names(doc).ents if e.label_ == UNSURE_NAME] == expected
+
+
 @pytest.mark.parametrize("text,ents,expected", MODEL_ORG_CASES)
 def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expected):
     from pipeline.mentions import select_spans

@@ -96,6 +96,7 @@ def test_the_stages_are_the_pipelines_components(nlp):
         "split_amounts",
         "senter",
         "ner",
+        "contract_lone_names",
         "contract_rules",
         "contract_mentions",
         "contract_reference_date",
