@@ -300,7 +300,7 @@ def select_spans(doc: Doc) -> list[Span]:
     rule_spans = [
         with_number_words(_after_person(s, person_end_from))
         for s in (trim(s) for s in doc.spans.get(SPANS_KEY, []))
-        if s is not None and not _joins_model_names(s, org_ends, org_end_from)
+        if s is not None and not _joins_model_names(s, org_ends, org_end_from) and not _runs_into_a_count(s)
     ]
     taken = Taken()
     for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start, s.label_ != "IGNORE")):
@@ -352,6 +352,18 @@ def _after_person(span: Span, person_end_from: dict[int, int]) -> Span:
     if span.doc[end + 1].ent_type_ in ("GPE", "LOC"):
         return span  # "Firewatch Contracting of Florida LLC": a company's seat, whatever the model says
     return Span(span.doc, end + 1, span.end, label=span.label_, span_id=span.id_)
+
+
+def _runs_into_a_count(span: Span) -> bool:
+    """A rule MONEY span whose last number counts the things after it: "£17,007.08 to 38 workers" is an amount
+    paid to 38 workers, not a range."""
+    doc = span.doc
+    return (
+        span.label_ == "MONEY"
+        and span[-1].like_num
+        and span.end < len(doc)
+        and doc[span.end].lower_ in lexicons.lowered("count_nouns")
+    )
 
 
 def _joins_model_names(span: Span, org_ends: set[int], org_end_from: dict[int, int]) -> bool:

@@ -742,8 +742,9 @@ LIST_SEP = r"(?:,\s+(?:and\s+)?|\s+and\s+)"
 LIST_AFTER = re.compile(rf",\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
 # "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson")
 LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
-# "to NAME, ..." before the first member found; "the NAME, ..." may be a product ("the GMC Savana, Sierra")
-LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+({LIST_NAME}),\s+$")
+# "to NAME, ..." or "with NAME, NAME, ..." before the first member found; "the NAME, ..." may be a product
+# ("the GMC Savana, Sierra")
+LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+((?:{LIST_NAME},\s+)+)$")
 
 
 # A list of recipients: "The recipients are A, B and C", "Other contractors include A, B and C", or of
@@ -813,7 +814,13 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
         if re.fullmatch(LIST_SEP, gap):
             before = LIST_FIRST.search(text, max(0, first.start - 120), first.start)
             after = LIST_LAST.match(text, second.end)
-            spans.update({match.span(1): first.sentence for match in (before, after) if match})
+            if before:
+                names = re.finditer(LIST_NAME, before[1])
+                spans.update(
+                    {(before.start(1) + n.start(), before.start(1) + n.end()): first.sentence for n in names}
+                )
+            if after:
+                spans[after.span(1)] = first.sentence
         middle = LIST_AFTER.match(gap) if gap.startswith(",") else None
         if middle:
             spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence

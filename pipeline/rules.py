@@ -333,6 +333,17 @@ def split_amounts(doc: Doc) -> Doc:
     return Doc(doc.vocab, words=words, spaces=spaces, user_data=doc.user_data) if changed else doc
 
 
+def _a_model_code(prefix: str) -> bool:
+    """Capitals before a number that are no currency code nor a symbol written so: "RS" of the "RS68" engine
+    is no "Rs" (rupees); "USD", "RM" are currencies."""
+    return (
+        len(prefix) > 1
+        and prefix.isupper()
+        and prefix.lower() not in lexicons.mapping("currency_codes")
+        and prefix not in lexicons.words("currencies")
+    )
+
+
 def amount_parts(text: str, after_number: bool = False) -> list[str]:
     """The pieces of a glued amount, or ``[text]``.
 
@@ -344,8 +355,8 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
     (['14.03.2012'], ['A400M'])
     >>> amount_parts("MSEK"), amount_parts("kEUR"), amount_parts("MOST"), amount_parts("Musd")
     (['M', 'SEK'], ['k', 'EUR'], ['MOST'], ['Musd'])
-    >>> amount_parts("c.£15k")
-    ['c.', '£', '15', 'k']
+    >>> amount_parts("c.£15k"), amount_parts("RS68"), amount_parts("RM50")
+    (['c.', '£', '15', 'k'], ['RS68'], ['RM', '50'])
     """
     if (
         len(text) == 4
@@ -363,9 +374,13 @@ def amount_parts(text: str, after_number: bool = False) -> list[str]:
         return [circa[1], *amount_parts(circa[2])]  # "c.£15k": circa glued to an amount
     code = re.fullmatch(r"([A-Za-z]{1,3}\.?\$?)(\d.*)", text)
     forms = ("currencies", "currency_codes")
-    if code and (
-        any(code.group(1).lower() in lexicons.mapping(name) for name in forms)
-        or code.group(1) in lexicons.words("currency_letters")
+    if (
+        code
+        and not _a_model_code(code.group(1))
+        and (
+            any(code.group(1).lower() in lexicons.mapping(name) for name in forms)
+            or code.group(1) in lexicons.words("currency_letters")
+        )
     ):
         rest = amount_parts(code.group(2))
         return [code.group(1), *rest] if len(rest) > 1 or KEEP_WHOLE.match(code.group(2)) else [text]

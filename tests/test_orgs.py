@@ -393,6 +393,8 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("Dr Jane Smith of Kestrel Data Partners said so.", ["Kestrel Data Partners"]),
         ("The tabloid Quillon printed the story.", ["Quillon"]),
         ("Novartis said that it would cut costs.", ["Novartis"]),
+        ("Deals were signed with Pfizer, Moderna, Johnson & Johnson and Novavax.", ["Pfizer", "Moderna"]),
+        ("Booking.com and Hotels.com agreed to change.", ["Booking.com", "Hotels.com"]),
         ("Kestrel, in its annual report, said so.", ["Kestrel"]),
         (
             "They chose Party for Socialism and Liberation nominee Gloria La Riva.",

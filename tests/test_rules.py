@@ -83,6 +83,9 @@ MONEY_CASES = [
     ("Oil prices may fall to $30-35 a barrel.", [("MONEY", "$30", "USD 30"), ("MONEY", "35", "USD 35")]),
     ("It paid US$ 3m and £5m.", [("MONEY", "US$ 3m", "USD 3000000"), ("MONEY", "£5m", "GBP 5000000")]),
     ("The MOD has awarded a five-year, multi-million-pound deal.", []),
+    # an amount paid "to 38 workers" is no range; "RS68" is an engine, not 68 rupees
+    ("It failed to pay £17,007.08 to 38 workers.", [("MONEY", "£17,007.08", "GBP 17007.08")]),
+    ("Two RS68 engines cost Rs68 each.", [("MONEY", "Rs68", "INR 68")]),
 ]
 
 
