@@ -499,6 +499,7 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or _in_a_code(name, text[end : end + 2])
         or _in_a_defined_thing(name, text[end : end + 200])
         or _is_a_seat(name, text[max(0, start - 40) : start])
+        or _seat_set_off(name, text[max(0, start - 60) : start], text[end : end + 4])
         or _a_place_by_use(name, text[max(0, start - 1) : start], text[end : end + 30])
     ):
         return None
@@ -521,6 +522,19 @@ def _is_a_seat(name: str, before: str) -> bool:
     Nano Inc. of Kitchener"; not "B P Australia Pty Ltd of Woolworths Limited"."""
     match = re.search(r"(\S+) of $", before)
     return bool(match) and _names_its_seat(match[1]) and not _ends_a_name(name)
+
+
+def _seat_set_off(name: str, before: str, after: str) -> bool:
+    """A town set off by commas after a company's legal form, before the sentence goes on in lower case: "UK
+    Gaming Computers Ltd, Colchester, neglected to pay", "The Clothing Works Ltd (ceased trading), Corby,
+    ..."."""
+    company = re.search(r"(\S+)(?:\s+\([^()]*\))?,\s+$", before)
+    return (
+        bool(company)
+        and lexicons.is_legal_form(company[1].strip(","))
+        and not _ends_a_name(name)
+        and re.match(r",\s+[a-z]", after) is not None
+    )
 
 
 def _without_defined_thing(name: str | None, text: str) -> str | None:

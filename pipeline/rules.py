@@ -280,7 +280,7 @@ def lone_names(doc: Doc) -> Doc:
     title or a person's description ("Mr Glazer", "President Putin", "rapper Nelly") or a personal pronoun
     follows one ("Mourinho said he ...")."""
     people = [e for e in doc.ents if e.label_ == "PERSON"]
-    lone = {e.text for e in people if len(e) == 1 and e[0].is_title}
+    lone = {e.text for e in people if len(e) == 1 and e.text[:1].isupper()}
     if not lone:
         return doc
     lone -= {t.text for e in people if len(e) > 1 for t in e}

@@ -182,6 +182,7 @@ MODEL_ORG_CASES = [
 # One-word names the model calls people: (text, [(entity, model label)], the names left without the label).
 LONE_NAME_CASES = [
     ("Novartis said it would cut jobs.", [("Novartis", "PERSON")], ["Novartis"]),
+    ("ALDI set a limit; ALDI said so.", [("ALDI", "PERSON"), ("ALDI", "PERSON")], ["ALDI", "ALDI"]),
     ("Roger Federer beat Safin. Federer won.", [("Roger Federer", "PERSON"), ("Federer", "PERSON")], []),
     ("Mr Glazer bid. Glazer said so.", [("Glazer", "PERSON"), ("Glazer", "PERSON")], []),
     ("Mourinho said he was happy.", [("Mourinho", "PERSON")], []),
