@@ -190,18 +190,22 @@ LONE_NAME_CASES = [
 ]
 
 
+def _with_entities(doc, ents: list[tuple[str, str]]):
+    """The Doc with the model's entities set as given: (text, label), in order."""
+    spans, at = [], 0
+    for name, label in ents:
+        start = doc.text.index(name, at)
+        spans.append(doc.char_span(start, start + len(name), label=label))
+        at = start + len(name)
+    doc.ents = spans
+    return doc
+
+
 @pytest.mark.parametrize("text,ents,expected", LONE_NAME_CASES)
 def test_one_word_names_with_no_sign_of_a_person_lose_the_label(nlp, text, ents, expected):
     from pipeline.rules import UNSURE_NAME, lone_names
 
-    doc = nlp.make_doc(text)
-    doc = nlp.get_pipe("senter")(doc) if "senter" in nlp.pipe_names else doc
-    spans, at = [], 0
-    for name, label in ents:
-        start = text.index(name, at)
-        spans.append(doc.char_span(start, start + len(name), label=label))
-        at = start + len(name)
-    doc.ents = spans
+    doc = _with_entities(nlp.get_pipe("senter")(nlp.make_doc(text)), ents)
     assert [e.text for e in lone_names(doc).ents if e.label_ == UNSURE_NAME] == expected
 
 
@@ -209,13 +213,7 @@ def test_one_word_names_with_no_sign_of_a_person_lose_the_label(nlp, text, ents,
 def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expected):
     from pipeline.mentions import select_spans
 
-    doc = nlp.make_doc(text)
-    spans, at = [], 0
-    for name, label in ents:
-        start = text.index(name, at)
-        spans.append(doc.char_span(start, start + len(name), label=label))
-        at = start + len(name)
-    doc.ents = spans
+    doc = _with_entities(nlp.make_doc(text), ents)
     assert [s.text for s in select_spans(doc) if s.label_ == "ORG"] == expected
 
 
