@@ -589,6 +589,7 @@ def _titled(name: str, before: str, after: str) -> bool:
     described = previous[0] in lexicons.lowered("person_nouns") and not _before_role_word(after)
     return (
         name.split()[0].lower().rstrip(".") in honorifics
+        or name.split()[0] in lexicons.lowered("person_nouns")  # "historian Darcy Richardson"
         or previous[0].lower().rstrip(".") in honorifics
         or previous[0][:1].isupper()
         and previous[0].lower() in TITLES  # "Agriculture Secretary Vilsack"
