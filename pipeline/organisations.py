@@ -126,6 +126,8 @@ def _strip(text: str) -> str:
     name = re.sub(r"^(?:the|The|THE)\s+", "", name)
     name = re.sub(rf"^(?:{_lead_verbs()})\s+(?=[A-Z])", "", name)  # a bullet's verb: "Supporting Acme Inc."
     name = re.sub(r"^(?:In the )?Matter of\s+", "", name)  # a case's title: "In the Matter of Acme, Inc."
+    # a dateline's town before its dash: "WASHINGTON - Barrday Inc."
+    name = re.sub(r"^[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})*\s+[-–—]\s+(?=[A-Z])", "", name)
     name = re.sub(r"^(?:M|AT|SA|COMP)\.\s?\d+\s+(?:-\s+)?", "", name)  # an EU case number: "M.7630 FedEx"
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
     match = re.fullmatch(r"(.+?)(,\s*| of )(.+)", name)
@@ -778,6 +780,8 @@ COMPANY_KINDS = (
     r"|automakers|airlines|carriers|operators|chains|businesses|start-?ups|undertakings|agencies|organi[sz]ations"
     r"|associations|institutions|universities|charities)"
 )
+# A count of the companies listed: "fines on nine companies – A, B, ..."
+COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
 # What a list's kind of company may say about them before the list: "the 17 undertakings fined: A, B, ..."
 LISTED_AS = r"(?:\s+(?:fined|involved|concerned|named|sanctioned|selected))?"
 LISTED = (
@@ -787,7 +791,7 @@ LISTED = (
 LIST_CUE = (
     r"(?:\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
     rf"|\b{COMPANY_KINDS},?\s+(?:such\s+as|including|namely|like|led\s+by|e\.g\.,?)"
-    rf"|\b(?:[Tt]he|[Ii]ts|[Tt]heir)\s+(?:[a-z\d][\w-]*\s+){{0,3}}{COMPANY_KINDS}(?:\s+of(?:\s+[a-z][\w-]*){{1,4}})?"
+    rf"|\b(?:[Tt]he|[Ii]ts|[Tt]heir|{COUNT})\s+(?:[a-z\d][\w-]*\s+){{0,3}}{COMPANY_KINDS}(?:\s+of(?:\s+[a-z][\w-]*){{1,4}})?"
     rf"{LISTED_AS}(?:\s+(?:are|were|include|included))?(?:\s+[-–—:]|:|(?=\s+[A-Z])))"
 )
 RECIPIENTS = re.compile(rf"{LIST_CUE} ?:? (?:the\s+)?{LISTED}")

@@ -351,6 +351,7 @@ def test_a_mark_number_names_a_model_not_a_body(nlp, text, mark):
     "text,name",
     [
         ("The work goes to Nuvola Spazio S.p.A (Italy) from May.", "Nuvola Spazio S.p.A"),
+        ("WASHINGTON - Barrday Inc. and two related companies agreed to pay.", "Barrday Inc"),
     ],
 )
 def test_dotted_legal_forms_stay_whole(text, name):
@@ -393,6 +394,10 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("Dr Jane Smith of Kestrel Data Partners said so.", ["Kestrel Data Partners"]),
         ("The tabloid Quillon printed the story.", ["Quillon"]),
         ("Novartis said that it would cut costs.", ["Novartis"]),
+        (
+            "The Commission fined nine companies – Almamet, Donau Chemie and Ecka Granulate – a total of EUR 61m.",
+            ["Almamet", "Donau Chemie", "Ecka Granulate"],
+        ),
         ("Deals were signed with Pfizer, Moderna, Johnson & Johnson and Novavax.", ["Pfizer", "Moderna"]),
         ("Booking.com and Hotels.com agreed to change.", ["Booking.com", "Hotels.com"]),
         ("Kestrel, in its annual report, said so.", ["Kestrel"]),
