@@ -6,9 +6,9 @@ tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/compa
 (19), tests/companies8 (24), tests/companies9 (24), tests/companies10 (24), tests/companies11 (24),
 tests/companies12 (24), tests/companies13 (24), tests/companies14 (24), tests/companies15 (18),
 tests/companies16 (12), tests/companies17 (13), tests/companies18 (8), tests/companies19 (16),
-tests/companies20 (27), tests/companies21 (28), tests/companies22 (12), tests/companies23 (36) and
-tests/companies24 (21) were labelled separately, by someone who did not see the pipeline, to check that the
-rules generalise (each was measured blind first; see README, "Accuracy").
+tests/companies20 (27), tests/companies21 (28), tests/companies22 (12), tests/companies23 (36),
+tests/companies24 (21) and tests/companies25 (17) were labelled separately, by someone who did not see the
+pipeline, to check that the rules generalise (each was measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
 a change that loses accuracy fails here; raise them when accuracy improves."""
 
@@ -232,6 +232,14 @@ MIN_F1 = {
         "durations": 0.63,
         "dates": 0.95,
         "overall": 0.86,
+    },
+    "companies25": {
+        "organisations": 0.79,
+        "money": 0.94,
+        "percentages": 0.97,
+        "durations": 0.97,
+        "dates": 0.95,
+        "overall": 0.87,
     },
     "companies14": {
         "organisations": 0.87,

@@ -395,7 +395,7 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("The tabloid Quillon printed the story.", ["Quillon"]),
         ("Novartis said that it would cut costs.", ["Novartis"]),
         (
-            "The Commission fined nine companies – Almamet, Donau Chemie and Ecka Granulate – a total of EUR 61m.",
+            "It fined nine companies – Almamet, Donau Chemie and Ecka Granulate – a total of EUR 61m.",
             ["Almamet", "Donau Chemie", "Ecka Granulate"],
         ),
         ("Deals were signed with Pfizer, Moderna, Johnson & Johnson and Novavax.", ["Pfizer", "Moderna"]),
