@@ -312,8 +312,8 @@ def select_spans(doc: Doc) -> list[Span]:
         label = "SURNAME" if ent.label_ == "ORG" and _after_initial(ent) else ent.label_
         elsewhere.setdefault(ent.text, Counter())[label] += 1
     for name, votes in list(elsewhere.items()):  # "Roger Federer": "Federer" alone is that person
-        for rest in _surnames(name):
-            if votes["PERSON"] > votes["ORG"] + votes["GPE"]:
+        if votes["PERSON"] > votes["ORG"] + votes["GPE"]:
+            for rest in _surnames(name):
                 elsewhere.setdefault(rest, Counter())["SURNAME"] += votes["PERSON"]
     text = doc.text
     for ent in (

@@ -295,6 +295,7 @@ def lone_names(doc: Doc) -> Doc:
 
 
 PERSONAL_PRONOUNS = frozenset({"he", "him", "his", "himself", "she", "her", "hers", "herself"})
+PERSON_TITLES = lexicons.lowered("role_words") | lexicons.lowered("titles")  # "President", "Secretary"
 
 
 def _person_after(name: Span) -> bool:
@@ -309,7 +310,7 @@ def _person_before(token) -> bool:
     return (
         word in lexicons.lowered("honorifics")
         or token.is_title
-        and word in lexicons.lowered("role_words") | lexicons.lowered("titles")
+        and word in PERSON_TITLES
         or token.is_lower
         and word in lexicons.lowered("person_nouns")
     )
