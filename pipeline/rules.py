@@ -154,8 +154,9 @@ class ContractRules:
     ``focus`` gives the tokens its focused dicts matched; any other match gives its whole span.
 
     A pattern that needs a rare word (``lexeme_flags.anchor``) is in a Matcher of its own word test, run only
-    on a Doc with a word that passes it; the others share one Matcher, so that each test of a word runs once
-    per token."""
+    where a word passes it: around each such word, as far as the gate's longest pattern reaches (the whole
+    Doc if a pattern has no bound); the others share one Matcher, so that each test of a word runs once per
+    token."""
 
     def __init__(self, nlp: Language, name: str, patterns: list[dict]):
         stop_words = nlp.Defaults.stop_words
@@ -164,6 +165,7 @@ class ContractRules:
         patterns = lexeme_flags.compile_patterns(nlp.vocab, patterns, WORD_EXTENSIONS)
         self.matcher = Matcher(nlp.vocab, validate=False)
         self.gated: dict[str, tuple[Callable[[str], bool], Matcher]] = {}  # word test key -> (test, Matcher)
+        self.reach: dict[str, int | None] = {}  # word test key -> longest match of its patterns, or None
         self.anchors_of_word: dict[int, frozenset[str]] = {}  # word (orth) -> keys of the tests it passes
         self.phrases = PhraseMatcher(nlp.vocab)
         self.keys: dict[int, tuple[str, str, frozenset[int] | None]] = {}
@@ -177,6 +179,7 @@ class ContractRules:
             elif anchor:
                 gate = self.gated.setdefault(anchor[0], (anchor[1], Matcher(nlp.vocab, validate=False)))
                 gate[1].add(key, [entry["pattern"]])
+                self.reach[anchor[0]] = _longest(self.reach.get(anchor[0], 0), entry["pattern"])
             else:
                 self.matcher.add(key, [entry["pattern"]])
         trained = [n for n, pipe in nlp.pipeline if isinstance(pipe, TrainablePipe)]
@@ -187,20 +190,25 @@ class ContractRules:
     def _matches(self, doc: Doc) -> list[tuple]:
         """(match id, start, end, alignments) of the token patterns, the gated ones where their word is."""
         matches = self.matcher(doc, with_alignments=True)
-        for key in self._anchors_in(doc):
-            matches += self.gated[key][1](doc, with_alignments=True)
+        for key, where in self._anchors_in(doc).items():
+            matcher, reach = self.gated[key][1], self.reach[key]
+            windows = [(0, len(doc))] if reach is None else _windows(where, reach, len(doc))
+            for start, end in windows:
+                found = matcher(doc[start:end], with_alignments=True)
+                matches += [(match_id, s + start, e + start, aligned) for match_id, s, e, aligned in found]
         return matches
 
-    def _anchors_in(self, doc: Doc) -> set[str]:
-        """The keys of the gating word tests some word of the Doc passes."""
-        found: set[str] = set()
-        for orth in set(doc.to_array(ORTH).tolist()):
+    def _anchors_in(self, doc: Doc) -> dict[str, list[int]]:
+        """{key of a gating word test: the positions of the Doc's words that pass it}."""
+        found: dict[str, list[int]] = {}
+        for i, orth in enumerate(doc.to_array(ORTH).tolist()):
             anchors = self.anchors_of_word.get(orth)
             if anchors is None:
                 word = doc.vocab.strings[orth]
                 anchors = frozenset(key for key, (test, _) in self.gated.items() if test(word))
                 self.anchors_of_word[orth] = anchors
-            found |= anchors
+            for key in anchors:
+                found.setdefault(key, []).append(i)
         return found
 
     def __call__(self, doc: Doc) -> Doc:
@@ -220,6 +228,32 @@ class ContractRules:
             Span(doc, s, e, label=label, span_id=span_id) for (s, e, span_id), label in focused.items()
         ]
         return doc
+
+
+def _longest(reach: int | None, pattern: list[dict]) -> int | None:
+    """The larger of ``reach`` and the most tokens the pattern can match; None if either has no bound."""
+    if reach is None:
+        return None
+    most = 0
+    for spec in pattern:
+        op = spec.get("OP", "")
+        if op in ("+", "*") or op.endswith(",}"):
+            return None
+        most += int(op.strip("{}").split(",")[-1]) if op.startswith("{") else 1
+    return max(reach, most)
+
+
+def _windows(where: list[int], reach: int, length: int) -> list[tuple[int, int]]:
+    """The token ranges a match of at most ``reach`` tokens that holds a word at one of ``where`` can lie in,
+    overlapping ranges joined."""
+    windows: list[tuple[int, int]] = []
+    for i in where:
+        start, end = max(0, i - reach + 1), min(length, i + reach)
+        if windows and start <= windows[-1][1]:
+            windows[-1] = (windows[-1][0], end)
+        else:
+            windows.append((start, end))
+    return windows
 
 
 def keep_dates_whole(nlp: Language) -> None:

@@ -5,6 +5,7 @@ import json
 import pytest
 from conftest import read_tables, run_cli, run_in_process
 
+from pipeline import rules
 from pipeline.rules import RuleError, read_patterns
 
 GOOD = {"label": "ORG", "id": "org_user_example", "pattern": [{"LOWER": "acme"}, {"LOWER": "widgets"}]}
@@ -665,3 +666,32 @@ def test_patterns_gated_on_a_rare_word_match_what_one_matcher_matches(monkeypatc
         for a, b in zip(gated.pipe(texts), plain.pipe(texts)):
             spans = [sorted((s.start, s.end, s.label_, s.id_) for s in d.spans["rules"]) for d in (a, b)]
             assert spans[0] == spans[1]
+
+
+@pytest.mark.parametrize(
+    "pattern, reach",
+    [
+        ([{"LOWER": "per"}, {"LOWER": "cent"}], 2),
+        ([{"LIKE_NUM": True}, {"LOWER": "-", "OP": "?"}, {"LOWER": "year"}], 3),
+        ([{"IS_TITLE": True, "OP": "{0,5}"}, {"LOWER": "plc"}], 6),
+        ([{"IS_TITLE": True, "OP": "+"}, {"LOWER": "plc"}], None),
+        ([{"IS_TITLE": True, "OP": "*"}, {"LOWER": "plc"}], None),
+        ([{"IS_TITLE": True, "OP": "{2,}"}, {"LOWER": "plc"}], None),
+    ],
+)
+def test_a_gate_reaches_as_far_as_its_longest_pattern(pattern, reach):
+    assert rules._longest(0, pattern) == reach
+
+
+@pytest.mark.parametrize(
+    "where, reach, length, windows",
+    [
+        ([5], 3, 20, [(3, 8)]),
+        ([0, 19], 3, 20, [(0, 3), (17, 20)]),
+        ([5, 8], 3, 20, [(3, 11)]),  # overlapping ranges are joined
+        ([5, 10], 3, 20, [(3, 13)]),  # and touching ones
+        ([5, 11], 3, 20, [(3, 8), (9, 14)]),
+    ],
+)
+def test_a_gate_runs_on_the_ranges_around_its_words(where, reach, length, windows):
+    assert rules._windows(where, reach, length) == windows
