@@ -293,6 +293,7 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
             "Apple Inc. and Microsoft Corp. signed a deal with JPMorgan Chase & Co. on Monday.",
             ["Apple Inc.", "Microsoft Corp.", "JPMorgan Chase & Co."],
         ),
+        ("Shoppers left the British supermarket Ocado without eggs.", ["Ocado"]),
     ],
 )
 def test_organisations_in_context(text, names):
