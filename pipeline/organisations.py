@@ -80,13 +80,17 @@ def _after_role(name: str) -> str:
 def _owner_or_body(owner: str, owned: str) -> str | None:
     """Which name "owner's owned" stands for: a place's body ("Britain's Office of Fair Trading") is the body;
     a body's thing ("Department of Energy’s Idaho Site") or a thing that ends in no body's head word
-    ("Gillette's Right Guard", "Arsenal's Edu") is its owner's; None keeps the whole ("Queen's Club")."""
+    ("Gillette's Right Guard", "Arsenal's Edu") is its owner's; None keeps the whole ("Queen's Club", "U.S.
+    Attorney's Office for the District of Columbia")."""
     if _place(owner):
         return owned if _ends_a_name(owned) or any(w in NAME_ENDS for w in owned.split()) else None
     if owned.split()[-1] in lexicons.words("org_not_heads"):  # "Henry's Arsenal", "Volvo Women's Open"
         return owner if any(w in lexicons.words("org_heads") for w in owner.split()) else None
     if _ends_a_name(owned) or owner.split()[-1] in lexicons.words("not_owners"):
         return None
+    head = re.split(r"\s+(?:for|of|on)\s+", owned)[0]  # "Office" of "Office for the District of Columbia"
+    if _ends_a_name(head) and not any(w in NAME_ENDS for w in owner.split()):
+        return None  # an officer's office ("U.S. Attorney’s"), not a body's unit ("Department of Energy’s")
     return owner
 
 

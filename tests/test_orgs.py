@@ -12,6 +12,11 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ("the Department for Work and Pensions", "Department for Work and Pensions"),
         ("BT's", "BT"),
         ("BT’s", "BT"),
+        (
+            "U.S. Attorney’s Office for the District of Columbia",
+            "U.S. Attorney’s Office for the District of Columbia",
+        ),
+        ("Department of Energy’s Office of Science", "Department of Energy"),
         ("BT Group CFO", "BT Group"),
         ("Lancashire County Council Interim", "Lancashire County Council"),
         ("Capita chief executive", "Capita"),
@@ -292,6 +297,10 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         (
             "Apple Inc. and Microsoft Corp. signed a deal with JPMorgan Chase & Co. on Monday.",
             ["Apple Inc.", "Microsoft Corp.", "JPMorgan Chase & Co."],
+        ),
+        (
+            "The Harlow County Sheriff's Office said it had closed the case.",
+            ["Harlow County Sheriff's Office"],
         ),
         ("Shoppers left the British supermarket Ocado without eggs.", ["Ocado"]),
     ],
