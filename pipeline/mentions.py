@@ -85,7 +85,7 @@ def trim(span: Span) -> Span | None:
 
     while start < end and loose(doc[start]):
         start += 1
-    if span.label_ == "ORG" and not span.id_.startswith(("org_department", "org_partnership")):
+    if span.label_ == "ORG" and not span.id_.startswith(("org_department", "org_partnership", "gazetteer")):
         end = _before_comma(doc, start, end)
     if span.label_ == "ORG":
         end = _before_model_number(doc, start, _before_open_bracket(doc, start, end))
@@ -302,6 +302,8 @@ def select_spans(doc: Doc) -> list[Span]:
         for s in (trim(s) for s in doc.spans.get(SPANS_KEY, []))
         if s is not None and not _joins_model_names(s, org_ends, org_end_from) and not _runs_into_a_count(s)
     ]
+    known = [s for s in rule_spans if s.id_.startswith("gazetteer")]
+    rule_spans = [s for s in rule_spans if not any(_cuts(s, name) for name in known)]
     taken = Taken()
     for span in sorted(rule_spans, key=lambda s: (-(s.end - s.start), s.start, s.label_ != "IGNORE")):
         i, j = taken.overlapping(span)
@@ -327,6 +329,16 @@ def select_spans(doc: Doc) -> list[Span]:
         if i == j or (label == "ORG" and _extends_orgs(span, taken.spans[i:j])):
             taken.replace(i, j, span)
     return [s for s in taken.spans if s.label_ != "IGNORE"]
+
+
+def _cuts(span: Span, name: Span) -> bool:
+    """Whether a span holds part of a gazetteer name and words outside it ("International Development Office"
+    across "U.S. Agency for International Development"), or the name after a comma ("Office of Export
+    Enforcement, U.S. Immigration and Customs Enforcement": a list)."""
+    crosses = span.start < name.start < span.end < name.end or name.start < span.start < name.end < span.end
+    before = span.doc[span.start : name.start] if span.start < name.start and name.end <= span.end else None
+    listed = before is not None and "," in before.text
+    return crosses or listed
 
 
 GENERATION = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")  # "Robert Downey Jr.", "Martin Luther King III"
@@ -371,12 +383,16 @@ def _joins_model_names(span: Span, org_ends: set[int], org_end_from: dict[int, i
     of "... and Royal Bank of Canada", "Terminals Limited and ALD Group Holdings" of "... Holdings NZ
     Limited"), after one the model names or a legal form: two names, which the model's own spans give
     (``org_ends``: where the model's organisations end; ``org_end_from``: where the one starting at a token
-    ends)."""
-    return span.label_ == "ORG" and any(
-        t.lower_ in ("and", "&")
-        and (t.i in org_ends or lexicons.is_legal_form(t.nbor(-1).text))
-        and org_end_from.get(t.i + 1, 0) > span.end
-        for t in span[1:-1]
+    ends). A gazetteer name is one name ("U.S. Immigration and Customs Enforcement")."""
+    return (
+        span.label_ == "ORG"
+        and not span.id_.startswith("gazetteer")
+        and any(
+            t.lower_ in ("and", "&")
+            and (t.i in org_ends or lexicons.is_legal_form(t.nbor(-1).text))
+            and org_end_from.get(t.i + 1, 0) > span.end
+            for t in span[1:-1]
+        )
     )
 
 
@@ -439,11 +455,15 @@ def _after_initial(ent: Span) -> bool:
     )
 
 
+US_PREFIXES = ("US", "U.S.", "United States")
+
+
 def _extends_orgs(span: Span, clash: list[Span]) -> bool:
     """A model ORG that continues a rule ORG from its first word ("Capita" -> "Capita Business Services"), or
     begins one that ends in the same legal form ("Union Coop" -> "Savings Banks' Union Coop"), that a context
-    cue found ("T-Mobile USA" for "Mobile USA, the company's American business") or that names a body of a
-    place ("Federal Court of Australia" for "Court of Australia")."""
+    cue found ("T-Mobile USA" for "Mobile USA, the company's American business"), that names a body of a
+    place ("Federal Court of Australia" for "Court of Australia") or that is a US agency with its country
+    ("US Secret Service")."""
     first = min(clash, key=lambda s: s.start)
     same_end = (
         len(clash) == 1
@@ -454,6 +474,8 @@ def _extends_orgs(span: Span, clash: list[Span]) -> bool:
             or first.id_.startswith("org_cue")
             or first.id_.startswith("org_department_for")  # "Superior Court" before "Court of Québec",
             # "National" before "Institute of Standards and Technology"
+            or first.id_.startswith("gazetteer")
+            and span.doc[span.start : first.start].text in US_PREFIXES
         )
     )
     return (

@@ -643,7 +643,7 @@ def split_parts(text: str, found: list[Mention], people: frozenset[str] = frozen
     out = []
     for m in found:
         bounds, end = [m.start], m.end
-        for gap in PARTS.finditer(text, m.start, m.end) if m.label == "ORG" else ():
+        for gap in PARTS.finditer(text, m.start, m.end) if m.label == "ORG" and not _known(m) else ():
             cut = _cuts(gap.group(), text[bounds[-1] : gap.start()], text[gap.end() : m.end], people)
             if cut == "end":
                 end = gap.start()
@@ -730,7 +730,7 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     out = []
     for m in found:
         span = text[m.start : m.end]
-        match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" else None
+        match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" and not _known(m) else None
         owned = re.search(r"\s+of\s+(?=[A-Z])", span) if m.label == "ORG" and not match else None
         after = span[owned.end() :] if owned else ""
         if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
@@ -1032,7 +1032,7 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
     """A span "B and C" right after "A, " is two list members, and so is one right after "between" ("a joint
     venture between Recticel and Greiner Holding AG"), unless it holds another "and" or its first
     part is a place ("Australia and New Zealand Banking Group Limited")."""
-    joined = list(re.finditer(r"\s+and\s+", text[m.start : m.end]))
+    joined = [] if _known(m) else list(re.finditer(r"\s+and\s+", text[m.start : m.end]))
     if joined and _place(text[m.start : m.start + joined[0].start()]):
         return [m]
     listed = previous is not None and re.fullmatch(r",\s+", text[previous.end : m.start])
@@ -1054,6 +1054,31 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
 def _headed(name: str, heads: tuple[str, ...]) -> bool:
     words = name.split()
     return len(words) > 1 and words[-1] in heads
+
+
+def _abbreviates_a_thing(text: str, acronym: str, named: set[str]) -> bool:
+    """Whether the article writes an acronym in brackets right after the words it abbreviates, and those words
+    hold no body's head word nor legal form and are no organisation the article names ("Australian Consumer
+    Law (ACL)", "Dual Band Radar (DBR)"; not "Competition and Markets Authority (CMA)", nor "Hewlett-Packard
+    (HP)" where the model names the company)."""
+    for start, end in word_index(text).spans(acronym):
+        defined = re.search(r"((?:[\w&’'-]+\s+){0,8}[\w&’'-]+)\s*\(\s*$", text[max(0, start - 200) : start])
+        if defined and re.match(r"\s*\)", text[end : end + 5]):
+            words = long_form(acronym, defined.group(1).split())
+            full = " ".join(words)
+            return (
+                len(words) > 1
+                and all(w[:1].isupper() or w.lower() in LINK_WORDS for w in words)
+                and not any(w in NAME_ENDS or lexicons.is_legal_form(w) for w in words)
+                and not _place(words[-1])  # "Athletics Kenya (AK)"
+                and not any(full in n or n in full for n in named if " " in n)
+            )
+    return False
+
+
+def _known(m: Mention) -> bool:
+    """Found in a gazetteer: one name, never cut ("U.S. Immigration and Customs Enforcement")."""
+    return m.source.startswith("rule:gazetteer")
 
 
 def _trusted(m: Mention) -> bool:
@@ -1107,6 +1132,11 @@ def resolve_article(
             and " " in (names.get(id(m)) or "")
             and names[id(m)] in people
         ):
+            names[id(m)] = None
+    named = {n for n in names.values() if n}
+    things = {n for n in named if n.isupper() and _abbreviates_a_thing(text, n, named)}
+    for m in found:  # "Photonics Mast Variant (PMV)": an acronym of what is no body is none
+        if names.get(id(m)) in things:
             names[id(m)] = None
     spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
     added = _propagated(text, spread, found, sentences)

@@ -136,16 +136,15 @@ def gazetteer_patterns(lexicon: str) -> list[dict]:
 
 
 @Language.factory(
-    "contract_rules", default_config={"pattern_files": [], "org_gazetteer": None, "base_dir": None}
+    "contract_rules", default_config={"pattern_files": [], "org_gazetteers": [], "base_dir": None}
 )
 def make_contract_rules(
-    nlp: Language, name: str, pattern_files: list[str], org_gazetteer: str | None, base_dir: str | None
+    nlp: Language, name: str, pattern_files: list[str], org_gazetteers: list[str], base_dir: str | None
 ) -> ContractRules:
-    """The rules, writing to ``doc.spans["rules"]``, loaded from pattern files and a gazetteer."""
+    """The rules, writing to ``doc.spans["rules"]``, loaded from pattern files and gazetteers."""
     base = Path(base_dir) if base_dir else lexicons.MODELS_DIR
     patterns = [p for f in pattern_files for p in read_patterns(base / f)]
-    if org_gazetteer:
-        patterns += gazetteer_patterns(org_gazetteer)
+    patterns += [p for lexicon in org_gazetteers for p in gazetteer_patterns(lexicon)]
     return ContractRules(nlp, name, patterns)
 
 

@@ -302,6 +302,14 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
             "The Harlow County Sheriff's Office said it had closed the case.",
             ["Harlow County Sheriff's Office"],
         ),
+        (
+            "It was investigated by U.S. Immigration and Customs Enforcement and the Bureau of Alcohol,"
+            " Tobacco, Firearms and Explosives.",
+            [
+                "U.S. Immigration and Customs Enforcement",
+                "Bureau of Alcohol, Tobacco, Firearms and Explosives",
+            ],
+        ),
         ("Shoppers left the British supermarket Ocado without eggs.", ["Ocado"]),
     ],
 )
@@ -330,6 +338,7 @@ def test_organisations_in_context(text, names):
         ("Halvard Ltd appears on the business programme Kestrel's Den.", "Kestrel"),
         ("Halvard Ltd launched it at the Kestrel Electronics Show in Las Vegas.", "Kestrel Electronics Show"),
         ("Halvard Ltd said the rules broke the Kestrel Convention on Human Rights.", "Kestrel Convention"),
+        ("Halvard Ltd tested the Dual Band Radar (DBR). DBR trials end in May.", "DBR"),
     ],
 )
 def test_products_programmes_and_vessels_are_not_organisations(text, product):
