@@ -1065,11 +1065,11 @@ def _abbreviates_a_thing(text: str, acronym: str, named: set[str]) -> bool:
         defined = re.search(r"((?:[\w&’'-]+\s+){0,8}[\w&’'-]+)\s*\(\s*$", text[max(0, start - 200) : start])
         if defined and re.match(r"\s*\)", text[end : end + 5]):
             words = long_form(acronym, defined.group(1).split())
-            full = " ".join(words)
+            full, bare = " ".join(words), [re.sub(r"[’']s?$", "", w) for w in words]  # "Operator’s"
             return (
                 len(words) > 1
                 and all(w[:1].isupper() or w.lower() in LINK_WORDS for w in words)
-                and not any(w in NAME_ENDS or lexicons.is_legal_form(w) for w in words)
+                and not any(w in NAME_ENDS or lexicons.is_legal_form(w) for w in bare)
                 and not _place(words[-1])  # "Athletics Kenya (AK)"
                 and not any(full in n or n in full for n in named if " " in n)
             )

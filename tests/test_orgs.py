@@ -311,6 +311,7 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
             ],
         ),
         ("Shoppers left the British supermarket Ocado without eggs.", ["Ocado"]),
+        ("It faulted Kestrel System Operator’s (KSO) forecasts. The KSO replied.", ["KSO", "KSO"]),
     ],
 )
 def test_organisations_in_context(text, names):

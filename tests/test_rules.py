@@ -282,6 +282,8 @@ ORG_TEXT_CASES = [
     ),
     ("The court found that Caltex (NZ) Limited had colluded.", ["Caltex (NZ) Limited"]),
     ("Equipment of the 58th Maintenance Group was repaired.", ["58th Maintenance Group"]),
+    ("Staff of the 81st Contracting Squadron signed it.", ["81st Contracting Squadron"]),
+    ("The 88th Readiness Division, Fort McCoy, is the contracting activity.", ["88th Readiness Division"]),
     (
         "Work supports the Air Force Special Operations Command MQ-9 fleet.",
         ["Air Force Special Operations Command"],
