@@ -1039,7 +1039,7 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
     between = (
         len(joined) == 1
         and BETWEEN.search(text, max(0, m.start - 12), m.start)
-        and not re.match(r"\s+and\s+[A-Z]", text[m.end : m.end + 8])  # the other party follows the span
+        and not re.match(r"\s+and\s+(?:the\s+)?[A-Z]", text[m.end : m.end + 12])  # the other party follows
         and not _before_role(text, m.end)  # "between Oil and Natural Gas Corporation chairman X"
     )
     if not joined or not (listed or between):

@@ -311,6 +311,14 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
             ],
         ),
         ("Shoppers left the British supermarket Ocado without eggs.", ["Ocado"]),
+        (
+            "It is split between the Kestrel Fish and Wildlife Foundation and the Halvard Arts Foundation.",
+            ["Kestrel Fish and Wildlife Foundation", "Halvard Arts Foundation"],
+        ),
+        (  # a misspelt district, as published
+            "It was prosecuted by the U.S. Attorney’s Office for the Northen District of Georgia.",
+            ["U.S. Attorney’s Office for the Northen District of Georgia"],
+        ),
         ("It faulted Kestrel System Operator’s (KSO) forecasts. The KSO replied.", ["KSO", "KSO"]),
     ],
 )
