@@ -1058,9 +1058,9 @@ def _headed(name: str, heads: tuple[str, ...]) -> bool:
 
 def _abbreviates_a_thing(text: str, acronym: str, named: set[str]) -> bool:
     """Whether the article writes an acronym in brackets right after the words it abbreviates, and those words
-    hold no body's head word nor legal form and are no organisation the article names ("Australian Consumer
-    Law (ACL)", "Dual Band Radar (DBR)"; not "Competition and Markets Authority (CMA)", nor "Hewlett-Packard
-    (HP)" where the model names the company)."""
+    hold no body's head word, legal form or place and are no organisation the article names ("Australian
+    Consumer Law (ACL)", "Dual Band Radar (DBR)"; not "Competition and Markets Authority (CMA)", "Athletics
+    Kenya (AK)", nor "International Business Machines (IBM)" where the model names the company)."""
     for start, end in word_index(text).spans(acronym):
         defined = re.search(r"((?:[\w&’'-]+\s+){0,8}[\w&’'-]+)\s*\(\s*$", text[max(0, start - 200) : start])
         if defined and re.match(r"\s*\)", text[end : end + 5]):
