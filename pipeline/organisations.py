@@ -134,6 +134,8 @@ def _strip(text: str) -> str:
     name = re.sub(r"^[A-Z]{2,}(?:[ ,.]+[A-Z]{2,})*\s+[-–—]\s+(?=[A-Z])", "", name)
     name = re.sub(r"^(?:M|AT|SA|COMP)\.\s?\d+\s+(?:-\s+)?", "", name)  # an EU case number: "M.7630 FedEx"
     name = re.sub(r"^[A-Z]{2,}[’']s\s+(?=[A-Z])", "", name)  # "GSA's Federal Systems ... Center"
+    based = re.match(r"(\S+)-[Bb]ased\s+(?=[A-Z])", name)  # a headline's "Texas-Based Energy Partners LLC"
+    name = name[based.end() :] if based and _place(based[1]) else name
     match = re.fullmatch(r"(.+?)(,\s*| of )(.+)", name)
     if (
         match
@@ -759,13 +761,14 @@ def _before_a_name(text: str, end: int) -> bool:
 
 
 LIST_NAME = r"[A-Z][\w&-]*(?:['’.][\w&-]+)*(?: (?:[A-Z][\w&-]*(?:['’.][\w&-]+)*|&))*"
-LIST_SEP = r"(?:,\s+(?:and\s+)?|\s+and\s+)"
-LIST_AFTER = re.compile(rf",\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
+ASIDE = r"(?:\s\([^()]{1,40}\))?"  # a member's bracketed country: "Petrobras (Brazil), ..."
+LIST_SEP = rf"(?:{ASIDE}(?:,\s+(?:and\s+)?|\s+and\s+))"
+LIST_AFTER = re.compile(rf"{ASIDE},\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
 # "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson")
 LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
 # "to NAME, ..." or "with NAME, NAME, ..." before the first member found; "the NAME, ..." may be a product
 # ("the GMC Savana, Sierra")
-LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+\s+((?:{LIST_NAME},\s+)+)$")
+LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+,?\s+((?:{LIST_NAME}{ASIDE},\s+)+)$")
 
 
 # A list of recipients: "The recipients are A, B and C", "Other contractors include A, B and C", or of
@@ -834,17 +837,18 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     spans = {span: sentence for span, (sentence, _) in listed.items()}  # a new member -> a sentence
     for first, second in zip(orgs, orgs[1:]):
         gap = text[first.end : second.start]
-        if re.fullmatch(LIST_SEP, gap):
+        if re.fullmatch(LIST_SEP, gap) and _asides_placed(gap):
             before = LIST_FIRST.search(text, max(0, first.start - 120), first.start)
+            before = before if before and _asides_placed(before[1]) else None
             after = LIST_LAST.match(text, second.end)
             if before:
-                names = re.finditer(LIST_NAME, before[1])
+                names = re.finditer(rf"{LIST_NAME}(?={ASIDE},)", before[1])
                 spans.update(
                     {(before.start(1) + n.start(), before.start(1) + n.end()): first.sentence for n in names}
                 )
             if after:
                 spans[after.span(1)] = first.sentence
-        middle = LIST_AFTER.match(gap) if gap.startswith(",") else None
+        middle = LIST_AFTER.match(gap) if gap.startswith((",", " (")) and _asides_placed(gap) else None
         if middle:
             spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence
     for m in orgs:  # "a partnership between the University of Nottingham and GlaxoSmithKline"
@@ -874,6 +878,12 @@ LIST_TAIL = re.compile(
 )
 
 
+def _asides_placed(text: str) -> bool:
+    """Whether every bracketed aside in a list's text is a place ("Petrobras (Brazil), ..."), not a club of a
+    team sheet ("B O'Driscoll (Leinster), ...")."""
+    return all(_place(aside) for aside in re.findall(r"\(([^()]*)\)", text))
+
+
 def _list_tails(text: str, orgs: list[Mention]) -> dict[tuple[int, int], str]:
     """The members of a list that follow three organisations in a row: "led by BMW, CNH Industrial, Ford
     Motor Company, Jaguar Land Rover, Penso Consulting, Westfield Sportscars and Williams Advanced
@@ -881,7 +891,8 @@ def _list_tails(text: str, orgs: list[Mention]) -> dict[tuple[int, int], str]:
     people from lists of nominees and team sheets."""
     out = {}
     for a, b, c in zip(orgs, orgs[1:], orgs[2:]):
-        if not all(re.fullmatch(LIST_SEP, text[x.end : y.start]) for x, y in ((a, b), (b, c))):
+        gaps = [text[x.end : y.start] for x, y in ((a, b), (b, c))]
+        if not all(re.fullmatch(LIST_SEP, gap) and _asides_placed(gap) for gap in gaps):
             continue
         tail = LIST_TAIL.match(text, c.end)
         for name in re.finditer(LIST_NAME, tail[1]) if tail else ():
@@ -1013,13 +1024,15 @@ def _full_name(name: str, people: frozenset[str]) -> bool:
 
 
 def _may_be_member(name: str) -> bool:
-    """Not a sentence word ("However") nor a possessive ("Spain's Iberia"; not a body's name such as "Pacific
-    Prawn Fishermen's Association")."""
+    """Not a sentence word ("However"), a possessive ("Spain's Iberia"; not a body's name such as "Pacific
+    Prawn Fishermen's Association") nor a person's initial and surname ("D Parks" of a team sheet)."""
     possessive = re.search(r"['’]s ", name) and not _ends_a_name(name)
-    return name.split()[0].lower() not in STOP_WORDS and not possessive
+    initial = INITIAL_SURNAME.fullmatch(name)
+    return name.split()[0].lower() not in STOP_WORDS and not possessive and not initial
 
 
 BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$")
+INITIAL_SURNAME = re.compile(r"[A-Z]\.? [A-Z][\w'’-]+")
 
 
 def _before_role(text: str, end: int) -> bool:

@@ -17,6 +17,7 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
             "U.S. Attorney’s Office for the District of Columbia",
         ),
         ("Department of Energy’s Office of Science", "Department of Energy"),
+        ("Texas-Based Energy Partners LLC", "Energy Partners LLC"),
         ("BT Group CFO", "BT Group"),
         ("Lancashire County Council Interim", "Lancashire County Council"),
         ("Capita chief executive", "Capita"),
@@ -312,6 +313,11 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ),
         ("Shoppers left the British supermarket Ocado without eggs.", ["Ocado"]),
         (
+            "Kestrel Valve Company Pleads Guilty to Bribing Foreign Officials\n\nWASHINGTON - A valve company"
+            " pleaded guilty today.",
+            ["Kestrel Valve Company"],
+        ),
+        (
             "It is split between the Kestrel Fish and Wildlife Foundation and the Halvard Arts Foundation.",
             ["Kestrel Fish and Wildlife Foundation", "Halvard Arts Foundation"],
         ),
@@ -444,6 +450,11 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
             ["Acme Dynamics", "Brightwater", "Kestrel Systems"],
         ),
         ("Work went to Vodafone, Tarrant and BT Group.", ["Vodafone", "Tarrant", "BT Group"]),
+        (
+            "Bribes went to officials at, among others, Quillon (Brazil), Dalgety Power (China), Kestrel"
+            " Power (China), Brightwater, Orrin Energy (India) and Halvard (Malaysia).",
+            ["Quillon", "Dalgety Power", "Kestrel Power", "Brightwater", "Orrin Energy"],
+        ),
         ("It fined the trade association EUROBAT and German firm Quillon.", ["EUROBAT", "Quillon"]),
         ("It cleared the acquisition of Voorn and Brutélé by Orrin.", ["Voorn", "Brutélé", "Orrin"]),
         (
