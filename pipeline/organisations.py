@@ -837,7 +837,7 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     spans = {span: sentence for span, (sentence, _) in listed.items()}  # a new member -> a sentence
     for first, second in zip(orgs, orgs[1:]):
         gap = text[first.end : second.start]
-        if re.fullmatch(LIST_SEP, gap) and _asides_placed(gap):
+        if _joins_members(gap):
             before = LIST_FIRST.search(text, max(0, first.start - 120), first.start)
             before = before if before and _asides_placed(before[1]) else None
             after = LIST_LAST.match(text, second.end)
@@ -878,6 +878,11 @@ LIST_TAIL = re.compile(
 )
 
 
+def _joins_members(gap: str) -> bool:
+    """Whether the text between two names is a list's separator, with places only in its brackets."""
+    return re.fullmatch(LIST_SEP, gap) is not None and _asides_placed(gap)
+
+
 def _asides_placed(text: str) -> bool:
     """Whether every bracketed aside in a list's text is a place ("Petrobras (Brazil), ..."), not a club of a
     team sheet ("B O'Driscoll (Leinster), ...")."""
@@ -891,8 +896,7 @@ def _list_tails(text: str, orgs: list[Mention]) -> dict[tuple[int, int], str]:
     people from lists of nominees and team sheets."""
     out = {}
     for a, b, c in zip(orgs, orgs[1:], orgs[2:]):
-        gaps = [text[x.end : y.start] for x, y in ((a, b), (b, c))]
-        if not all(re.fullmatch(LIST_SEP, gap) and _asides_placed(gap) for gap in gaps):
+        if not all(_joins_members(text[x.end : y.start]) for x, y in ((a, b), (b, c))):
             continue
         tail = LIST_TAIL.match(text, c.end)
         for name in re.finditer(LIST_NAME, tail[1]) if tail else ():
