@@ -311,6 +311,30 @@ def is_common_word(name: str, text: str) -> bool:
     return bool(word_index(text).spans(name.lower()))
 
 
+# A capitalised honorific and one word after it that no other capitalised word follows: "Mr Ebbers said".
+TITLED_SURNAME = re.compile(
+    rf"\b(?:{'|'.join(re.escape(w.title()) for w in lexicons.lowered('honorifics'))})\.?\s+([A-Z][\w'’-]+)\b"
+    r"(?!\s+[A-Z]|[’']s\s+[A-Z])"
+)
+
+
+def is_titled_surname(name: str, text: str) -> bool:
+    """A name of two or three capitalised words whose last the article writes after an honorific is a
+    person's: "Bernie Ebbers" beside "Mr Ebbers", "Nicola Sturgeon" beside "Ms Sturgeon"; not a name with a
+    head word or legal form ("Morgan Stanley Bank")."""
+    words = name.split()
+    if not 2 <= len(words) <= 3 or not all(re.fullmatch(r"[A-Z][A-Za-z'’-]*[a-z]", w) for w in words):
+        return False
+    if any(w in NAME_ENDS or lexicons.is_legal_form(w) for w in words):
+        return False
+    return words[-1] in _titled_surnames(text)
+
+
+@lru_cache(maxsize=4)
+def _titled_surnames(text: str) -> frozenset[str]:
+    return frozenset(re.sub(r"['’]s$", "", m[1]) for m in TITLED_SURNAME.finditer(text))
+
+
 def names_a_thing(name: str, text: str) -> bool:
     """An acronym the article defines as a law, plan or standard ("Government Buying Standards (GBS)") or as
     a common noun ("area of responsibility (AOR)", "RSS (really simple syndication)")."""
@@ -487,6 +511,7 @@ def _article_checks(text: str):
         return (
             is_common_word(name, text)
             or names_a_thing(name, text)
+            or is_titled_surname(name, text)
             or (not trusted and is_common_phrase(name, text))
         )
 

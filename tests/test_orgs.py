@@ -663,6 +663,12 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("Results: (Essex Beagles), A Turner (Notts AC). Turner was third.", "Turner", "Notts AC"),
         ("Vote shake-up\n\nA Labour peer has withdrawn it, Labour said.", None, "Labour"),
         (
+            "Former WorldCom boss Bernie Ebbers denied it. Mr Ebbers told Morgan Stanley Bank so.",
+            "Bernie Ebbers",
+            "Morgan Stanley Bank",
+        ),
+        ("SNP deputy Nicola Sturgeon spoke. Ms Sturgeon’s plan won.", "Nicola Sturgeon", None),
+        (
             "Firms:\n\nGalliford Try Plc\nKier Construction Ltd\nVolker Fitzpatrick Ltd\n\nIt starts.",
             "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
             "Kier Construction Ltd",
