@@ -28,6 +28,7 @@ from pipeline.rules import SPANS_KEY
 
 MENTIONS_KEY = "mentions"
 MODEL_NAMES_KEY = "model_names"  # the model's people and places, which the organisation stage reads
+WORKS_KEY = "work_titles"  # titles the rules find after a work's noun ("film Vera Drake"), read there too
 NAME_LABELS = {"PERSON", "GPE", "LOC", "NORP", "FAC"}
 MODEL_LABELS = {label.model_label: label.name for label in labels.LABELS if label.model_label}
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
@@ -651,5 +652,7 @@ def select_mentions(doc: Doc) -> Doc:
             mention._.partner = other.text if other is not None else None
             mentions.append(mention)
     doc.spans[MODEL_NAMES_KEY] = [e for e in doc.ents if e.label_ in NAME_LABELS]
+    titles = [s for s in doc.spans.get(SPANS_KEY, []) if s.id_ == "org_work_title"]
+    doc.spans[WORKS_KEY] = filter_spans(titles)
     set_mentions(doc, mentions)
     return doc

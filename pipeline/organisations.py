@@ -33,6 +33,7 @@ from pipeline.mentions import (
     ELIDED_NAME,
     MENTIONS_KEY,
     MODEL_NAMES_KEY,
+    WORKS_KEY,
     Mention,
     article_text,
     sentence_window,
@@ -1160,11 +1161,16 @@ class Organisations:
 
 
 def resolve_article(
-    text: str, found: list[Mention], sentences: list[tuple[int, int]], people: frozenset[str] = frozenset()
+    text: str,
+    found: list[Mention],
+    sentences: list[tuple[int, int]],
+    people: frozenset[str] = frozenset(),
+    works: frozenset[str] = frozenset(),
 ) -> Organisations:
     """The organisation stage of one article: conjoined names split, each span's name cleaned (or the span
     rejected), every other occurrence of a name taken as that organisation, one canonical name per
-    organisation; a generic noun ("the Commission") stands for the one named body it can refer to."""
+    organisation; a generic noun ("the Commission") stands for the one named body it can refer to.
+    ``people``: the names the model calls a person or place; ``works``: the titles of works."""
     rejects = _article_checks(text)
     found = coordinated(text, split_conjoined(text, split_parts(text, found, people)), people)
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
@@ -1176,8 +1182,8 @@ def resolve_article(
         ):
             names[id(m)] = None
     named = {n for n in names.values() if n}
-    things = {n for n in named if n.isupper() and _abbreviates_a_thing(text, n, named)}
-    for m in found:  # "Photonics Mast Variant (PMV)": an acronym of what is no body is none
+    things = {n for n in named if n.isupper() and _abbreviates_a_thing(text, n, named)} | works
+    for m in found:  # an acronym of a thing ("Photonics Mast Variant (PMV)"), a title ("film Vera Drake")
         if names.get(id(m)) in things:
             names[id(m)] = None
     spread = {text[m.start : m.end] for m in found if names.get(id(m)) and m.end - m.start > 1}
@@ -1209,7 +1215,8 @@ def resolve_organisations(doc: Doc) -> Doc:
     named = doc.spans.get(MODEL_NAMES_KEY, [])
     surnames = {s[-1].text for s in named if s.label_ == "PERSON"}
     people = frozenset(s.text for s in named) | surnames
-    stage = resolve_article(article_text(doc), found, sentences, people)
+    works = frozenset(s.text for s in doc.spans.get(WORKS_KEY, []))
+    stage = resolve_article(article_text(doc), found, sentences, people, works)
     set_mentions(
         doc,
         [

@@ -669,6 +669,12 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ),
         ("SNP deputy Nicola Sturgeon spoke. Ms Sturgeon’s plan won.", "Nicola Sturgeon", None),
         (
+            "Vera Drake scoops award\n\nMike Leigh's film Vera Drake won. Vera Drake star Imelda Staunton"
+            " spoke.",
+            "Vera Drake",
+            None,
+        ),
+        (
             "Firms:\n\nGalliford Try Plc\nKier Construction Ltd\nVolker Fitzpatrick Ltd\n\nIt starts.",
             "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
             "Kier Construction Ltd",
