@@ -786,10 +786,11 @@ def _before_a_name(text: str, end: int) -> bool:
     return bool(word) and not lexicons.is_legal_form(word[1])
 
 
-LIST_NAME = r"[A-Z][\w&-]*(?:['’.][\w&-]+)*(?: (?:[A-Z][\w&-]*(?:['’.][\w&-]+)*|&))*"
+LIST_NAME = r"[A-Z][\w&+-]*(?:['’.][\w&+-]+)*(?: (?:[A-Z][\w&+-]*(?:['’.][\w&+-]+)*|&))*"
 ASIDE = r"(?:\s\([^()]{1,40}\))?"  # a member's bracketed country: "Petrobras (Brazil), ..."
 LIST_SEP = rf"(?:{ASIDE}(?:,\s+(?:and\s+)?|\s+and\s+))"
-LIST_AFTER = re.compile(rf"{ASIDE},\s+({LIST_NAME}){LIST_SEP}$")  # the gap between two list members
+# the gap between two list members: ", Sanford and the "
+LIST_AFTER = re.compile(rf"{ASIDE},\s+({LIST_NAME}){LIST_SEP}(?:the\s+)?$")
 # "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson")
 LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
 # "to NAME, ..." or "with NAME, NAME, ..." before the first member found; "the NAME, ..." may be a product

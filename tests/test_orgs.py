@@ -451,6 +451,16 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ),
         ("Work went to Vodafone, Tarrant and BT Group.", ["Vodafone", "Tarrant", "BT Group"]),
         (
+            "It is funded by the Ministry for Primary Industries (MPI), Aotearoa Fisheries, Sanford and the"
+            " Sealord Group.",
+            ["Ministry for Primary Industries", "Aotearoa Fisheries", "Sanford", "Sealord Group"],
+        ),
+        (
+            "It is a venture between DairyNZ, Beef+Lamb NZ, Grasslands Innovation, NZ Agriseeds, and Dairy"
+            " Australia.",
+            ["DairyNZ", "Beef+Lamb NZ", "Grasslands Innovation", "NZ Agriseeds", "Dairy Australia"],
+        ),
+        (
             "Bribes went to officials at, among others, Quillon (Brazil), Dalgety Power (China), Kestrel"
             " Power (China), Brightwater, Orrin Energy (India) and Halvard (Malaysia).",
             ["Quillon", "Dalgety Power", "Kestrel Power", "Brightwater", "Orrin Energy"],
