@@ -423,6 +423,10 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
         ("The plan was first reported by Brightline on Monday.", ["Brightline"]),
         ("He was quoted by Kestrel Daily News as saying so.", ["Kestrel Daily News"]),
         ("In an interview with Orrin Radio, he said so.", ["Orrin Radio"]),
+        ("Prices rose, according to The Verge.", ["Verge"]),
+        ("A report by Orrinstat shows that sales fell.", ["Orrinstat"]),
+        ("Figures from Pew Internet show a rise.", ["Pew Internet"]),
+        ("According to Smith's agent, he will stay.", []),
         ("Sales fell last year, the Northshire Clarion reported.", ["Northshire Clarion"]),
         ("Richard Winger of Ballot Access News asked questions.", ["Ballot Access News"]),
         ("Dr Jane Smith of Kestrel Data Partners said so.", ["Kestrel Data Partners"]),
@@ -540,6 +544,7 @@ def test_a_cue_marks_only_the_organisation(text, names):
         "United Space Alliance of Houston won it. The Commission on Monday said so.",
         "UK Gaming Computers Ltd, Colchester, neglected to pay £6,036.99 to 2 workers.",
         "Detective Constable Jane Smith and historian John Smith spoke.",
+        "Sales fell, according to Jane Smith, who runs a shop.",
     ],
 )
 def test_cues_take_no_person_or_sentence_word(text):
