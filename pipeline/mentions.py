@@ -17,19 +17,21 @@ from functools import lru_cache
 from itertools import takewhile
 
 from spacy.language import Language
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
 from pipeline import labels, lexicons
 from pipeline.normalize import money
 from pipeline.normalize.dates import is_period_anaphor
 from pipeline.normalize.duration import parse_duration, units_descend
-from pipeline.rules import SPANS_KEY
+from pipeline.rules import NAME_LIST, SPANS_KEY
 
 MENTIONS_KEY = "mentions"
 MODEL_NAMES_KEY = "model_names"  # the model's people and places, which the organisation stage reads
 WORKS_KEY = "work_titles"  # titles the rules find after a work's noun ("film Vera Drake"), read there too
 NAME_LABELS = {"PERSON", "GPE", "LOC", "NORP", "FAC"}
+OTHER_NAMES = NAME_LABELS | {"PRODUCT", "WORK_OF_ART", "EVENT", "LAW"}  # the model's names of what is no body
+SURNAME_PARTICLES = {"da", "de", "di", "del", "della", "der", "van", "von", "du", "le", "la", "dos", "das"}
 MODEL_LABELS = {label.model_label: label.name for label in labels.LABELS if label.model_label}
 RANGE_WORDS = {"-", "–", "—", "to", "and"}
 MAX_SENTENCE = 2000  # characters of a sentence kept with each mention
@@ -86,7 +88,9 @@ def trim(span: Span) -> Span | None:
 
     while start < end and loose(doc[start]):
         start += 1
-    if span.label_ == "ORG" and not span.id_.startswith(("org_department", "org_partnership", "gazetteer")):
+    if span.label_ == "ORG" and not span.id_.startswith(
+        ("org_department", "org_partnership", "gazetteer", NAME_LIST)
+    ):
         end = _before_comma(doc, start, end)
     if span.label_ == "ORG":
         end = _before_model_number(doc, start, _before_open_bracket(doc, start, end))
@@ -303,6 +307,8 @@ def select_spans(doc: Doc) -> list[Span]:
         for s in (trim(s) for s in doc.spans.get(SPANS_KEY, []))
         if s is not None and not _joins_model_names(s, org_ends, org_end_from) and not _runs_into_a_count(s)
     ]
+    others = [e for e in doc.ents if e.label_ in OTHER_NAMES]
+    rule_spans = [s for s in rule_spans if not (s.id_.startswith(NAME_LIST) and _taken_otherwise(s, others))]
     known = [s for s in rule_spans if s.id_.startswith("gazetteer")]
     rule_spans = [s for s in rule_spans if not any(_cuts(s, name) for name in known)]
     taken = Taken()
@@ -330,6 +336,37 @@ def select_spans(doc: Doc) -> list[Span]:
         if i == j or (label == "ORG" and _extends_orgs(span, taken.spans[i:j])):
             taken.replace(i, j, span)
     return [s for s in taken.spans if s.label_ != "IGNORE"]
+
+
+def _taken_otherwise(span: Span, names: list[Span]) -> bool:
+    """Whether a name list's name is read as something else: overlapping the model's organisation, part of a
+    longer name of another kind ("Ford" of "Harrison Ford", "Linde" of "CJ van der Linde"), of a thing's
+    ("Heineken Cup", "The Da Vinci Code") or glued by a hyphen or slash to another name ("Sanofi-GSK",
+    "FedEx/TNT")."""
+    doc = span.doc
+    glued = (
+        span.end + 1 < len(doc)
+        and not doc[span.end - 1].whitespace_
+        and _glue(doc[span.end], doc[span.end + 1])
+    ) or (
+        span.start > 1
+        and not doc[span.start - 2].whitespace_
+        and _glue(doc[span.start - 1], doc[span.start - 2])
+    )
+    particle = span.start > 0 and doc[span.start - 1].lower_ in SURNAME_PARTICLES
+    thing = span.end < len(doc) and doc[span.end].text in lexicons.words("org_not_heads")
+    return (
+        glued
+        or particle
+        or thing
+        or any(e.start < span.end and span.start < e.end for e in doc.ents if e.label_ == "ORG")
+        or any(e.start <= span.start and span.end <= e.end and len(e) > len(span) for e in names)
+    )
+
+
+def _glue(mark: Token, word: Token) -> bool:
+    """A hyphen or slash with no space around it, then a capitalised word."""
+    return mark.text in ("-", "/") and not mark.whitespace_ and word.text[:1].isupper()
 
 
 def _cuts(span: Span, name: Span) -> bool:

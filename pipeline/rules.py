@@ -128,23 +128,32 @@ def _checked(entry, where: str) -> dict:
     return entry
 
 
-def gazetteer_patterns(lexicon: str) -> list[dict]:
-    """Phrase patterns for the organisation names in a lexicon."""
-    return [
-        {"label": "ORG", "id": f"gazetteer:{lexicon}", "pattern": name} for name in lexicons.words(lexicon)
-    ]
+NAME_LIST = "name_list"  # the id prefix of a name list's matches
+
+
+def gazetteer_patterns(lexicon: str, kind: str = "gazetteer") -> list[dict]:
+    """Phrase patterns for the organisation names in a lexicon, with the id "<kind>:<lexicon>"."""
+    return [{"label": "ORG", "id": f"{kind}:{lexicon}", "pattern": name} for name in lexicons.words(lexicon)]
 
 
 @Language.factory(
-    "contract_rules", default_config={"pattern_files": [], "org_gazetteers": [], "base_dir": None}
+    "contract_rules",
+    default_config={"pattern_files": [], "org_gazetteers": [], "org_name_lists": [], "base_dir": None},
 )
 def make_contract_rules(
-    nlp: Language, name: str, pattern_files: list[str], org_gazetteers: list[str], base_dir: str | None
+    nlp: Language,
+    name: str,
+    pattern_files: list[str],
+    org_gazetteers: list[str],
+    org_name_lists: list[str],
+    base_dir: str | None,
 ) -> ContractRules:
-    """The rules, writing to ``doc.spans["rules"]``, loaded from pattern files and gazetteers."""
+    """The rules, writing to ``doc.spans["rules"]``, loaded from pattern files, gazetteers (names taken
+    wherever written) and name lists (names taken where the model finds no organisation)."""
     base = Path(base_dir) if base_dir else lexicons.MODELS_DIR
     patterns = [p for f in pattern_files for p in read_patterns(base / f)]
     patterns += [p for lexicon in org_gazetteers for p in gazetteer_patterns(lexicon)]
+    patterns += [p for lexicon in org_name_lists for p in gazetteer_patterns(lexicon, NAME_LIST)]
     return ContractRules(nlp, name, patterns)
 
 

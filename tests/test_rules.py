@@ -577,6 +577,13 @@ ORG_TEXT_CASES = [
         "Jennifer Daskal of American University said so. Following Kestrel Energy's purchase, it grew.",
         ["American University", "Kestrel Energy"],
     ),
+    # A listed company the model calls a place; none in a person's or event's name
+    (
+        "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
+        ["Infineon"],
+    ),
+    # A listed company glued to another name is left to the model: "Sanofi" of "Sanofi-GSK" is none
+    ("Talks with Sanofi-GSK went on.", ["Sanofi-GSK"]),
 ]
 
 
