@@ -156,7 +156,8 @@ def _strip(text: str) -> str:
 def clean_name(text: str) -> str | None:
     """The organisation name in a span, or None when the span is not an organisation (or is a title:
     "Business and Trade Secretary")."""
-    name = _before_person(_strip(_after_role(_portfolio(_strip(text)))))
+    quoted = _before_quoted(text)
+    name = _before_person(_strip(_after_role(_portfolio(_strip(quoted))))) if quoted else None
     if name is None or name.lower() in lexicons.lowered("role_words"):  # "Chief Executive"
         return None
     role = _role_pattern().search(name)
@@ -170,6 +171,15 @@ def clean_name(text: str) -> str | None:
     if seat and _names_its_seat(seat[1]) and not _ends_a_name(name):
         name = seat[1]  # "GreenMantra Technologies of Brantford": the company, then its town
     return name if _is_organisation(name) else None
+
+
+def _before_quoted(text: str) -> str | None:
+    """A name ends before a quoted title ("Pastoral Genomics Ltd ‘Commercialising Forage Biotechnologies’
+    Partnership" -> "Pastoral Genomics Ltd"); a span that holds a quoted title's closing mark, after a letter
+    other than a plural's "s" ("Apple Futures II’ Partnership"; not "Farmers’ Union"), is none."""
+    opening = re.search(r"\s[‘“](?=\w)", text)
+    text = text[: opening.start()] if opening else text
+    return None if re.search(r"[^\Ws][’”](?=\s)", text) else text
 
 
 def _names_its_seat(company: str) -> bool:

@@ -18,6 +18,11 @@ from pipeline.organisations import canonical_names, clean_name, entities, is_com
         ),
         ("Department of Energy’s Office of Science", "Department of Energy"),
         ("Texas-Based Energy Partners LLC", "Energy Partners LLC"),
+        (
+            "Pastoral Genomics Ltd ‘Commercialising Forage Biotechnologies’ Partnership",
+            "Pastoral Genomics Ltd",
+        ),
+        ("Farmers’ Union", "Farmers’ Union"),
         ("BT Group CFO", "BT Group"),
         ("Lancashire County Council Interim", "Lancashire County Council"),
         ("Capita chief executive", "Capita"),
@@ -61,6 +66,7 @@ def test_clean_name(span, name):
 @pytest.mark.parametrize(
     "span",
     [
+        "Apple Futures II’ Partnership",
         "ICT",
         "IT",
         "AI",
