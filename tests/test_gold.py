@@ -7,7 +7,8 @@ tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/compa
 tests/companies12 (24), tests/companies13 (24), tests/companies14 (24), tests/companies15 (18),
 tests/companies16 (12), tests/companies17 (13), tests/companies18 (8), tests/companies19 (16),
 tests/companies20 (27), tests/companies21 (28), tests/companies22 (12), tests/companies23 (36),
-tests/companies24 (21), tests/companies25 (17), tests/companies26 (28) and tests/companies27 (15) were
+tests/companies24 (21), tests/companies25 (17), tests/companies26 (28), tests/companies27 (15) and
+tests/companies28 (29) were
 labelled separately, by someone who did not see the pipeline, to check that the rules generalise (each was
 measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
@@ -257,6 +258,14 @@ MIN_F1 = {
         "durations": 0.93,
         "dates": 0.97,
         "overall": 0.90,
+    },
+    "companies28": {
+        "organisations": 0.80,
+        "money": 0.97,
+        "percentages": 0.92,
+        "durations": 0.94,
+        "dates": 0.94,
+        "overall": 0.88,
     },
     "companies14": {
         "organisations": 0.87,
