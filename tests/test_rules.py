@@ -577,6 +577,12 @@ ORG_TEXT_CASES = [
         "Jennifer Daskal of American University said so. Following Kestrel Energy's purchase, it grew.",
         ["American University", "Kestrel Energy"],
     ),
+    # A unit's number opens its name; a field activity of a gazetteer's agency is whole, "and" and all
+    (
+        "Work is at the 309 Missile Maintenance Group. Defense Logistics Agency Land and Maritime, Columbus,"
+        " Ohio, is the contracting activity.",
+        ["309 Missile Maintenance Group", "Defense Logistics Agency Land and Maritime"],
+    ),
     # A listed company the model calls a place; none in a person's or event's name
     (
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
