@@ -344,19 +344,10 @@ def _taken_otherwise(span: Span, names: list[Span]) -> bool:
     ("Heineken Cup", "The Da Vinci Code") or glued by a hyphen or slash to another name ("Sanofi-GSK",
     "FedEx/TNT")."""
     doc = span.doc
-    glued = (
-        span.end + 1 < len(doc)
-        and not doc[span.end - 1].whitespace_
-        and _glue(doc[span.end], doc[span.end + 1])
-    ) or (
-        span.start > 1
-        and not doc[span.start - 2].whitespace_
-        and _glue(doc[span.start - 1], doc[span.start - 2])
-    )
     particle = span.start > 0 and doc[span.start - 1].lower_ in SURNAME_PARTICLES
     thing = span.end < len(doc) and doc[span.end].text in lexicons.words("org_not_heads")
     return (
-        glued
+        _glued(span)
         or particle
         or thing
         or any(e.start < span.end and span.start < e.end for e in doc.ents if e.label_ == "ORG")
@@ -364,8 +355,25 @@ def _taken_otherwise(span: Span, names: list[Span]) -> bool:
     )
 
 
+def _glued(span: Span) -> bool:
+    """Whether a hyphen or slash with no space around it joins the span to a capitalised word, after or
+    before it."""
+    doc = span.doc
+    after = (
+        span.end + 1 < len(doc)
+        and not doc[span.end - 1].whitespace_
+        and _glue(doc[span.end], doc[span.end + 1])
+    )
+    before = (
+        span.start > 1
+        and not doc[span.start - 2].whitespace_
+        and _glue(doc[span.start - 1], doc[span.start - 2])
+    )
+    return after or before
+
+
 def _glue(mark: Token, word: Token) -> bool:
-    """A hyphen or slash with no space around it, then a capitalised word."""
+    """A hyphen or slash with no space after it, then a capitalised word."""
     return mark.text in ("-", "/") and not mark.whitespace_ and word.text[:1].isupper()
 
 
