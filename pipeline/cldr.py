@@ -130,6 +130,12 @@ def cues() -> dict[str, str]:
     return out
 
 
+@lru_cache(maxsize=1)
+def territories() -> frozenset[str]:
+    """CLDR's English names of countries, territories and regions ("New Zealand", "Europe")."""
+    return frozenset(name for code, name in _english().territories.items() if code not in NOT_PLACES)
+
+
 def derived_rows(lexicon: str) -> list[list[str]]:
     """Rows CLDR adds to a hand lexicon: currency forms with their codes, ISO codes, name words, places."""
     if lexicon == "currencies":
@@ -142,5 +148,5 @@ def derived_rows(lexicon: str) -> list[list[str]]:
     if lexicon == "currency_units":
         return [[form.split()[-1]] for form in names() if " " in form]
     if lexicon == "places":
-        return [[name] for code, name in _english().territories.items() if code not in NOT_PLACES]
+        return [[name] for name in sorted(territories())]
     return []

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.tokens import Doc, Span, Token
 from spacy.util import filter_spans
 
-from pipeline import labels, lexicons
+from pipeline import cldr, labels, lexicons
 from pipeline.normalize import money
 from pipeline.normalize.dates import is_period_anaphor
 from pipeline.normalize.duration import parse_duration, units_descend
@@ -309,6 +309,7 @@ def select_spans(doc: Doc) -> list[Span]:
     ]
     others = [e for e in doc.ents if e.label_ in OTHER_NAMES]
     rule_spans = [s for s in rule_spans if not (s.id_.startswith(NAME_LIST) and _taken_otherwise(s, others))]
+    rule_spans += _with_country(doc)
     known = [s for s in rule_spans if s.id_.startswith("gazetteer")]
     rule_spans = [s for s in rule_spans if not any(_cuts(s, name) for name in known)]
     taken = Taken()
@@ -336,6 +337,50 @@ def select_spans(doc: Doc) -> list[Span]:
         if i == j or (label == "ORG" and _extends_orgs(span, taken.spans[i:j])):
             taken.replace(i, j, span)
     return [s for s in taken.spans if s.label_ != "IGNORE"]
+
+
+COUNTRY_SHORT_FORMS = {"UK", "U.K.", "US", "U.S.", "USA"}  # short forms CLDR's territory names lack
+# Words a name may stand before at a clause's end: "Vodafone UK said", "AOL UK, the ..."
+CLAUSE_WORDS = {
+    "said",
+    "says",
+    "has",
+    "have",
+    "had",
+    "is",
+    "was",
+    "were",
+    "will",
+    "would",
+    "and",
+    "or",
+    "which",
+}
+
+
+def _with_country(doc: Doc) -> list[Span]:
+    """A model ORG straight before a country or region the model names is a company's arm there: "Toyota New
+    Zealand", "Ford Europe", "AOL UK said"; not before a capitalised word, nor a short form before a word
+    that it may qualify ("told BBC News US policy"), nor a generic word ("Parliament UK"), an acronym of two
+    letters ("EU China summit") or a possessive."""
+    ents, out = list(doc.ents), []
+    for org, place in zip(ents, ents[1:]):
+        after = doc[place.end] if place.end < len(doc) else None
+        if place.text in COUNTRY_SHORT_FORMS:
+            fits = after is None or after.is_punct or after.lower_ in CLAUSE_WORDS
+        else:
+            fits = place.text in cldr.territories() and not (after is not None and after.text[:1].isupper())
+        if (
+            fits
+            and org.label_ == "ORG"
+            and place.label_ in ("GPE", "LOC")
+            and place.start == org.end
+            and org.text.lower() not in lexicons.lowered("org_generic")
+            and not (org.text.isupper() and len(org.text) <= 2)
+            and org[-1].text not in ("'", "’", "'s", "’s")
+        ):
+            out.append(Span(doc, org.start, place.end, label="ORG", span_id="org_with_country"))
+    return out
 
 
 def _taken_otherwise(span: Span, names: list[Span]) -> bool:

@@ -583,6 +583,12 @@ ORG_TEXT_CASES = [
         " Ohio, is the contracting activity.",
         ["309 Missile Maintenance Group", "Defense Logistics Agency Land and Maritime"],
     ),
+    # A company's arm in a country; not a short form that qualifies the next word, nor a possessive
+    (
+        "Ford Europe said sales rose. The Pentagon told BBC News US policy bans it. The Financial Times'"
+        " China correspondent wrote.",
+        ["Ford Europe", "Pentagon", "BBC News", "Financial Times"],
+    ),
     # A listed company the model calls a place; none in a person's or event's name
     (
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
