@@ -341,21 +341,7 @@ def select_spans(doc: Doc) -> list[Span]:
 
 COUNTRY_SHORT_FORMS = {"UK", "U.K.", "US", "U.S.", "USA"}  # short forms CLDR's territory names lack
 # Words a name may stand before at a clause's end: "Vodafone UK said", "AOL UK, the ..."
-CLAUSE_WORDS = {
-    "said",
-    "says",
-    "has",
-    "have",
-    "had",
-    "is",
-    "was",
-    "were",
-    "will",
-    "would",
-    "and",
-    "or",
-    "which",
-}
+CLAUSE_WORDS = frozenset("said says has have had is was were will would and or which".split())
 
 
 def _with_country(doc: Doc) -> list[Span]:
@@ -363,24 +349,28 @@ def _with_country(doc: Doc) -> list[Span]:
     Zealand", "Ford Europe", "AOL UK said"; not before a capitalised word, nor a short form before a word
     that it may qualify ("told BBC News US policy"), nor a generic word ("Parliament UK"), an acronym of two
     letters ("EU China summit") or a possessive."""
-    ents, out = list(doc.ents), []
-    for org, place in zip(ents, ents[1:]):
-        after = doc[place.end] if place.end < len(doc) else None
-        if place.text in COUNTRY_SHORT_FORMS:
-            fits = after is None or after.is_punct or after.lower_ in CLAUSE_WORDS
-        else:
-            fits = place.text in cldr.territories() and not (after is not None and after.text[:1].isupper())
-        if (
-            fits
-            and org.label_ == "ORG"
-            and place.label_ in ("GPE", "LOC")
-            and place.start == org.end
-            and org.text.lower() not in lexicons.lowered("org_generic")
-            and not (org.text.isupper() and len(org.text) <= 2)
-            and org[-1].text not in ("'", "’", "'s", "’s")
-        ):
-            out.append(Span(doc, org.start, place.end, label="ORG", span_id="org_with_country"))
-    return out
+    ents = list(doc.ents)
+    pairs = [
+        (org, place)
+        for org, place in zip(ents, ents[1:])
+        if org.label_ == "ORG" and place.label_ in ("GPE", "LOC") and place.start == org.end
+    ]
+    return [
+        Span(doc, org.start, place.end, label="ORG", span_id="org_with_country")
+        for org, place in pairs
+        if _country_follows(doc, place)
+        and org.text.lower() not in lexicons.lowered("org_generic")
+        and not (org.text.isupper() and len(org.text) <= 2)
+        and org[-1].text not in ("'", "’", "'s", "’s")
+    ]
+
+
+def _country_follows(doc: Doc, place: Span) -> bool:
+    """Whether a place right after a name is a country or region that ends the name there."""
+    after = doc[place.end] if place.end < len(doc) else None
+    if place.text in COUNTRY_SHORT_FORMS:
+        return after is None or after.is_punct or after.lower_ in CLAUSE_WORDS
+    return place.text in cldr.territories() and not (after is not None and after.text[:1].isupper())
 
 
 def _taken_otherwise(span: Span, names: list[Span]) -> bool:
