@@ -594,6 +594,8 @@ ORG_TEXT_CASES = [
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
         ["Infineon"],
     ),
+    # A listed brand as common in other languages as in English is kept; an English word is not ("American")
+    ("Shares in Netflix rose now. American buyers said so.", ["Netflix"]),
     # A listed company glued to another name is left to the model: "Sanofi" of "Sanofi-GSK" is none
     ("Talks with Sanofi-GSK went on.", ["Sanofi-GSK"]),
 ]
