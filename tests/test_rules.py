@@ -594,6 +594,12 @@ ORG_TEXT_CASES = [
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
         ["Infineon"],
     ),
+    # A source the model calls a person, though its first word is no first name; not "John Smith"
+    (
+        "Sales fell in March, according to Gazeta Wyborcza. Gazeta Prawna reports growth. According to John"
+        " Smith, it rose.",
+        ["Gazeta Wyborcza", "Gazeta Prawna"],
+    ),
     # A listed brand as common in other languages as in English is kept; an English word is not ("American")
     ("Shares in Netflix rose now. American buyers said so.", ["Netflix"]),
     # A listed company glued to another name is left to the model: "Sanofi" of "Sanofi-GSK" is none
