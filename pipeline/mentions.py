@@ -415,11 +415,15 @@ def _glue(mark: Token, word: Token) -> bool:
 def _cuts(span: Span, name: Span) -> bool:
     """Whether a span holds part of a gazetteer name and words outside it ("International Development Office"
     across "U.S. Agency for International Development"), or the name after a comma ("Office of Export
-    Enforcement, U.S. Immigration and Customs Enforcement": a list)."""
+    Enforcement, U.S. Immigration and Customs Enforcement": a list) or joined by "and" to more ("BT and
+    Lancashire County Council": two)."""
     crosses = span.start < name.start < span.end < name.end or name.start < span.start < name.end < span.end
-    before = span.doc[span.start : name.start] if span.start < name.start and name.end <= span.end else None
+    inside = span.start <= name.start and name.end <= span.end and len(span) > len(name)
+    before = span.doc[span.start : name.start] if inside else None
     listed = before is not None and "," in before.text
-    return crosses or listed
+    beside = [i for i in (name.start - 1, name.end) if span.start <= i < span.end]  # the words either side
+    joined = inside and any(span.doc[i].lower_ in ("and", "&") for i in beside)
+    return crosses or listed or joined
 
 
 GENERATION = re.compile(r",?\s+(?:Jr|Sr|II|III|IV)\.?$")  # "Robert Downey Jr.", "Martin Luther King III"

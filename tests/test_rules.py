@@ -594,6 +594,11 @@ ORG_TEXT_CASES = [
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
         ["Infineon"],
     ),
+    # A gazetteer name joined by "and" to more is one member of two, not the start of one name
+    (
+        "The Health and Safety Executive fined BT and Lancashire County Council.",
+        ["Health and Safety Executive", "BT", "Lancashire County Council"],
+    ),
     # A source the model calls a person, though its first word is no first name; not "John Smith"
     (
         "Sales fell in March, according to Gazeta Wyborcza. Gazeta Prawna reports growth. According to John"
