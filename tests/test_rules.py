@@ -594,6 +594,11 @@ ORG_TEXT_CASES = [
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
         ["Infineon"],
     ),
+    # A magazine, journal or bulletin is its publisher, not a thing
+    (
+        "An editor of Latin Trade Magazine agreed, and the British Medical Journal printed it.",
+        ["Latin Trade Magazine", "British Medical Journal"],
+    ),
     # A gazetteer name joined by "and" to more is one member of two, not the start of one name
     (
         "The Health and Safety Executive fined BT and Lancashire County Council.",
