@@ -594,6 +594,12 @@ ORG_TEXT_CASES = [
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
         ["Infineon"],
     ),
+    # Official names the gazetteer holds: a DoD command with an "and", a NASA centre the model calls a place
+    (
+        "Space and Missile Systems Center, Los Angeles Air Force Base, California, is the contracting"
+        " activity. The probe was built at NASA’s Goddard Space Flight Center.",
+        ["Space and Missile Systems Center", "NASA", "Goddard Space Flight Center"],
+    ),
     # A magazine, journal or bulletin is its publisher, not a thing
     (
         "An editor of Latin Trade Magazine agreed, and the British Medical Journal printed it.",
