@@ -769,6 +769,8 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
     for m in found:
         span = text[m.start : m.end]
         match = re.search(r"\s+(?:and|&)\s+", span) if m.label == "ORG" and not _known(m) else None
+        if match and _a_middle_member(text, m):
+            match = None  # its "and" is its own: "A, Virginia Polytechnic Institute and State University, B"
         owned = re.search(r"\s+of\s+(?=[A-Z])", span) if m.label == "ORG" and not match else None
         after = span[owned.end() :] if owned else ""
         if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
@@ -799,10 +801,16 @@ def _before_a_name(text: str, end: int) -> bool:
 LIST_NAME = r"[A-Z][\w&+-]*(?:['’.][\w&+-]+)*(?: (?:[A-Z][\w&+-]*(?:['’.][\w&+-]+)*|&))*"
 ASIDE = r"(?:\s\([^()]{1,40}\))?"  # a member's bracketed country: "Petrobras (Brazil), ..."
 LIST_SEP = rf"(?:{ASIDE}(?:,\s+(?:and\s+)?|\s+and\s+))"
-# the gap between two list members: ", Sanford and the "
-LIST_AFTER = re.compile(rf"{ASIDE},\s+({LIST_NAME}){LIST_SEP}(?:the\s+)?$")
-# "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson")
-LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z])")
+# after a member, more members: ", B", ", and the B"; in a list, "and" comes before the last member only, so a
+# member followed by more holds its own "and" (", Mead and Hunt, ")
+MORE_MEMBERS = rf"{ASIDE},\s+(?:and\s+)?(?:the\s+)?[A-Z]"
+# the gap between two list members: ", Sanford and the ", ", Mead and Hunt, "
+LIST_AFTER = re.compile(
+    rf"{ASIDE},\s+({LIST_NAME}(?:\s+and\s+{LIST_NAME}(?={ASIDE},))?){LIST_SEP}(?:the\s+)?$"
+)
+# "..., and NAME" after the last member found, unless NAME is joined to more ("Brown and Williamson") or more
+# members follow ("Vaughan College of Aeronautics and Technology, ...": the found member's own "and")
+LIST_LAST = re.compile(rf",?\s+and\s+({LIST_NAME})\b(?!\s+(?:and|&)\s+[A-Z]|{MORE_MEMBERS})")
 # "to NAME, ..." or "with NAME, NAME, ..." before the first member found; "the NAME, ..." may be a product
 # ("the GMC Savana, Sierra")
 LIST_FIRST = re.compile(rf"\b(?!(?:the|a|an)\b)[a-z]+,?\s+((?:{LIST_NAME}{ASIDE},\s+)+)$")
@@ -902,7 +910,7 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
 
     added = [
         Mention("ORG", start, end, listed.get((start, end), ("", "rule:org_cue_list"))[1], sentence)
-        for (start, end), sentence in sorted(spans.items())
+        for (start, end), sentence in _without_overlaps(spans)
         if free(start, end) and _may_be_member(text[start:end])
     ]
     return [m for m in found if m.label != "ORG"] + orgs + added
@@ -1064,12 +1072,24 @@ def _full_name(name: str, people: frozenset[str]) -> bool:
     return " " in name and name in people
 
 
+def _without_overlaps(spans: dict[tuple[int, int], str]) -> list[tuple[tuple[int, int], str]]:
+    """The spans in text order, a shorter one dropped where it overlaps a longer one ("Hunt" of "Mead and
+    Hunt")."""
+    kept: list[tuple[int, int]] = []
+    for start, end in sorted(spans, key=lambda se: (se[0] - se[1], se[0])):
+        if all(end <= a or b <= start for a, b in kept):
+            kept.append((start, end))
+    return [(span, spans[span]) for span in sorted(kept)]
+
+
 def _may_be_member(name: str) -> bool:
     """Not a sentence word ("However"), a possessive ("Spain's Iberia"; not a body's name such as "Pacific
-    Prawn Fishermen's Association") nor a person's initial and surname ("D Parks" of a team sheet)."""
+    Prawn Fishermen's Association"), a person's initial and surname ("D Parks" of a team sheet) nor a job
+    title ("National President" of "Lana Payne, National President, Unifor")."""
     possessive = re.search(r"['’]s ", name) and not _ends_a_name(name)
     initial = INITIAL_SURNAME.fullmatch(name)
-    return name.split()[0].lower() not in STOP_WORDS and not possessive and not initial
+    role = name.split()[-1].lower() in lexicons.lowered("role_words")
+    return name.split()[0].lower() not in STOP_WORDS and not possessive and not initial and not role
 
 
 BETWEEN = re.compile(r"\bbetween\s+(?:the\s+)?$")
@@ -1090,6 +1110,8 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
     if joined and _place(text[m.start : m.start + joined[0].start()]):
         return [m]
     listed = previous is not None and re.fullmatch(r",\s+", text[previous.end : m.start])
+    if listed and _a_middle_member(text, m):
+        return [m]  # "A, Mead and Hunt, B": the "and" is the name's
     between = (
         len(joined) == 1
         and BETWEEN.search(text, max(0, m.start - 12), m.start)
@@ -1103,6 +1125,14 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
         Mention("ORG", m.start, m.start + joined.start(), m.source, m.sentence),
         Mention("ORG", m.start + joined.end(), m.end, m.source, m.sentence),
     ]
+
+
+def _a_middle_member(text: str, m: Mention) -> bool:
+    """Whether the span stands between two members of a comma list: after ", " and before more members."""
+    return (
+        text[max(0, m.start - 2) : m.start] == ", "
+        and re.match(MORE_MEMBERS, text[m.end : m.end + 60]) is not None
+    )
 
 
 def _headed(name: str, heads: tuple[str, ...]) -> bool:

@@ -594,6 +594,18 @@ ORG_TEXT_CASES = [
         "Sales at Infineon rose. Harrison Ford starred. He was in form for the Heineken Cup game.",
         ["Infineon"],
     ),
+    # In a list, "and" stands before the last member only: a member with more after it holds its own "and"
+    (
+        "Partners are ATAC Corporation, Mead and Hunt, Vaughan College of Aeronautics and Technology,"
+        " Virginia Polytechnic Institute and State University, and Tufts University.",
+        [
+            "ATAC Corporation",
+            "Mead and Hunt",
+            "Vaughan College of Aeronautics and Technology",
+            "Virginia Polytechnic Institute and State University",
+            "Tufts University",
+        ],
+    ),
     # Official names the gazetteer holds: a DoD command with an "and", a NASA centre the model calls a place
     (
         "Space and Missile Systems Center, Los Angeles Air Force Base, California, is the contracting"
