@@ -683,6 +683,9 @@ def split_parts(text: str, found: list[Mention], people: frozenset[str] = frozen
         bounds, end = [m.start], m.end
         for gap in PARTS.finditer(text, m.start, m.end) if m.label == "ORG" and not _known(m) else ():
             cut = _cuts(gap.group(), text[bounds[-1] : gap.start()], text[gap.end() : m.end], people)
+            if cut == "none":
+                bounds = []  # no part is a name
+                break
             if cut == "end":
                 end = gap.start()
                 break
@@ -705,8 +708,9 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
     Development Administration"). A spaced dash ends a name before what is no
     name ("SES/Intelsat - merger control", "X - The ...", "X – Programme"), and is no cut between two
     ("Wood - Ireland" in a team list). An unspaced slash cuts between names ("FedEx/TNT", "Liberty
-    Media/Dorna Sports", merger cases), not between two acronyms ("TCP/IP"), after a letter ("Blue Gene/L")
-    nor between people or places the model names elsewhere in the article ("Brown/Blair")."""
+    Media/Dorna Sports", merger cases), not between two acronyms ("TCP/IP") nor after a letter ("Blue
+    Gene/L"); between two people or places the model names elsewhere in the article ("Brown/Blair") there is
+    no name: "none"."""
     if gap[0] in "’'":  # both end as bodies' names do; not "Association of Children's Hospices"
         return _ends_a_name(after) and (_ends_a_name(before) or _body_of(before) and " " in after.strip())
     if gap.strip() in ("-", "–", "—") and before.endswith("/"):
@@ -719,6 +723,8 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
         if not before.split() or not after.split():
             return False  # nothing on one side: no second name
         sides = (before.split()[-1].strip(PUNCTUATION), after.split()[0].strip(PUNCTUATION))
+        if all(w in people for w in sides):
+            return "none"  # "Collins/Parker": a ticket of two people, no body
         return not (
             any(len(w) < 2 or w in people for w in sides) or all(w.isupper() and len(w) < 5 for w in sides)
         )

@@ -606,6 +606,8 @@ ORG_TEXT_CASES = [
             "Tufts University",
         ],
     ),
+    # Two people's surnames joined by a slash are a ticket, no organisation
+    ("Charles Collins and Chad Parker won the primary. Collins/Parker now lead the ticket.", []),
     # Official names the gazetteer holds: a DoD command with an "and", a NASA centre the model calls a place
     (
         "Space and Missile Systems Center, Los Angeles Air Force Base, California, is the contracting"
