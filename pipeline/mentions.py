@@ -89,7 +89,7 @@ def trim(span: Span) -> Span | None:
     while start < end and loose(doc[start]):
         start += 1
     if span.label_ == "ORG" and not span.id_.startswith(
-        ("org_department", "org_partnership", "gazetteer", NAME_LIST)
+        ("org_department", "org_partnership", "org_university_campus", "gazetteer", NAME_LIST)
     ):
         end = _before_comma(doc, start, end)
     if span.label_ == "ORG":

@@ -606,6 +606,12 @@ ORG_TEXT_CASES = [
             "Tufts University",
         ],
     ),
+    # A campus after a comma belongs to a university named for a US state (the systems' own style)
+    (
+        "Team members include Purdue University, University of California, Irvine, and California State"
+        " University, Northridge, with Delta.",
+        ["Purdue University", "University of California, Irvine", "California State University, Northridge"],
+    ),
     # Two people's surnames joined by a slash are a ticket, no organisation
     ("Charles Collins and Chad Parker won the primary. Collins/Parker now lead the ticket.", []),
     # Official names the gazetteer holds: a DoD command with an "and", a NASA centre the model calls a place
