@@ -592,9 +592,13 @@ def _without_defined_thing(name: str | None, text: str) -> str | None:
 
 def _described_as_holder(after: str) -> bool:
     """A name followed by the office its holder has is a person's: "Elżbieta Bieńkowska, European
-    Commissioner for Internal Market"; not "the Treasury, Chancellor George Osborne said"."""
+    Commissioner for Internal Market", "Lana Payne, National President, Unifor" (a job, then its
+    employer); not "the Treasury, Chancellor George Osborne said"."""
     match = re.match(r",\s+(?:the\s+)?(?:[A-Z][\w-]*\s+){0,3}?(\w+)(?=\s+(?:for|of)\b|\s*[,.;]|$)", after)
-    return bool(match) and match[1].lower() in TITLES
+    if not match:
+        return False
+    employer = re.match(r",\s+[A-Z]", after[match.end() :]) is not None
+    return match[1].lower() in TITLES or employer and match[1].lower() in lexicons.lowered("role_words")
 
 
 # The rest of a title-case run up to the acronym it defines, on the same line: ", Surveillance and

@@ -606,6 +606,12 @@ ORG_TEXT_CASES = [
             "Tufts University",
         ],
     ),
+    # A member list's line "<person>, <job>, <employer>": the employer is a body, the person none
+    (
+        "The council's members are:\n\nLana Payne, National President, Unifor\n\nShelly De Caria, President"
+        " and CEO, Canadian North\n",
+        ["Unifor", "Canadian North"],
+    ),
     # A campus after a comma belongs to a university named for a US state (the systems' own style)
     (
         "Team members include Purdue University, University of California, Irvine, and California State"
