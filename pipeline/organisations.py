@@ -970,6 +970,7 @@ def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
                 if listed.rfind("(", 0, item.start()) <= listed.rfind(")", 0, item.start()):
                     out[(start + item.start(), start + item.end())] = (run.group(), source)
     out.update(dict.fromkeys(_line_listed(text), ("", LINE_SOURCE)))
+    out.update(dict.fromkeys(_table_column(text), ("", TABLE_SOURCE)))
     for run in SEMICOLON_LISTED.finditer(text):
         out = {(s, e): v for (s, e), v in out.items() if e <= run.start(1) or s >= run.end(1)}
         out.update(dict.fromkeys(_semicolon_items(run), (run.group(), SEMICOLON_SOURCE)))
@@ -1026,6 +1027,57 @@ def _a_heading(line: str) -> bool:
 def _a_seat(words: str) -> bool:
     """A town, maybe with its state: at most three words, or ending in a state or province."""
     return len(words.split()) <= 3 or _region(words.rsplit(",", 1)[-1].strip())
+
+
+# A table's column of organisations, by its header: "| Organisation | Fuel type | Funding |" (tables as
+# trafilatura and GOV.UK's Markdown write them, cells between "|")
+TABLE_HEADER = re.compile(
+    r"(?i)(?:lead\s+)?(?:organi[sz]ation|company|compan(?:y|ie)s|firm|supplier|recipient|awardee|grantee|applicant"
+    r"|partner|business|contractor|lender|bidder)s?(?:\s+name)?"
+)
+TABLE_SOURCE = "rule:org_cue_table_column"
+
+
+def _table_column(text: str) -> Iterator[tuple[int, int]]:
+    """The cells under a table header that names organisations ("Organisation", "Lead applicant", "Supplier"),
+    row by row to the table's end: each a name when it starts with a capital."""
+    rows = list(re.finditer(r"^[^\n|]*\|.*$", text, re.MULTILINE))
+    for i, header in enumerate(rows):
+        cells = [c.strip() for c in header.group().strip().strip("|").split("|")]
+        column = next((k for k, c in enumerate(cells) if TABLE_HEADER.fullmatch(c)), None)
+        if column is None or i and rows[i - 1].end() + 1 == header.start():
+            continue  # no organisations' column, or a row of a table whose header came before
+        for row in _table_rows(text, rows[i + 1 :], header.end()):
+            cell = _table_cell(row, column)
+            if cell and cell[2][:1].isupper():
+                yield cell[0], cell[1]
+
+
+def _table_rows(text: str, rows: list[re.Match], after: int) -> Iterator[re.Match]:
+    """The rows that follow a header line by line, without the "|---|" rule under it."""
+    for row in rows:
+        if row.start() != after + 1:
+            return
+        after = row.end()
+        if not re.fullmatch(r"[\s|:-]*", row.group()):
+            yield row
+
+
+def _table_cell(row: re.Match, column: int) -> tuple[int, int, str] | None:
+    """The start, end and text of a row's cell (counted as the header counts them), stripped."""
+    line = row.group()
+    bars = [m.start() for m in re.finditer(r"\|", line)]
+    edges = (
+        ([] if line.lstrip().startswith("|") else [-1])
+        + bars
+        + ([] if line.rstrip().endswith("|") else [len(line)])
+    )
+    if column + 1 >= len(edges):
+        return None
+    raw = line[edges[column] + 1 : edges[column + 1]]
+    cell = raw.strip()
+    start = row.start() + edges[column] + 1 + (len(raw) - len(raw.lstrip()))
+    return (start, start + len(cell), cell) if cell else None
 
 
 def _line_name(body: str) -> str | None:

@@ -606,6 +606,12 @@ ORG_TEXT_CASES = [
             "Tufts University",
         ],
     ),
+    # A table's column headed "Organisation" (tables as trafilatura writes them)
+    (
+        "The winners:\n\n| Organisation | Fuel type | Funding |\n|---|---|---|\n| Rika Biogas Technologies |"
+        " Liquid biomethane | £103,034 |\n| Standard Gas | Synthetic natural gas | £178,000 |\n",
+        ["Rika Biogas Technologies", "Standard Gas"],
+    ),
     # A member list's line "<person>, <job>, <employer>": the employer is a body, the person none
     (
         "The council's members are:\n\nLana Payne, National President, Unifor\n\nShelly De Caria, President"
