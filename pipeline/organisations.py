@@ -886,6 +886,12 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     whole = [span for span in whole if span not in placed]
     found = [m for m in found if m.label != "ORG" or not any(s <= m.start and m.end <= e for s, e in whole)]
     lines = [span for span, (_, source) in listed.items() if source == LINE_SOURCE]
+    items = [
+        span
+        for span, (_, source) in listed.items()
+        if source == "rule:org_cue_list" and _several_words(text, span)
+    ]
+    found = [m for m in found if m.label != "ORG" or _holds_items(m, items) < 2]
     found = [m for m in found if m.label != "ORG" or not any(_on_the_line(text, m, span) for span in lines)]
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
@@ -1187,6 +1193,17 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
         Mention("ORG", m.start, m.start + joined.start(), m.source, m.sentence),
         Mention("ORG", m.start + joined.end(), m.end, m.source, m.sentence),
     ]
+
+
+def _several_words(text: str, span: tuple[int, int]) -> bool:
+    return " " in text[span[0] : span[1]].strip()
+
+
+def _holds_items(m: Mention, items: list[tuple[int, int]]) -> int:
+    """How many items of a list of recipients a found name holds: two or more, and it is no name but the list
+    ("organisations including the National Theatre and Royal Shakespeare Company"); items of one word are
+    not counted ("Marks and Spencer")."""
+    return 0 if _known(m) else sum(m.start <= start and end <= m.end for start, end in items)
 
 
 def _a_middle_member(text: str, m: Mention) -> bool:

@@ -606,6 +606,12 @@ ORG_TEXT_CASES = [
             "Tufts University",
         ],
     ),
+    # A span holding two items of a list of recipients is the list
+    (
+        "Finance has been offered to organisations including the National Theatre and Royal Shakespeare"
+        " Company.",
+        ["National Theatre", "Royal Shakespeare Company"],
+    ),
     # A table's column headed "Organisation" (tables as trafilatura writes them)
     (
         "The winners:\n\n| Organisation | Fuel type | Funding |\n|---|---|---|\n| Rika Biogas Technologies |"
