@@ -543,7 +543,7 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or _in_a_code(name, text[end : end + 2])
         or _in_a_defined_thing(name, text[end : end + 200])
         or _is_a_seat(name, text[max(0, start - 40) : start])
-        or _seat_set_off(name, text[max(0, start - 60) : start], text[end : end + 4])
+        or _seat_set_off(name, text[max(0, start - 60) : start], text[end : end + 12])
         or _a_place_by_use(name, text[max(0, start - 1) : start], text[end : end + 30])
     ):
         return None
@@ -571,13 +571,13 @@ def _is_a_seat(name: str, before: str) -> bool:
 def _seat_set_off(name: str, before: str, after: str) -> bool:
     """A town set off by commas after a company's legal form, before the sentence goes on in lower case: "UK
     Gaming Computers Ltd, Colchester, neglected to pay", "The Clothing Works Ltd (ceased trading), Corby,
-    ..."."""
+    ..."; not a list's member before its last ("Airbus New Zealand Ltd, Beca, and Marops")."""
     company = re.search(r"(\S+)(?:\s+\([^()]*\))?,\s+$", before)
     return (
         bool(company)
         and lexicons.is_legal_form(company[1].strip(","))
         and not _ends_a_name(name)
-        and re.match(r",\s+[a-z]", after) is not None
+        and re.match(r",\s+(?!(?:and|or)\s+[A-Z])[a-z]", after) is not None
     )
 
 

@@ -606,6 +606,11 @@ ORG_TEXT_CASES = [
             "Tufts University",
         ],
     ),
+    # A list member after a company's legal form and before ", and" is no town set off by commas
+    (
+        "Contracts went to The Boeing Company, Airbus New Zealand Ltd, Beca, and Marops, which grew.",
+        ["Boeing Company", "Airbus New Zealand Ltd", "Beca", "Marops"],
+    ),
     # A span holding two items of a list of recipients is the list
     (
         "Finance has been offered to organisations including the National Theatre and Royal Shakespeare"
