@@ -1008,21 +1008,40 @@ def _line_listed(text: str) -> Iterator[tuple[int, int]]:
     """The name on each line of a list of organisations, one a line, after a line announcing it ("The
     selected companies are:"): up to its place or description ("Blue Origin – Kent, Washington", "Orbital ATK
     of Dulles, Virginia"); lines that describe an item ("One descent element study") are skipped. A list of
-    bullets goes on past blank lines and short headings ("British Columbia") to its last bullet."""
+    bullets goes on past blank lines and short headings ("British Columbia") to its last bullet, a list of
+    awardees and their seats past a blank line before another such line (one a paragraph, as web pages
+    copied give them)."""
     for cue in LINE_LIST_CUE.finditer(text):
         start, bullets = cue.end(), False
-        for line in re.finditer(r"^.*$", text[start : start + 4000], re.MULTILINE):
+        lines = list(re.finditer(r"^.*$", text[start : start + 4000], re.MULTILINE))
+        for i, line in enumerate(lines):
             body = line.group().strip()
             bullet = BULLET.match(body) is not None
             bullets |= bullet
             if not bullet and (bullets and _a_heading(body) or not body and line.start() <= 1):
                 continue  # a heading between groups of bullets, or the blank line after the cue
+            if not body and not bullets and _an_item_line(_next_line(lines, i)):
+                continue  # a blank line between items
             if not body or bullets and not bullet:
                 break
             name = _line_name(body)
             if name:
                 at = start + line.start() + line.group().index(name)
                 yield at, at + len(name)
+
+
+def _next_line(lines: list[re.Match], i: int) -> str:
+    """The next line after ``lines[i]`` that is not blank, stripped."""
+    return next((line.group().strip() for line in lines[i + 1 :] if line.group().strip()), "")
+
+
+def _an_item_line(line: str) -> bool:
+    """A line that names an awardee and its seat, as award lists write one a paragraph: "HeroX, Wilmington,
+    Delaware", "Capital Consulting Corp., Fairfax, Virginia" (not a heading such as "North East")."""
+    return SEATED_ITEM.fullmatch(line) is not None and line[-1] not in ".!?:"
+
+
+SEATED_ITEM = re.compile(r"[A-Z][^,\n]{0,80}(?:,\s*[A-Z][^,\n]{0,40}){1,3}")
 
 
 def _a_heading(line: str) -> bool:

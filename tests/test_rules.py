@@ -606,6 +606,12 @@ ORG_TEXT_CASES = [
             "Tufts University",
         ],
     ),
+    # Awardees and their seats one a paragraph after a line announcing them
+    (
+        "The awardees are:\n\nBlue Clarity, Vienna, Virginia\n\nChallenge Works, London, United Kingdom\n\n"
+        "HeroX, Wilmington, Delaware\n\nThe contracts run for five years.",
+        ["Blue Clarity", "Challenge Works", "HeroX"],
+    ),
     # A list member after a company's legal form and before ", and" is no town set off by commas
     (
         "Contracts went to The Boeing Company, Airbus New Zealand Ltd, Beca, and Marops, which grew.",
