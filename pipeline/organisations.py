@@ -886,12 +886,8 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     whole = [span for span in whole if span not in placed]
     found = [m for m in found if m.label != "ORG" or not any(s <= m.start and m.end <= e for s, e in whole)]
     lines = [span for span, (_, source) in listed.items() if source == LINE_SOURCE]
-    items = [
-        span
-        for span, (_, source) in listed.items()
-        if source == "rule:org_cue_list" and _several_words(text, span)
-    ]
-    found = [m for m in found if m.label != "ORG" or _holds_items(m, items) < 2]
+    items = [span for span, (_, source) in listed.items() if source == "rule:org_cue_list"]
+    found = [m for m in found if m.label != "ORG" or not _holds_items(text, m, items)]
     found = [m for m in found if m.label != "ORG" or not any(_on_the_line(text, m, span) for span in lines)]
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
@@ -1057,8 +1053,8 @@ def _a_seat(words: str) -> bool:
 # A table's column of organisations, by its header: "| Organisation | Fuel type | Funding |" (tables as
 # trafilatura and GOV.UK's Markdown write them, cells between "|")
 TABLE_HEADER = re.compile(
-    r"(?i)(?:lead\s+)?(?:organi[sz]ation|company|compan(?:y|ie)s|firm|supplier|recipient|awardee|grantee|applicant"
-    r"|partner|business|contractor|lender|bidder)s?(?:\s+name)?"
+    r"(?i)(?:lead\s+)?(?:(?:organi[sz]ation|compan(?:y|ie)|firm|supplier|recipient|awardee|grantee|applicant"
+    r"|partner|contractor|lender|bidder)s?|business(?:es)?)(?:\s+name)?"
 )
 TABLE_SOURCE = "rule:org_cue_table_column"
 
@@ -1214,15 +1210,12 @@ def _list_split(text: str, m: Mention, previous: Mention | None) -> list[Mention
     ]
 
 
-def _several_words(text: str, span: tuple[int, int]) -> bool:
-    return " " in text[span[0] : span[1]].strip()
-
-
-def _holds_items(m: Mention, items: list[tuple[int, int]]) -> int:
-    """How many items of a list of recipients a found name holds: two or more, and it is no name but the list
-    ("organisations including the National Theatre and Royal Shakespeare Company"); items of one word are
-    not counted ("Marks and Spencer")."""
-    return 0 if _known(m) else sum(m.start <= start and end <= m.end for start, end in items)
+def _holds_items(text: str, m: Mention, items: list[tuple[int, int]]) -> bool:
+    """Whether a found name holds two or more items of a list of recipients, and so is the list, not a name
+    ("organisations including the National Theatre and Royal Shakespeare Company"); items of one word do not
+    count ("Marks and Spencer")."""
+    held = [(a, b) for a, b in items if m.start <= a and b <= m.end and " " in text[a:b].strip()]
+    return not _known(m) and len(held) >= 2
 
 
 def _a_middle_member(text: str, m: Mention) -> bool:
