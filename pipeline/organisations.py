@@ -1066,7 +1066,7 @@ def _table_column(text: str) -> Iterator[tuple[int, int]]:
     for i, header in enumerate(rows):
         cells = [c.strip() for c in header.group().strip().strip("|").split("|")]
         column = next((k for k, c in enumerate(cells) if TABLE_HEADER.fullmatch(c)), None)
-        if column is None or i and rows[i - 1].end() + 1 == header.start():
+        if column is None or i and not text[rows[i - 1].end() : header.start()].strip():
             continue  # no organisations' column, or a row of a table whose header came before
         for row in _table_rows(text, rows[i + 1 :], header.end()):
             cell = _table_cell(row, column)
@@ -1075,9 +1075,10 @@ def _table_column(text: str) -> Iterator[tuple[int, int]]:
 
 
 def _table_rows(text: str, rows: list[re.Match], after: int) -> Iterator[re.Match]:
-    """The rows that follow a header line by line, without the "|---|" rule under it."""
+    """The rows that follow a header, line by line or with blank lines between (as the text of a web page
+    has them), without the "|---|" rule under it."""
     for row in rows:
-        if row.start() != after + 1:
+        if text[after : row.start()].strip():
             return
         after = row.end()
         if not re.fullmatch(r"[\s|:-]*", row.group()):

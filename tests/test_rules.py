@@ -629,6 +629,12 @@ ORG_TEXT_CASES = [
         " Liquid biomethane | £103,034 |\n| Standard Gas | Synthetic natural gas | £178,000 |\n",
         ["Rika Biogas Technologies", "Standard Gas"],
     ),
+    # The same table as the text of a web page gives it, a blank line between rows
+    (
+        "The winners:\n\n| Company | Amount |\n\n|---|---|\n\n| Junk Run | £5m |\n\n| Kiwi Recycling | £2m |"
+        "\n\nMore text.",
+        ["Junk Run", "Kiwi Recycling"],
+    ),
     # A member list's line "<person>, <job>, <employer>": the employer is a body, the person none
     (
         "The council's members are:\n\nLana Payne, National President, Unifor\n\nShelly De Caria, President"
