@@ -70,7 +70,9 @@ def _trim_words() -> frozenset[str]:
 
 def trim(span: Span) -> Span | None:
     """Drop words around the value (prepositions, qualifiers, cue words, punctuation); None if nothing is
-    left."""
+    left. An IGNORE span stays whole: its words are what blocks ("Foreign Military Sales program")."""
+    if span.label_ == "IGNORE":
+        return span
     words = _trim_words()
     start, end = span.start, span.end
     doc = span.doc

@@ -360,6 +360,7 @@ def test_organisations_in_context(text, names):
         ("Halvard Ltd launched it at the Kestrel Electronics Show in Las Vegas.", "Kestrel Electronics Show"),
         ("Halvard Ltd said the rules broke the Kestrel Convention on Human Rights.", "Kestrel Convention"),
         ("Halvard Ltd tested the Dual Band Radar (DBR). DBR trials end in May.", "DBR"),
+        ("Halvard Ltd sells it under the Foreign Military Sales program.", "Foreign Military Sales"),
     ],
 )
 def test_products_programmes_and_vessels_are_not_organisations(text, product):
