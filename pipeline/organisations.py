@@ -544,7 +544,8 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or _in_a_defined_thing(name, text[end : end + 200])
         or _is_a_seat(name, text[max(0, start - 40) : start])
         or _seat_set_off(name, text[max(0, start - 60) : start], text[end : end + 12])
-        or _a_place_by_use(name, text[max(0, start - 1) : start], text[end : end + 30])
+        or _a_place_by_use(name, text[max(0, start - 30) : start], text[end : end + 30])
+        or (not trusted and _a_town_by_use(name, text[max(0, start - 30) : start], text[end : end + 3]))
     ):
         return None
     return name
@@ -557,7 +558,26 @@ def _a_place_by_use(name: str, before: str, after: str) -> bool:
     """A name used as a place: before "-based" ("Dayton-based TesTech, Inc."), or a dateline's town in
     capitals at the start of a line, before the date ("OTTAWA, September 14, 2012 —")."""
     return after.startswith("-based") or (
-        name.isupper() and before in ("", "\n") and DATELINE_DATE.match(after) is not None
+        name.isupper() and before[-1:] in ("", "\n") and DATELINE_DATE.match(after) is not None
+    )
+
+
+# "in"/"near" before a town; not a holding's "stake in", "shares in"
+TOWN_CUE = re.compile(
+    r"(?<!\bstake)(?<!\bstakes)(?<!\bshares)(?<!\binterest)(?<!\binvested)\s+(?:in|near)\s+$"
+)
+
+
+def _a_town_by_use(name: str, before: str, after: str) -> bool:
+    """A town's one-word name (lexicons/towns.txt) after "in" or "near": "a gasification plant in Vaasa",
+    "ruptured near Huntsville"; not a listed company's ("Toyota"), nor a name before another ("in Toyota
+    Corollas") or its possessive, nor a holding's ("a 22% stake in Wembley")."""
+    return (
+        " " not in name
+        and name.lower() in lexicons.lowered("towns")
+        and name.lower() not in lexicons.lowered("listed_companies")
+        and TOWN_CUE.search(before) is not None
+        and re.match(r"\s+[A-Z]|['’]s\b", after) is None
     )
 
 
