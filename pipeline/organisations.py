@@ -955,6 +955,44 @@ LIST_TAIL = re.compile(
 )
 
 
+PLACE_LABELS = {"GPE", "LOC"}
+PLACE_LIST_CUE = re.compile(r"\b(?:in|across|throughout|around|near)\s+$")
+LIST_RUN = re.compile(rf"{LIST_NAME}(?:{LIST_SEP}{LIST_NAME})+")
+
+
+def _without_listed_places(
+    text: str, found: list[Mention], places: tuple[tuple[int, int], ...]
+) -> list[Mention]:
+    """A list's members share a kind: in a list after "in" with two or more places, or of more places than
+    other members, the model's one-word names are places too ("food waste in Christchurch, Nelson, Napier,
+    Northland, Dunedin, Queenstown and Auckland"); not a name that heads a list of its places ("Raytheon,
+    Tucson, Arizona") or one with a body's head word or legal form."""
+    dropped = set()
+    for run in LIST_RUN.finditer(text):
+        members = [n.span() for n in re.finditer(LIST_NAME, re.sub(r"\([^()]*\)", " ", run[0]))]
+        placed = sum(
+            1 for s, e in members if (run.start() + s, run.start() + e) in places or _a_place(run[0][s:e])
+        )
+        cued = PLACE_LIST_CUE.search(text, max(0, run.start() - 12), run.start())
+        if placed >= 2 and (cued or 2 * placed > len(members)):
+            first = run.start() if cued else run.start() + members[0][1]
+            dropped.update(
+                id(m) for m in found if _a_bare_name(text, m) and first <= m.start < m.end <= run.end()
+            )
+    return [m for m in found if id(m) not in dropped]
+
+
+def _a_place(words: str) -> bool:
+    """A country, region or town."""
+    return _place(words) or words.lower() in lexicons.lowered("towns")
+
+
+def _a_bare_name(text: str, m: Mention) -> bool:
+    """A one-word organisation of the model's, with no body's head word or legal form."""
+    name = text[m.start : m.end]
+    return m.label == "ORG" and m.source == "model" and " " not in name and not _ends_a_name(name)
+
+
 def _joins_members(gap: str) -> bool:
     """Whether the text between two names is a list's separator, with places only in its brackets."""
     return re.fullmatch(LIST_SEP, gap) is not None and _asides_placed(gap)
@@ -1319,12 +1357,15 @@ def resolve_article(
     sentences: list[tuple[int, int]],
     people: frozenset[str] = frozenset(),
     works: frozenset[str] = frozenset(),
+    places: tuple[tuple[int, int], ...] = (),
 ) -> Organisations:
     """The organisation stage of one article: conjoined names split, each span's name cleaned (or the span
     rejected), every other occurrence of a name taken as that organisation, one canonical name per
     organisation; a generic noun ("the Commission") stands for the one named body it can refer to.
-    ``people``: the names the model calls a person or place; ``works``: the titles of works."""
+    ``people``: the names the model calls a person or place; ``works``: the titles of works; ``places``: the
+    spans the model calls a place."""
     rejects = _article_checks(text)
+    found = _without_listed_places(text, found, places)
     found = coordinated(text, split_conjoined(text, split_parts(text, found, people)), people)
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
     for m in found:  # the party fined that the model names a person in full is one ("fined John Terry")
@@ -1369,7 +1410,8 @@ def resolve_organisations(doc: Doc) -> Doc:
     surnames = {s[-1].text for s in named if s.label_ == "PERSON"}
     people = frozenset(s.text for s in named) | surnames
     works = frozenset(s.text for s in doc.spans.get(WORKS_KEY, []))
-    stage = resolve_article(article_text(doc), found, sentences, people, works)
+    places = tuple((s.start_char, s.end_char) for s in named if s.label_ in PLACE_LABELS)
+    stage = resolve_article(article_text(doc), found, sentences, people, works, places)
     set_mentions(
         doc,
         [

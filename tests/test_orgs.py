@@ -701,6 +701,17 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
             "Galliford Try Plc Kier Construction Ltd Volker Fitzpatrick Ltd",
             "Kier Construction Ltd",
         ),
+        (
+            "Halvard Ltd will open depots in Rotorua, Napier, Gisborne, Hamilton and Tauranga.",
+            "Napier",
+            "Halvard Ltd",
+        ),
+        (
+            "The fund backs food waste projects in Timaru, Nelson, Napier, Whanganui and Dunedin.",
+            "Timaru",
+            None,
+        ),
+        ("Kestrel, Tucson, Arizona, was awarded a contract.", None, "Kestrel"),
         ("Halvard Ltd runs a gasification plant in Vaasa.", "Vaasa", "Halvard Ltd"),
         ("The pipeline ruptured near Huntsville and jet fuel spilled.", "Huntsville", None),
         ("Engines made in Telford power the A350, Halvard Ltd said.", "Telford", "Halvard Ltd"),
@@ -709,7 +720,7 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
 )
 def test_what_the_article_says_a_name_is(text, absent, present):
     """Acronyms defined as things, people described by their office, awards, legal forms, units and places
-    (by their use: "in"/"near" a town, not a holding's "stake in")."""
+    (by their use: a list of places, "in"/"near" a town; not a holding's "stake in")."""
     from pipeline.api import extract_text
 
     names = set(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
