@@ -422,6 +422,7 @@ def test_the_head_of_a_contract_number_is_no_organisation(code, kept):
             ["Dalgety Minerals", "Halvorsen Brewing"],
         ),
         ("Shares in ASX-listed Orrin Gold fell.", ["Orrin Gold"]),
+        ("Leeds-based Kestrel Revolution will receive £1m funding.", ["Kestrel Revolution"]),
         ("NEW YORK, March 3, 2020 /PRNewswire/ -- Sales rose.", ["PRNewswire"]),
         ("LONDON (Brightline) - Sales rose.", ["Brightline"]),
         ("Sales rose five per cent last year.\n-- Kestrel Wire", ["Kestrel Wire"]),
