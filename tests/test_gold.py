@@ -8,7 +8,7 @@ tests/companies12 (24), tests/companies13 (24), tests/companies14 (24), tests/co
 tests/companies16 (12), tests/companies17 (13), tests/companies18 (8), tests/companies19 (16),
 tests/companies20 (27), tests/companies21 (28), tests/companies22 (12), tests/companies23 (36),
 tests/companies24 (21), tests/companies25 (17), tests/companies26 (28), tests/companies27 (15) and
-tests/companies28 (29), tests/companies29 (29) and tests/companies30 (29) were
+tests/companies28 (29), tests/companies29 (29), tests/companies30 (29) and tests/companies31 (29) were
 labelled separately, by someone who did not see the pipeline, to check that the rules generalise (each was
 measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
@@ -282,6 +282,14 @@ MIN_F1 = {
         "durations": 0.90,
         "dates": 0.94,
         "overall": 0.84,
+    },
+    "companies31": {
+        "organisations": 0.79,
+        "money": 0.97,
+        "percentages": 0.97,
+        "durations": 0.95,
+        "dates": 0.90,
+        "overall": 0.86,
     },
     "companies14": {
         "organisations": 0.87,
