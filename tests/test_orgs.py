@@ -717,6 +717,8 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("The pipeline ruptured near Huntsville and jet fuel spilled.", "Huntsville", None),
         ("Engines made in Telford power the A350, Halvard Ltd said.", "Telford", "Halvard Ltd"),
         ("Halvard Ltd holds a 22% stake in Wembley and may buy the rest.", None, "Wembley"),
+        ("SEC Wins Fraud Trial Against Miami-Based Investment Companies", "Investment Companies", "SEC"),
+        ("Commerce Department Invests in 11 States with University-based Initiatives", "Initiatives", None),
     ],
 )
 def test_what_the_article_says_a_name_is(text, absent, present):
