@@ -874,7 +874,7 @@ LIST_CUE = (
     r"(?:\b(?:recipients|beneficiaries|contractors|subcontractors|awardees|grantees)\s+(?:are|were|include|included)"
     rf"|\b{COMPANY_KINDS},?\s+(?:such\s+as|including|namely|like|led\s+by|e\.g\.,?)"
     rf"|\b(?:[Tt]he|[Ii]ts|[Tt]heir|{COUNT})\s+(?:[a-z\d][\w-]*\s+){{0,3}}{COMPANY_KINDS}(?:\s+of(?:\s+[a-z][\w-]*){{1,4}})?"
-    rf"{LISTED_AS}(?:\s+(?:are|were|include|included))?(?:\s+[-–—:]|:|(?=\s+[A-Z])))"
+    rf"{LISTED_AS}(?:\s+(?:are|were|include|included))?(?:\s+[-–—:]|:|(?=\s+(?:the\s+)?[A-Z])))"
 )
 RECIPIENTS = re.compile(rf"{LIST_CUE} ?:? (?:the\s+)?{LISTED}")
 # A list whose items are set apart by semicolons, as style guides have it when items hold commas or are long:
@@ -897,10 +897,11 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     """The unknown capitalised names of a list whose other members (two or more) are organisations:
     "contracts went to Acme Dynamics, Brightwater and Kestrel Systems", and of a list of recipients ("The
     recipients are A, B and C"); a model span "Brightwater and Kestrel Systems" after "Acme Dynamics, " is
-    split there. An item of a semicolon list of recipients is one name, in place of the model's pieces. The
-    other party "between" an organisation "and" B is one, unless B is a person's full name (``people``)."""
+    split there. An item of a semicolon list of recipients or a table's cell is one name, in place of the
+    model's pieces. The other party "between" an organisation "and" B is one, unless B is a person's full name
+    (``people``)."""
     listed = _recipients(text)
-    whole = [span for span, (_, source) in listed.items() if source == SEMICOLON_SOURCE]
+    whole = [span for span, (_, source) in listed.items() if source in (SEMICOLON_SOURCE, TABLE_SOURCE)]
     placed = [span for span in whole if any(_placed_in(text, m, span) for m in found if m.label == "ORG")]
     listed = {span: value for span, value in listed.items() if span not in placed}
     whole = [span for span in whole if span not in placed]
@@ -980,6 +981,17 @@ def _without_listed_places(
                 id(m) for m in found if _a_bare_name(text, m) and first <= m.start < m.end <= run.end()
             )
     return [m for m in found if id(m) not in dropped]
+
+
+def _without_table_places(text: str, found: list[Mention]) -> list[Mention]:
+    """No organisation of the model's inside a table's column of places ("Communities to be connected":
+    "Elmvale, Fergus Hill Estate, ...") or in the header row over it."""
+    cells = list(_table_column(text, PLACE_HEADER)) + [
+        row.span()
+        for row in TABLE_ROW.finditer(text)
+        if any(PLACE_HEADER.fullmatch(c.strip()) for c in row.group().strip().strip("|").split("|"))
+    ]
+    return [m for m in found if m.source != "model" or not any(s <= m.start and m.end <= e for s, e in cells)]
 
 
 def _a_place(words: str) -> bool:
@@ -1111,22 +1123,29 @@ def _a_seat(words: str) -> bool:
 # A table's column of organisations, by its header: "| Organisation | Fuel type | Funding |" (tables as
 # trafilatura and GOV.UK's Markdown write them, cells between "|")
 TABLE_HEADER = re.compile(
-    r"(?i)(?:lead\s+)?(?:(?:organi[sz]ation|compan(?:y|ie)|firm|supplier|recipient|awardee|grantee|applicant"
-    r"|partner|contractor|lender|bidder)s?|business(?:es)?)(?:\s+name)?"
+    r"(?i)(?:lead\s+)?(?:(?:(?:service\s+)?provider|organi[sz]ation|compan(?:y|ie)|firm|supplier|vendor|operator"
+    r"|recipient|awardee|grantee|applicant|proponent|partner|contractor|lender|borrower|bidder|manufacturer)s?"
+    r"|business(?:es)?|beneficiar(?:y|ies))(?:\s+name)?"
+)
+# A table header over places: "Communities to be connected", "Location", "Region"
+PLACE_HEADER = re.compile(
+    r"(?i)(?:communit(?:y|ies)|locations?|cit(?:y|ies)|towns?|regions?|provinces?|states?|countries|country"
+    r"|places?|areas?|sites?)\b.*"
 )
 TABLE_SOURCE = "rule:org_cue_table_column"
+TABLE_ROW = re.compile(r"^[^\n|]*\|.*$", re.MULTILINE)
 
 
-def _table_column(text: str) -> Iterator[tuple[int, int]]:
-    """The cells under a table header that names organisations ("Organisation", "Lead applicant", "Supplier"),
-    row by row to the table's end: each a name when it starts with a capital."""
-    rows = list(re.finditer(r"^[^\n|]*\|.*$", text, re.MULTILINE))
-    for i, header in enumerate(rows):
-        cells = [c.strip() for c in header.group().strip().strip("|").split("|")]
-        column = next((k for k, c in enumerate(cells) if TABLE_HEADER.fullmatch(c)), None)
-        if column is None or i and not text[rows[i - 1].end() : header.start()].strip():
+def _table_column(text: str, header: re.Pattern = TABLE_HEADER) -> Iterator[tuple[int, int]]:
+    """The cells under a table header that names organisations ("Organisation", "Lead applicant", "Provider";
+    or another ``header``), row by row to the table's end: each a name when it starts with a capital."""
+    rows = list(TABLE_ROW.finditer(text))
+    for i, top in enumerate(rows):
+        cells = [c.strip() for c in top.group().strip().strip("|").split("|")]
+        column = next((k for k, c in enumerate(cells) if header.fullmatch(c)), None)
+        if column is None or i and not text[rows[i - 1].end() : top.start()].strip():
             continue  # no organisations' column, or a row of a table whose header came before
-        for row in _table_rows(text, rows[i + 1 :], header.end()):
+        for row in _table_rows(text, rows[i + 1 :], top.end()):
             cell = _table_cell(row, column)
             if cell and cell[2][:1].isupper():
                 yield cell[0], cell[1]
@@ -1366,6 +1385,7 @@ def resolve_article(
     spans the model calls a place."""
     rejects = _article_checks(text)
     found = _without_listed_places(text, found, places)
+    found = _without_table_places(text, found)
     found = coordinated(text, split_conjoined(text, split_parts(text, found, people)), people)
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
     for m in found:  # the party fined that the model names a person in full is one ("fined John Terry")

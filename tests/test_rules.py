@@ -635,6 +635,19 @@ ORG_TEXT_CASES = [
         "\n\nMore text.",
         ["Junk Run", "Kiwi Recycling"],
     ),
+    # A table's "Provider" column; its column of places, and their header, hold no body
+    (
+        "The funding is as follows:\n\nProvider | Funding amount | Communities to be connected\n\nKestrel"
+        " Wireless | $642,149 | Bloomingdale\n\nBlue Sky Net | $421,763 | St. Charles, Musky Bay, Sucker"
+        " Creek Landing, Hagar\n\nCable Cable | $886,424 | Coboconk, Isaacs Glen, Kirkfield\n",
+        ["Kestrel Wireless", "Blue Sky Net", "Cable Cable"],
+    ),
+    # A list of recipients whose first member follows "the"
+    (
+        "The recipient organizations are the Club du Lac Vert, Halvard Outfitters, Noryak Aventures and"
+        " Brightwater Lodge.",
+        ["Club du Lac Vert", "Halvard Outfitters", "Noryak Aventures", "Brightwater Lodge"],
+    ),
     # A member list's line "<person>, <job>, <employer>": the employer is a body, the person none
     (
         "The council's members are:\n\nLana Payne, National President, Unifor\n\nShelly De Caria, President"
