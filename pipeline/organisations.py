@@ -785,13 +785,18 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
         capitalised word other than a legal form ("Competition" in "Director for Competition Enforcement";
         "DK-Spec Inc." is alone), not the end of another organisation's name ("Space" in "Lockheed Martin
         Space Systems Co.") and not a word the article writes in lower case ("Business and Trade
-        Secretary")."""
-        return not is_common_word(name, text) and any(
-            not re.match(r"\s+(?:and|&)\s+", text[end : end + 6])
-            and not _before_a_name(text, end)
-            and not within[0] <= start < within[1]  # "Johnson & Johnson": not its own second word
-            and not any(a < start and end <= b and (a, b) != within for a, b in orgs)
-            for start, end in word_index(text).spans(name)
+        Secretary"), nor one letter, an initial elsewhere ("J" of "J & J Contractors" beside "J. O.
+        Collins")."""
+        return (
+            len(name) > 1
+            and not is_common_word(name, text)
+            and any(
+                not re.match(r"\s+(?:and|&)\s+", text[end : end + 6])
+                and not _before_a_name(text, end)
+                and not within[0] <= start < within[1]  # "Johnson & Johnson": not its own second word
+                and not any(a < start and end <= b and (a, b) != within for a, b in orgs)
+                for start, end in word_index(text).spans(name)
+            )
         )
 
     heads = lexicons.words("org_heads")

@@ -648,6 +648,12 @@ ORG_TEXT_CASES = [
         " Brightwater Lodge.",
         ["Club du Lac Vert", "Halvard Outfitters", "Noryak Aventures", "Brightwater Lodge"],
     ),
+    # A letter before "&" is an initial of the name, even where the article has it as an initial elsewhere
+    (
+        "Awards went to J & J Contractors, Inc,* Collinsville, Mississippi (W9127Q-14-D-0014); and J. O."
+        " Collins Contractor, Inc.,* Biloxi, Mississippi (W9127Q-14-D-0016).",
+        ["J & J Contractors, Inc", "J. O. Collins Contractor, Inc"],
+    ),
     # A member list's line "<person>, <job>, <employer>": the employer is a body, the person none
     (
         "The council's members are:\n\nLana Payne, National President, Unifor\n\nShelly De Caria, President"
