@@ -7,8 +7,9 @@ tests/companies3 (32), tests/companies4 (31), tests/companies5 (29), tests/compa
 tests/companies12 (24), tests/companies13 (24), tests/companies14 (24), tests/companies15 (18),
 tests/companies16 (12), tests/companies17 (13), tests/companies18 (8), tests/companies19 (16),
 tests/companies20 (27), tests/companies21 (28), tests/companies22 (12), tests/companies23 (36),
-tests/companies24 (21), tests/companies25 (17), tests/companies26 (28), tests/companies27 (15) and
-tests/companies28 (29), tests/companies29 (29), tests/companies30 (29) and tests/companies31 (29) were
+tests/companies24 (21), tests/companies25 (17), tests/companies26 (28), tests/companies27 (15),
+tests/companies28 (29), tests/companies29 (29), tests/companies30 (29), tests/companies31 (29) and
+tests/companies32 (17) were
 labelled separately, by someone who did not see the pipeline, to check that the rules generalise (each was
 measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
@@ -284,12 +285,20 @@ MIN_F1 = {
         "overall": 0.84,
     },
     "companies31": {
-        "organisations": 0.79,
+        "organisations": 0.82,
         "money": 0.97,
         "percentages": 0.97,
         "durations": 0.95,
         "dates": 0.90,
         "overall": 0.86,
+    },
+    "companies32": {
+        "organisations": 0.74,
+        "money": 0.97,
+        "percentages": 0.97,
+        "durations": 0.80,
+        "dates": 0.95,
+        "overall": 0.82,
     },
     "companies14": {
         "organisations": 0.87,
