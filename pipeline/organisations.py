@@ -544,7 +544,7 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or _in_a_defined_thing(name, text[end : end + 200])
         or _is_a_seat(name, text[max(0, start - 40) : start])
         or _seat_set_off(name, text[max(0, start - 60) : start], text[end : end + 12])
-        or _a_place_by_use(name, text[max(0, start - 30) : start], text[end : end + 30])
+        or _a_place_by_use(name, text[max(0, start - 1) : start], text[end : end + 30])
         or (not trusted and _a_town_by_use(name, text[max(0, start - 30) : start], text[end : end + 3]))
     ):
         return None
@@ -558,7 +558,7 @@ def _a_place_by_use(name: str, before: str, after: str) -> bool:
     """A name used as a place: before "-based" ("Dayton-based TesTech, Inc."), or a dateline's town in
     capitals at the start of a line, before the date ("OTTAWA, September 14, 2012 —")."""
     return after.startswith("-based") or (
-        name.isupper() and before[-1:] in ("", "\n") and DATELINE_DATE.match(after) is not None
+        name.isupper() and before in ("", "\n") and DATELINE_DATE.match(after) is not None
     )
 
 
@@ -973,7 +973,7 @@ def _without_listed_places(
     other members, the model's one-word names are places too ("food waste in Christchurch, Nelson, Napier,
     Northland, Dunedin, Queenstown and Auckland"); not a name that heads a list of its places ("Raytheon,
     Tucson, Arizona") or one with a body's head word or legal form."""
-    dropped = set()
+    dropped, places = set(), set(places)
     for run in LIST_RUN.finditer(text):
         members = [n.span() for n in re.finditer(LIST_NAME, re.sub(r"\([^()]*\)", " ", run[0]))]
         placed = sum(
