@@ -654,6 +654,8 @@ ORG_TEXT_CASES = [
         " Collins Contractor, Inc.,* Biloxi, Mississippi (W9127Q-14-D-0016).",
         ["J & J Contractors, Inc", "J. O. Collins Contractor, Inc"],
     ),
+    # "commits to" is a business verb, as fact sheets write pledges
+    ("National Grid commits to work with suppliers to cut carbon.", ["National Grid"]),
     # A member list's line "<person>, <job>, <employer>": the employer is a body, the person none
     (
         "The council's members are:\n\nLana Payne, National President, Unifor\n\nShelly De Caria, President"
