@@ -967,17 +967,20 @@ LIST_RUN = re.compile(rf"{LIST_NAME}(?:{LIST_SEP}{LIST_NAME})+")
 
 
 def _without_listed_places(
-    text: str, found: list[Mention], places: tuple[tuple[int, int], ...]
+    text: str, found: list[Mention], places: frozenset[tuple[int, int]]
 ) -> list[Mention]:
     """A list's members share a kind: in a list after "in" with two or more places, or of more places than
     other members, the model's one-word names are places too ("food waste in Christchurch, Nelson, Napier,
     Northland, Dunedin, Queenstown and Auckland"); not a name that heads a list of its places ("Raytheon,
     Tucson, Arizona") or one with a body's head word or legal form."""
-    dropped, places = set(), set(places)
+    dropped = set()
     for run in LIST_RUN.finditer(text):
-        members = [n.span() for n in re.finditer(LIST_NAME, re.sub(r"\([^()]*\)", " ", run[0]))]
+        unbracketed = re.sub(r"\([^()]*\)", lambda aside: " " * len(aside[0]), run[0])  # offsets kept
+        members = [n.span() for n in re.finditer(LIST_NAME, unbracketed)]
         placed = sum(
-            1 for s, e in members if (run.start() + s, run.start() + e) in places or _a_place(run[0][s:e])
+            1
+            for s, e in members
+            if (run.start() + s, run.start() + e) in places or _place_or_town(run[0][s:e])
         )
         cued = PLACE_LIST_CUE.search(text, max(0, run.start() - 12), run.start())
         if placed >= 2 and (cued or 2 * placed > len(members)):
@@ -991,6 +994,8 @@ def _without_listed_places(
 def _without_table_places(text: str, found: list[Mention]) -> list[Mention]:
     """No organisation of the model's inside a table's column of places ("Communities to be connected":
     "Elmvale, Fergus Hill Estate, ...") or in the header row over it."""
+    if "|" not in text:
+        return found
     cells = list(_table_column(text, PLACE_HEADER)) + [
         row.span()
         for row in TABLE_ROW.finditer(text)
@@ -999,7 +1004,7 @@ def _without_table_places(text: str, found: list[Mention]) -> list[Mention]:
     return [m for m in found if m.source != "model" or not any(s <= m.start and m.end <= e for s, e in cells)]
 
 
-def _a_place(words: str) -> bool:
+def _place_or_town(words: str) -> bool:
     """A country, region or town."""
     return _place(words) or words.lower() in lexicons.lowered("towns")
 
@@ -1381,7 +1386,7 @@ def resolve_article(
     sentences: list[tuple[int, int]],
     people: frozenset[str] = frozenset(),
     works: frozenset[str] = frozenset(),
-    places: tuple[tuple[int, int], ...] = (),
+    places: frozenset[tuple[int, int]] = frozenset(),
 ) -> Organisations:
     """The organisation stage of one article: conjoined names split, each span's name cleaned (or the span
     rejected), every other occurrence of a name taken as that organisation, one canonical name per
@@ -1435,7 +1440,7 @@ def resolve_organisations(doc: Doc) -> Doc:
     surnames = {s[-1].text for s in named if s.label_ == "PERSON"}
     people = frozenset(s.text for s in named) | surnames
     works = frozenset(s.text for s in doc.spans.get(WORKS_KEY, []))
-    places = tuple((s.start_char, s.end_char) for s in named if s.label_ in PLACE_LABELS)
+    places = frozenset((s.start_char, s.end_char) for s in named if s.label_ in PLACE_LABELS)
     stage = resolve_article(article_text(doc), found, sentences, people, works, places)
     set_mentions(
         doc,
