@@ -210,6 +210,24 @@ def test_one_word_names_with_no_sign_of_a_person_lose_the_label(nlp, text, ents,
     assert [e.text for e in lone_names(doc).ents if e.label_ == UNSURE_NAME] == expected
 
 
+# Names the model calls people that end in a body's head word: (text, [(entity, model label)], the names the
+# rule org_person_named_as_body takes as organisations).
+PERSON_BODY_CASES = [
+    ("Work by Tarvek Technologies began.", [("Tarvek Technologies", "PERSON")], ["Tarvek Technologies"]),
+    ("Blackmoor Records signed her.", [("Blackmoor Records", "PERSON")], ["Blackmoor Records"]),
+    ("Margaret Court won.", [("Margaret Court", "PERSON")], []),  # a first name: a person
+    ("Kauri Dieback\nHarlow Regional Council", [("Kauri Dieback\nHarlow Regional Council", "PERSON")], []),
+]
+
+
+@pytest.mark.parametrize("text,ents,expected", PERSON_BODY_CASES)
+def test_a_person_named_with_a_head_word_is_a_body(nlp, text, ents, expected):
+    from pipeline.rules import SPANS_KEY
+
+    doc = nlp.get_pipe("contract_rules")(_with_entities(nlp.make_doc(text), ents))
+    assert [s.text for s in doc.spans[SPANS_KEY] if s.id_ == "org_person_named_as_body"] == expected
+
+
 @pytest.mark.parametrize("text,ents,expected", MODEL_ORG_CASES)
 def test_model_organisations_that_are_people_are_dropped(nlp, text, ents, expected):
     from pipeline.mentions import select_spans
