@@ -772,11 +772,14 @@ def _may_be_part(part: str) -> bool:
     )
 
 
-def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
+def split_conjoined(text: str, found: list[Mention], people: frozenset[str] = frozenset()) -> list[Mention]:
     """ "BT and Lancashire County Council" is two organisations when the first is named on its own elsewhere,
     when the first ends in a legal form ("Apple Inc. and Microsoft Corp.", and before "of": "B P Australia
-    Pty Ltd of Woolworths Limited") or when both are names of two words or more ending in a head word ("Alpha
-    Bank and Piraeus Bank")."""
+    Pty Ltd of Woolworths Limited"), when both are names of two words or more ending in a head word ("Alpha
+    Bank and Piraeus Bank"), or when the second is one word named on its own elsewhere, joined by "and"
+    ("University of Auckland and AIST").
+    A person's full name (``people``) before "and" is no organisation: "Dennis O'Neill and Martini Limited"
+    is the company alone."""
 
     orgs = [(m.start, m.end) for m in found if m.label == "ORG"]
 
@@ -810,21 +813,32 @@ def split_conjoined(text: str, found: list[Mention]) -> list[Mention]:
         after = span[owned.end() :] if owned else ""
         if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
             match = owned  # "B P Australia Pty Ltd of Woolworths Limited": a company's other party
+        first, second = (span[: match.start()], span[match.end() :]) if match else ("", "")
         if (
             match
-            and not lexicons.is_legal_form(span[match.end() :].split()[0])
-            and (  # "Morgan Stanley & Co."
-                alone(span[: match.start()], (m.start, m.end))
-                or lexicons.is_legal_form(span[: match.start()].split()[-1])
-                or _headed(span[: match.start()], heads)
-                and _headed(span[match.end() :], heads)
+            and not lexicons.is_legal_form(second.split()[0])  # "Morgan Stanley & Co."
+            and (
+                alone(first, (m.start, m.end))
+                or lexicons.is_legal_form(first.split()[-1])
+                or _headed(first, heads)
+                and _headed(second, heads)
+                or match.group().strip() == "and"
+                and " " not in second
+                and alone(second, (m.start, m.end))
+                or _a_person(first, people)
             )
         ):
-            out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
+            if not _a_person(first, people):
+                out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
             out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
         else:
             out.append(m)
     return out
+
+
+def _a_person(name: str, people: frozenset[str]) -> bool:
+    """A person's full name: one the model calls a person (or place) that starts with a first name."""
+    return _full_name(name, people) and name.split()[0].lower() in lexicons.lowered("first_names")
 
 
 def _before_a_name(text: str, end: int) -> bool:
@@ -1396,7 +1410,7 @@ def resolve_article(
     rejects = _article_checks(text)
     found = _without_listed_places(text, found, places)
     found = _without_table_places(text, found)
-    found = coordinated(text, split_conjoined(text, split_parts(text, found, people)), people)
+    found = coordinated(text, split_conjoined(text, split_parts(text, found, people), people), people)
     names = {id(m): _name_at(text, m.start, m.end, _trusted(m), rejects) for m in found if m.label == "ORG"}
     for m in found:  # the party fined that the model names a person in full is one ("fined John Terry")
         if (

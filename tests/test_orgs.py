@@ -332,6 +332,7 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
             ["U.S. Attorney’s Office for the Northen District of Georgia"],
         ),
         ("It faulted Kestrel System Operator’s (KSO) forecasts. The KSO replied.", ["KSO", "KSO"]),
+        ("The fines landed Dennis Walsh and Halvard Limited with costs.", ["Halvard Limited"]),
     ],
 )
 def test_organisations_in_context(text, names):
@@ -728,3 +729,44 @@ def test_what_the_article_says_a_name_is(text, absent, present):
 
     names = set(extract_text(text, reference_date="2020-01-01")["organisations"]["name"])
     assert absent not in names and (present is None or present in names)
+
+
+@pytest.mark.parametrize(
+    "text,span,people,names",
+    [
+        (
+            "The University of Harlow and KTRI signed. KTRI is an agency.",
+            "University of Harlow and KTRI",
+            [],
+            ["University of Harlow", "KTRI"],
+        ),
+        (
+            "Fines hit Dennis Walsh and Halvard Limited.",
+            "Dennis Walsh and Halvard Limited",
+            ["Dennis Walsh"],
+            ["Halvard Limited"],
+        ),
+        (
+            "Great Lakes Dredge and Dock Co. won. Dock Co. said so.",
+            "Great Lakes Dredge and Dock Co.",
+            [],
+            None,
+        ),
+        (
+            "Koninklijke Ahold and Delhaize Group merged.",
+            "Koninklijke Ahold and Delhaize Group",
+            ["Koninklijke Ahold"],
+            None,
+        ),
+    ],
+)
+def test_conjoined_names_split(text, span, people, names):
+    """A model span "A and B" is two organisations when B is one word named alone elsewhere; a person's full
+    name (a first name first) before "and" is dropped; otherwise it stays whole (``names`` None)."""
+    from pipeline.mentions import Mention
+    from pipeline.organisations import split_conjoined
+
+    start = text.index(span)
+    found = [Mention("ORG", start, start + len(span), "model", text)]
+    split = split_conjoined(text, found, frozenset(people))
+    assert [text[m.start : m.end] for m in split] == (names or [span])
