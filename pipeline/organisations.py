@@ -917,8 +917,8 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     "contracts went to Acme Dynamics, Brightwater and Kestrel Systems", and of a list of recipients ("The
     recipients are A, B and C"); a model span "Brightwater and Kestrel Systems" after "Acme Dynamics, " is
     split there. An item of a semicolon list of recipients or a table's cell is one name, in place of the
-    model's pieces. The other party "between" an organisation "and" B is one, unless B is a person's full name
-    (``people``)."""
+    model's pieces. The other party "between" an organisation "and" B is one. A member missed between two
+    found takes the list's last member with it; not a person (``people``, with a first name)."""
     listed = _recipients(text)
     whole = [span for span, (_, source) in listed.items() if source in (SEMICOLON_SOURCE, TABLE_SOURCE)]
     placed = [span for span in whole if any(_placed_in(text, m, span) for m in found if m.label == "ORG")]
@@ -946,8 +946,11 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
             if after:
                 spans[after.span(1)] = first.sentence
         middle = LIST_AFTER.match(gap) if gap.startswith((",", " (")) and _asides_placed(gap) else None
-        if middle:
+        if middle and not _a_person(middle[1], people):
             spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence
+            last = LIST_LAST.match(text, second.end)  # "A, B, C, and D" with B missed: D too
+            if last and not _a_person(last[1], people):
+                spans[last.span(1)] = first.sentence
     for m in orgs:  # "a partnership between the University of Nottingham and GlaxoSmithKline"
         party = LIST_LAST.match(text, m.end) if BETWEEN.search(text, max(0, m.start - 16), m.start) else None
         if party and not _before_role(text, party.end(1)) and not _full_name(party[1], people):

@@ -333,6 +333,10 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ),
         ("It faulted Kestrel System Operator’s (KSO) forecasts. The KSO replied.", ["KSO", "KSO"]),
         ("The fines landed Dennis Walsh and Halvard Limited with costs.", ["Halvard Limited"]),
+        (
+            "The panel met the heads of four firms—Google, Anthropic, Microsoft, and Zorblatt—to discuss it.",
+            ["Google", "Anthropic", "Microsoft", "Zorblatt"],
+        ),
     ],
 )
 def test_organisations_in_context(text, names):
@@ -720,6 +724,11 @@ def test_the_long_form_an_acronym_abbreviates(acronym, before, words):
         ("Halvard Ltd holds a 22% stake in Wembley and may buy the rest.", None, "Wembley"),
         ("SEC Wins Fraud Trial Against Miami-Based Investment Companies", "Investment Companies", "SEC"),
         ("Commerce Department Invests in 11 States with University-based Initiatives", "Initiatives", None),
+        (  # a list's missed members are no organisations when the model calls them people
+            "Guests including Cate Blanchett, Leonardo DiCaprio, Keanu Reeves and Richard Gere came.",
+            "Leonardo DiCaprio",
+            None,
+        ),
     ],
 )
 def test_what_the_article_says_a_name_is(text, absent, present):
