@@ -105,6 +105,10 @@ def test_clean_name(span, name):
         "Merger Guidelines",
         "Simplification Package",
         "Miniature Self-Defense Munition",
+        "Patriot System Tracking Radar",  # devices, duties, financial products
+        "Renewables Obligation",
+        "Extended Warranty",
+        "Apple Pay",
     ],
 )
 def test_not_an_organisation(span):
