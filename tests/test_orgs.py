@@ -338,6 +338,10 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ("It faulted Kestrel System Operator’s (KSO) forecasts. The KSO replied.", ["KSO", "KSO"]),
         ("The fines landed Dennis Walsh and Halvard Limited with costs.", ["Halvard Limited"]),
         (
+            "It was prosecuted by Trial Attorney Jane Roe of the Criminal Division’s Fraud Section.",
+            ["Criminal Division", "Fraud Section"],
+        ),
+        (
             "The panel met the heads of four firms—Google, Anthropic, Microsoft, and Zorblatt—to discuss it.",
             ["Google", "Anthropic", "Microsoft", "Zorblatt"],
         ),
