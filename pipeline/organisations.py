@@ -731,7 +731,8 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
     body and its part ("Justice Department’s Criminal Division", "Department of Commerce’s Economic
     Development Administration"). A spaced dash ends a name before what is no
     name ("SES/Intelsat - merger control", "X - The ...", "X – Programme"), and is no cut between two
-    ("Wood - Ireland" in a team list). An unspaced slash cuts between names ("FedEx/TNT", "Liberty
+    ("Wood - Ireland" in a team list); after a thing's name it cuts, the thing being no body ("Biosecurity
+    Innovation Award - Jacson3 Limited"). An unspaced slash cuts between names ("FedEx/TNT", "Liberty
     Media/Dorna Sports", merger cases), not between two acronyms ("TCP/IP") nor after a letter ("Blue
     Gene/L"); between two people or places the model names elsewhere in the article ("Brown/Blair") there is
     no name: "none"."""
@@ -739,6 +740,12 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
         return _ends_a_name(after) and (_ends_a_name(before) or _body_of(before) and " " in after.strip())
     if gap.strip() in ("-", "–", "—") and before.endswith("/"):
         return True  # a dateline's wire service before the text: "/CNW Telbec/ - Canada Economic ..."
+    if (
+        gap.strip() in ("-", "–", "—")
+        and before.split()
+        and before.split()[-1] in lexicons.words("org_not_heads")
+    ):
+        return True  # an award and its winner: "Biosecurity Innovation Award - Jacson3 Limited"
     if gap.strip() in ("-", "–", "—"):
         first = after.split()[0] if after.split() else ""
         thing = first.strip(PUNCTUATION) in lexicons.words("org_not_heads")
