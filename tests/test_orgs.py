@@ -345,6 +345,7 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
             "Winners:\n\nInnovation Award - Kestrel Tools Limited\nSupreme Award - Harlow Council",
             ["Kestrel Tools Limited", "Harlow Council"],
         ),
+        ("The grant went to Te Rūnanga o Ngāti Kestrel Trust.", ["Te Rūnanga o Ngāti Kestrel Trust"]),
         (
             "The panel met the heads of four firms—Google, Anthropic, Microsoft, and Zorblatt—to discuss it.",
             ["Google", "Anthropic", "Microsoft", "Zorblatt"],
