@@ -347,6 +347,10 @@ def test_entities_do_not_depend_on_input_order_and_add_repeated_names():
         ),
         ("The grant went to Te Rūnanga o Ngāti Kestrel Trust.", ["Te Rūnanga o Ngāti Kestrel Trust"]),
         (
+            "It paid $5 million to the Port Harlow County District Attorney’s Office.",
+            ["Port Harlow County District Attorney’s Office"],
+        ),
+        (
             "The panel met the heads of four firms—Google, Anthropic, Microsoft, and Zorblatt—to discuss it.",
             ["Google", "Anthropic", "Microsoft", "Zorblatt"],
         ),
