@@ -821,6 +821,9 @@ def split_conjoined(text: str, found: list[Mention], people: frozenset[str] = fr
         if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
             match = owned  # "B P Australia Pty Ltd of Woolworths Limited": a company's other party
         first, second = (span[: match.start()], span[match.end() :]) if match else ("", "")
+        person = (
+            match is not None and match.group().strip() == "and" and _a_person_before(first, second, people)
+        )
         if (
             match
             and not lexicons.is_legal_form(second.split()[0])  # "Morgan Stanley & Co."
@@ -832,15 +835,21 @@ def split_conjoined(text: str, found: list[Mention], people: frozenset[str] = fr
                 or match.group().strip() == "and"
                 and " " not in second
                 and alone(second, (m.start, m.end))
-                or _a_person(first, people)
+                or person
             )
         ):
-            if not _a_person(first, people):
+            if not person:
                 out.append(Mention("ORG", m.start, m.start + match.start(), m.source, m.sentence))
             out.append(Mention("ORG", m.start + match.end(), m.end, m.source, m.sentence))
         else:
             out.append(m)
     return out
+
+
+def _a_person_before(first: str, second: str, people: frozenset[str]) -> bool:
+    """A person's full name before a company's own name ("Dennis O'Neill and Martini Limited"), not before the
+    rest of a partnership's ("John Smith and Sons Ltd")."""
+    return _a_person(first, people) and second.split()[0].lower() not in lexicons.lowered("org_generic")
 
 
 def _a_person(name: str, people: frozenset[str]) -> bool:

@@ -779,6 +779,12 @@ def test_what_the_article_says_a_name_is(text, absent, present):
             None,
         ),
         (
+            "Fines hit John Smith and Sons Ltd.",
+            "John Smith and Sons Ltd.",
+            ["John Smith"],
+            None,
+        ),  # a partnership
+        (
             "Koninklijke Ahold and Delhaize Group merged.",
             "Koninklijke Ahold and Delhaize Group",
             ["Koninklijke Ahold"],
