@@ -740,15 +740,12 @@ def _cuts(gap: str, before: str, after: str, people: frozenset[str]) -> bool | s
         return _ends_a_name(after) and (_ends_a_name(before) or _body_of(before) and " " in after.strip())
     if gap.strip() in ("-", "–", "—") and before.endswith("/"):
         return True  # a dateline's wire service before the text: "/CNW Telbec/ - Canada Economic ..."
-    if (
-        gap.strip() in ("-", "–", "—")
-        and before.split()
-        and before.split()[-1] in lexicons.words("org_not_heads")
-    ):
-        return True  # an award and its winner: "Biosecurity Innovation Award - Jacson3 Limited"
     if gap.strip() in ("-", "–", "—"):
+        things = lexicons.words("org_not_heads")
+        if before.split() and before.split()[-1] in things:
+            return True  # an award and its winner: "Biosecurity Innovation Award - Jacson3 Limited"
         first = after.split()[0] if after.split() else ""
-        thing = first.strip(PUNCTUATION) in lexicons.words("org_not_heads")
+        thing = first.strip(PUNCTUATION) in things
         return "end" if not after[:1].isupper() or first.lower() in STOP_WORDS or thing else False
     if gap == "/" and not before.endswith("."):
         if not before.split() or not after.split():
