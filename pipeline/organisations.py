@@ -818,9 +818,8 @@ def split_conjoined(text: str, found: list[Mention], people: frozenset[str] = fr
         if owned and lexicons.is_legal_form(span[: owned.start()].split()[-1]) and not _place(after):
             match = owned  # "B P Australia Pty Ltd of Woolworths Limited": a company's other party
         first, second = (span[: match.start()], span[match.end() :]) if match else ("", "")
-        person = (
-            match is not None and match.group().strip() == "and" and _a_person_before(first, second, people)
-        )
+        spelled_and = match is not None and match.group().strip() == "and"
+        person = spelled_and and _a_person_before(first, second, people)
         if (
             match
             and not lexicons.is_legal_form(second.split()[0])  # "Morgan Stanley & Co."
@@ -829,7 +828,7 @@ def split_conjoined(text: str, found: list[Mention], people: frozenset[str] = fr
                 or lexicons.is_legal_form(first.split()[-1])
                 or _headed(first, heads)
                 and _headed(second, heads)
-                or match.group().strip() == "and"
+                or spelled_and
                 and " " not in second
                 and alone(second, (m.start, m.end))
                 or person
@@ -930,8 +929,9 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     "contracts went to Acme Dynamics, Brightwater and Kestrel Systems", and of a list of recipients ("The
     recipients are A, B and C"); a model span "Brightwater and Kestrel Systems" after "Acme Dynamics, " is
     split there. An item of a semicolon list of recipients or a table's cell is one name, in place of the
-    model's pieces. The other party "between" an organisation "and" B is one. A member missed between two
-    found takes the list's last member with it; not a person (``people``, with a first name)."""
+    model's pieces. The other party "between" an organisation "and" B is one, unless B is a person's full name
+    (``people``). A member missed between two found takes the list's last member with it; neither is taken
+    when it is a person's full name with a first name."""
     listed = _recipients(text)
     whole = [span for span, (_, source) in listed.items() if source in (SEMICOLON_SOURCE, TABLE_SOURCE)]
     placed = [span for span in whole if any(_placed_in(text, m, span) for m in found if m.label == "ORG")]
