@@ -714,6 +714,10 @@ ORG_TEXT_CASES = [
     ("Shares in Netflix rose now. American buyers said so.", ["Netflix"]),
     # A listed company glued to another name is left to the model: "Sanofi" of "Sanofi-GSK" is none
     ("Talks with Sanofi-GSK went on.", ["Sanofi-GSK"]),
+    # A company's name before its legal form may open with an ordinal, a lower-case prefix or "van den"
+    ("The award went to 22nd Century Technologies Inc. of Virginia.", ["22nd Century Technologies Inc"]),
+    ("It is owned by energyRe Holdings, LLC in the US.", ["energyRe Holdings, LLC"]),
+    ("Fines hit P H Van den Brink Limited for breaches.", ["P H Van den Brink Limited"]),
 ]
 
 
