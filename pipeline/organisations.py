@@ -922,6 +922,8 @@ ITEM_TAIL = re.compile(r",?\s+in\s+[A-Z]|,\s+(?:a|an|the|both)\s")
 PLACE_TAIL = re.compile(r",?\s+(?:of|in|at)\s+[A-Z]|,\s+(?:a|an|the|both)\s")
 SEMICOLON_ITEM = re.compile(r"(?:and\s+)?(?:the\s+)?([A-ZÀ-ÖØ-Þ].*?)(?:\s+\([^()]*\))?\s*$")
 FINED = re.compile(rf"\bfined (?:the\s+)?{LISTED}(?=\s+a\s+(?:total|combined)\b)")
+# A list in brackets after its kind of company: "Bitumen suppliers (BP, Esha, Shell, Total and Wintershall)"
+BRACKETED = re.compile(rf"\b{COMPANY_KINDS}\s+\({LISTED}\)")
 
 
 def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozenset()) -> list[Mention]:
@@ -1075,7 +1077,11 @@ def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
     """The items of each list of recipients or of parties fined, outside their brackets: (the list's own
     text as sentence, the source). A semicolon list's items are whole, whatever commas they hold."""
     out = {}
-    for lists, source in ((RECIPIENTS, "rule:org_cue_list"), (FINED, "rule:org_cue_fined_list")):
+    for lists, source in (
+        (RECIPIENTS, "rule:org_cue_list"),
+        (FINED, "rule:org_cue_fined_list"),
+        (BRACKETED, "rule:org_cue_bracket_list"),
+    ):
         for run in lists.finditer(text):
             start, listed = run.start(1), run.group(1)
             for item in re.finditer(LIST_ITEM, listed):

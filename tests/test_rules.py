@@ -718,6 +718,11 @@ ORG_TEXT_CASES = [
     ("The award went to 22nd Century Technologies Inc. of Virginia.", ["22nd Century Technologies Inc"]),
     ("It is owned by energyRe Holdings, LLC in the US.", ["energyRe Holdings, LLC"]),
     ("Fines hit P H Van den Brink Limited for breaches.", ["P H Van den Brink Limited"]),
+    # A list in brackets after its kind of company
+    (
+        "Water companies (Anglian, Thames, Wessex and Southern) missed targets.",
+        ["Anglian", "Thames", "Wessex", "Southern"],
+    ),
 ]
 
 
