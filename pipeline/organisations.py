@@ -1097,10 +1097,15 @@ def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
 
 # A line announcing a list of organisations, one a line: "The selected companies are:", "The awardees, from
 # eight states, are:"
-LINE_LIST_CUE = re.compile(
-    rf"^[^\n]*\b(?i:{COMPANY_KINDS}|recipients|beneficiaries|contractors|subcontractors|awardees|grantees|bidders"
-    r"|signatories|partners)\b[^\n]*:[ \t]*\n",
-    re.MULTILINE,
+LISTED_KINDS = (
+    rf"(?i:{COMPANY_KINDS}|recipients|beneficiaries|contractors|subcontractors|awardees|grantees|bidders"
+    r"|signatories|partners|providers)"
+)
+LINE_LIST_CUE = re.compile(rf"^[^\n]*\b{LISTED_KINDS}\b[^\n]*:[ \t]*\n", re.MULTILINE)
+# A sentence announcing the list that follows it, one name a paragraph: "Each of the following companies
+# committed to offer ... ."
+FOLLOWING_CUE = re.compile(
+    rf"^[^\n]*\b[Ff]ollowing\s+(?:[\w-]+\s+){{0,2}}{LISTED_KINDS}\b[^\n]*\.[ \t]*\n", re.M
 )
 BULLET = re.compile(r"[•*·▪-]\s+")
 # What ends the name on a list line: its place or description after a dash, comma or colon
@@ -1122,8 +1127,11 @@ def _line_listed(text: str) -> Iterator[tuple[int, int]]:
     of Dulles, Virginia"); lines that describe an item ("One descent element study") are skipped. A list of
     bullets goes on past blank lines and short headings ("British Columbia") to its last bullet, a list of
     awardees and their seats past a blank line before another such line (one a paragraph, as web pages
-    copied give them)."""
-    for cue in LINE_LIST_CUE.finditer(text):
+    copied give them), and a list announced by a sentence ("Each of the following companies committed to
+    ...") past a blank line before a short line ("Breezeline")."""
+    cues = [(cue, False) for cue in LINE_LIST_CUE.finditer(text)]
+    cues += [(cue, True) for cue in FOLLOWING_CUE.finditer(text)]
+    for cue, following in cues:
         start, bullets = cue.end(), False
         lines = list(re.finditer(r"^.*$", text[start : start + 4000], re.MULTILINE))
         for i, line in enumerate(lines):
@@ -1132,7 +1140,8 @@ def _line_listed(text: str) -> Iterator[tuple[int, int]]:
             bullets |= bullet
             if not bullet and (bullets and _a_heading(body) or not body and line.start() <= 1):
                 continue  # a heading between groups of bullets, or the blank line after the cue
-            if not body and not bullets and _an_item_line(_next_line(lines, i)):
+            item = _next_line(lines, i)
+            if not body and not bullets and (_an_item_line(item) or following and _a_heading(item)):
                 continue  # a blank line between items
             if not body or bullets and not bullet:
                 break

@@ -723,6 +723,12 @@ ORG_TEXT_CASES = [
         "Water companies (Anglian, Thames, Wessex and Southern) missed targets.",
         ["Anglian", "Thames", "Wessex", "Southern"],
     ),
+    # A list announced by a sentence, one name a paragraph, up to the next sentence
+    (
+        "Each of the following companies committed to offer a plan.\n\nAllo Communications\n\nAstound\n\n"
+        "Breezeline\n\nThese companies serve rural towns across the whole country.",
+        ["Allo Communications", "Astound", "Breezeline"],
+    ),
 ]
 
 
