@@ -347,8 +347,9 @@ def _titled_surnames(text: str) -> frozenset[str]:
 
 
 def names_a_thing(name: str, text: str) -> bool:
-    """An acronym the article defines as a law, plan or standard ("Government Buying Standards (GBS)") or as
-    a common noun ("area of responsibility (AOR)", "RSS (really simple syndication)")."""
+    """An acronym the article defines as a law, plan, standard or device ("Government Buying Standards (GBS)",
+    "RFMG (Radio Frequency Mass Gauge)") or as a common noun ("area of responsibility (AOR)", "RSS (really
+    simple syndication)")."""
     if not name.isupper():
         return False
     for start, end in word_index(text).spans(name):
@@ -356,9 +357,19 @@ def names_a_thing(name: str, text: str) -> bool:
         if defined and re.match(r"\s*\)", text[end : end + 20]):
             thing = defined.group(1).split()[-1] in lexicons.words("org_not_heads")
             return thing or _common_noun(long_form(name, defined.group(1).replace(",", " ").split()))
-        expanded = re.match(r"\s*\(\s*([a-z][\w ,-]{2,80})\)", text[end : end + 90])
-        if expanded and _common_noun(long_form(name, expanded.group(1).replace(",", " ").split())):
+        expanded = re.match(r"\s*\(\s*([A-Za-z][\w ,-]{2,80})\)", text[end : end + 90])
+        if expanded and _spells_a_thing(name, expanded.group(1).replace(",", " ").split()):
             return True
+    return False
+
+
+def _spells_a_thing(acronym: str, words: list[str]) -> bool:
+    """The first words of an expansion that an acronym abbreviates are a common noun ("really simple
+    syndication") or end in a thing's word ("NDL (Navigation Doppler Lidar for Precise Velocity ...)")."""
+    for k in range(1, len(words) + 1):
+        form = long_form(acronym, words[:k])
+        if form:
+            return _common_noun(form) or form[-1] in lexicons.words("org_not_heads")
     return False
 
 

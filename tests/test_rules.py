@@ -723,6 +723,12 @@ ORG_TEXT_CASES = [
         "Water companies (Anglian, Thames, Wessex and Southern) missed targets.",
         ["Anglian", "Thames", "Wessex", "Southern"],
     ),
+    # An acronym spelled out after it as a device is no body, there or later
+    (
+        "NDL (Navigation Doppler Lidar for Precise Velocity and Range Sensing) was built by Acme Space Inc. of"
+        " Denver. NDL will measure speed.",
+        ["Acme Space Inc"],
+    ),
     # A list announced by a sentence, one name a paragraph, up to the next sentence
     (
         "Each of the following companies committed to offer a plan.\n\nAllo Communications\n\nAstound\n\n"
