@@ -252,7 +252,8 @@ def antecedent(head: str, names: list[str]) -> str | None:
 
 def _is_organisation(name: str) -> bool:
     """False for empty or lower-case text, places (or places joined: "ON - Canada"), generic nouns, field
-    acronyms, numbers and names of things ("Autumn Budget"; not "Office of Management and Budget")."""
+    acronyms, numbers, provisions ("Article 81") and names of things ("Autumn Budget"; not "Office of
+    Management and Budget")."""
     if len(name) < 2 or len(name) > 100 or not re.search(r"[A-Z]", name) or "\n" in name:
         return False
     lower = name.lower()
@@ -281,6 +282,8 @@ def _is_organisation(name: str) -> bool:
     code = "-" in name or len(name) > 6 or re.fullmatch(r"\d+[A-Z]|[A-Z]{1,2}\d{2,}", name)
     if len(words) == 1 and re.search(r"\d", name) and code:
         return False  # codes: "HC-130J", "W58RGZ-11-G-0011"; "3D", "5G"; models "M27", "A380"; not "O2", "3i"
+    if len(words) > 1 and words[0] in lexicons.words("provision_words") and words[1][0].isdigit():
+        return False  # a law's provision: "Sections 5(a)", "Article 81"
     if re.fullmatch(r"\d+", words[0]) and len(words) > 1 and words[-1].endswith("s"):
         return False  # a count of bodies: "24 Community Futures Development Corporations"
     return name.split()[0].lower() not in {"a", "an", "this", "that", "these", "its", "their", "our"}
@@ -552,6 +555,7 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
         or _titled(name, text[max(0, start - 16) : start], text[end : end + 16])
         or _described_as_holder(text[end : end + 60])
         or _in_a_code(name, text[end : end + 2])
+        or COURT_CITATION.search(text[max(0, start - 8) : end]) is not None
         or _in_a_defined_thing(name, text[end : end + 200])
         or _is_a_seat(name, text[max(0, start - 40) : start])
         or _seat_set_off(name, text[max(0, start - 60) : start], text[end : end + 12])
@@ -654,6 +658,10 @@ def _in_a_defined_thing(name: str, after: str) -> bool:
     return len(name.split()) + len(words) <= letters and words[-1] not in lexicons.words("org_heads")
 
 
+# A federal court's district and state in a case citation: "(S.D. Cal.)", "(D. Mass.)"
+COURT_CITATION = re.compile(r"\((?:[NSEWMC]\.)?D\.\s?[A-Z][\w.]*$")
+
+
 def _in_a_code(name: str, after: str) -> bool:
     """A one-word name glued by a hyphen to a number is the head of a code: "SPRDL1-16-D-0013"."""
     return " " not in name and re.match(r"-\d", after) is not None
@@ -696,11 +704,11 @@ PARTS = re.compile(
     | \s+[-–—]\s+                                  # a spaced dash
     | (?<=\.)\s+(?=(?:The|This|These|Its|It|In|On|A|An)\s)  # a sentence's start after an abbreviation
                                                   # ("Alltel Corp. The Department of Justice ...")
-    | \s+(?:v|vs|v\.|vs\.)\s+(?=[A-Z])             # a court case
+    | \s+(?:v|vs|v\.|vs\.|V\.|VS\.)\s+(?=[A-Z])     # a court case (in a caption's capitals: "V.")
     | (?<=\w)[’'](?:s\b)?\s+(?=[A-Z])                 # a possessive: "Justice Department’s Criminal Division"
     | \s+(?:"""
-    + "|".join(re.escape(w) for w in lexicons.words("headline_verbs"))
-    + r""")(?:\s+|$)                                 # a headline's verb
+    + "|".join(re.escape(v) for w in lexicons.words("headline_verbs") for v in (w, w.upper()))
+    + r""")(?:\s+|$)                                 # a headline's verb ("Approves", "APPROVES")
     | \s+(?:"""
     + "|".join(re.escape(w.lower()) for w in VERBS)
     + r"""|said|says|(?!(?:limited|incorporated|united|registered|chartered)\b)[a-z]{3,}(?<!e)ed)(?:\s+|$)
@@ -1436,6 +1444,10 @@ class Organisations:
     names: dict[int, tuple[str, str]]  # start of each organisation mention -> (name, canonical name)
 
 
+# Cues a person's surname meets as often as a company's name does: a list's member, a business verb's subject
+SURNAME_CUES = frozenset({"rule:org_cue_list", "rule:org_cue_business_verb"})
+
+
 def resolve_article(
     text: str,
     found: list[Mention],
@@ -1460,6 +1472,13 @@ def resolve_article(
             and " " in (names.get(id(m)) or "")
             and names[id(m)] in people
         ):
+            names[id(m)] = None
+    surnames = {n.rsplit(" ", 1)[1] for n in people if " " in n}
+    sources: dict[str, set[str]] = {}
+    for m in found:
+        sources.setdefault(names.get(id(m)) or "", set()).add(m.source)
+    for m in found:  # "charges Franklin, Raabe, ...", "Hillman raised": a surname of a person named in full
+        if names.get(id(m)) in surnames and sources[names[id(m)]] <= SURNAME_CUES:
             names[id(m)] = None
     named = {n for n in names.values() if n}
     things = {n for n in named if n.isupper() and _abbreviates_a_thing(text, n, named)} | works

@@ -725,8 +725,8 @@ ORG_TEXT_CASES = [
     ),
     # An acronym spelled out after it as a device is no body, there or later
     (
-        "NDL (Navigation Doppler Lidar for Precise Velocity and Range Sensing) was built by Acme Space Inc. of"
-        " Denver. NDL will measure speed.",
+        "NDL (Navigation Doppler Lidar for Precise Velocity and Range Sensing) was built by Acme Space Inc."
+        " of Denver. NDL will measure speed.",
         ["Acme Space Inc"],
     ),
     # A list announced by a sentence, one name a paragraph, up to the next sentence
@@ -735,6 +735,26 @@ ORG_TEXT_CASES = [
         "Breezeline\n\nThese companies serve rural towns across the whole country.",
         ["Allo Communications", "Astound", "Breezeline"],
     ),
+    # A list's surnames of people named in full are theirs; a complaint, a provision and a court's district
+    # are no bodies
+    (
+        "The Complaint further charges Franklin, Raabe, Vector Keel Ltd. and Avalon Trust Inc. with fraud."
+        " Defendant James E. Franklin devised the scheme and defendant Dieter Raabe issued trading"
+        " instructions.",
+        ["Vector Keel Ltd", "Avalon Trust Inc"],
+    ),
+    (
+        "SEC v. Acme Corp., Civil Action No. 02CV0084 (S.D. Cal.), says Acme Corp. violated Sections 5(a)"
+        " and 5(c) of the Securities Act.",
+        ["SEC", "Acme Corp", "Acme Corp"],
+    ),
+    # A caption in capitals: "V." between the parties, a headline's verb
+    (
+        "SECURITIES AND EXCHANGE COMMISSION V. PINNFUND USA, INC., PEREGRINE FUNDING, INC., and others were"
+        " named today.",
+        ["SECURITIES AND EXCHANGE COMMISSION", "PINNFUND USA, INC", "PEREGRINE FUNDING, INC"],
+    ),
+    ("SEC CHARGES BIGCO INC. EXECUTIVES\n\nThe deal was done.", ["SEC", "BIGCO INC"]),
 ]
 
 
