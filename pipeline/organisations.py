@@ -405,10 +405,13 @@ def long_form(acronym: str, before: list[str]) -> list[str]:
 
 
 def in_a_title(before: str, after: str) -> bool:
-    """Part of a job title: "Business and Trade Secretary", "Minister for Defence Procurement", or the
-    constituency of a member's ("Member of Parliament for Windsor—Tecumseh", "MLA for Regina")."""
+    """Part of a job title: "Business and Trade Secretary", "Commerce and Consumer Affairs Minister",
+    "Minister for Defence Procurement", or the constituency of a member's ("Member of Parliament for
+    Windsor—Tecumseh", "MLA for Regina")."""
     return bool(
-        re.match(r"\s+(?:Secretary|Minister|Commissioner)\b", after)
+        re.match(
+            r"(?:(?:,|\s+and|\s+&)(?:\s+[A-Z][\w-]*){1,3})*\s+(?:Secretary|Minister|Commissioner)\b", after
+        )
         or re.search(
             r"\b(?:Member of (?:Parliament|the \w+ Assembly)|Member|M[PLHN]{1,2}A?|MSP) for\s+$", before
         )
@@ -550,7 +553,7 @@ def _name_at(text: str, start: int, end: int, trusted: bool, rejects) -> str | N
     if (
         name is None
         or rejects(name, trusted)
-        or in_a_title(text[max(0, start - 80) : start], text[end : end + 20])
+        or in_a_title(text[max(0, start - 80) : start], text[end : end + 60])
         or is_place(name, text[end : end + 40])
         or _titled(name, text[max(0, start - 16) : start], text[end : end + 16])
         or _described_as_holder(text[end : end + 60])

@@ -755,6 +755,18 @@ ORG_TEXT_CASES = [
         ["SECURITIES AND EXCHANGE COMMISSION", "PINNFUND USA, INC", "PEREGRINE FUNDING, INC"],
     ),
     ("SEC CHARGES BIGCO INC. EXECUTIVES\n\nThe deal was done.", ["SEC", "BIGCO INC"]),
+    # One of a minister's joint portfolios ("Commerce and Consumer Affairs Minister"); New Zealand's Māori
+    # name
+    (
+        "First meeting for airbag recall group\n\nCommerce and Consumer Affairs Minister Kris Faafoi met with"
+        " the Takata airbag oversight group at its first meeting today.",
+        [],
+    ),
+    (
+        "Projects across Aotearoa New Zealand were funded by the Energy Efficiency and Conservation"
+        " Authority.",
+        ["Energy Efficiency and Conservation Authority"],
+    ),
 ]
 
 
