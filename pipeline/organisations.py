@@ -1111,6 +1111,7 @@ def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
                     out[(start + item.start(), start + item.end())] = (run.group(), source)
     out.update(dict.fromkeys(_line_listed(text), ("", LINE_SOURCE)))
     out.update(dict.fromkeys(_table_column(text), ("", TABLE_SOURCE)))
+    out.update(dict.fromkeys(_cell_lines_column(text), ("", TABLE_SOURCE)))
     for run in SEMICOLON_LISTED.finditer(text):
         out = {(s, e): v for (s, e), v in out.items() if e <= run.start(1) or s >= run.end(1)}
         out.update(dict.fromkeys(_semicolon_items(run), (run.group(), SEMICOLON_SOURCE)))
@@ -1226,6 +1227,29 @@ def _table_column(text: str, header: re.Pattern = TABLE_HEADER) -> Iterator[tupl
             cell = _table_cell(row, column)
             if cell and cell[2][:1].isupper():
                 yield cell[0], cell[1]
+
+
+def _cell_lines_column(text: str) -> Iterator[tuple[int, int]]:
+    """The organisations' column of a table copied from a web page one cell a line: a paragraph of short
+    header lines ("Applicant", "Project", "Government co-funding"), then a paragraph a row; a one-line
+    sub-heading ("Off-road") is passed over, and the table ends at a paragraph too short for a row (a first
+    column's row may run over, as a long description does)."""
+    paragraphs = list(re.finditer(r"[^\n]+(?:\n[^\n]+)*", text))
+    for i, top in enumerate(paragraphs):
+        cells = [c.strip() for c in top.group().split("\n")]
+        column = next((k for k, c in enumerate(cells) if TABLE_HEADER.fullmatch(c)), None)
+        if column is None or len(cells) < 2 or any(len(c) > 60 for c in cells):
+            continue
+        for row in paragraphs[i + 1 :]:
+            lines = row.group().split("\n")
+            if len(lines) == 1 and _a_heading(lines[0].strip()):
+                continue
+            if len(lines) < len(cells) or column and len(lines) != len(cells):
+                break
+            cell = lines[column].strip()
+            if cell[:1].isupper() and not TABLE_HEADER.fullmatch(cell):
+                at = row.start() + sum(len(line) + 1 for line in lines[:column]) + lines[column].index(cell)
+                yield at, at + len(cell)
 
 
 def _table_rows(text: str, rows: list[re.Match], after: int) -> Iterator[re.Match]:

@@ -767,6 +767,13 @@ ORG_TEXT_CASES = [
         " Authority.",
         ["Energy Efficiency and Conservation Authority"],
     ),
+    # A table copied one cell a line: the organisations' column, row by row
+    (
+        "The full list of approved projects is:\n\nApplicant\nProject\nFunding\n\nMcCain Foods Timaru\nBoiler"
+        " conversion\n$2,876,500\n\nSynlait\nBiomass boiler\n$611,500\n\nTotal\n$3,488,000\n\nThe fund opens"
+        " again in May.",
+        ["McCain Foods Timaru", "Synlait"],
+    ),
 ]
 
 
