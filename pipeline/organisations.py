@@ -1096,8 +1096,9 @@ def _list_tails(text: str, orgs: list[Mention]) -> dict[tuple[int, int], str]:
 
 
 def _recipients(text: str) -> dict[tuple[int, int], tuple[str, str]]:
-    """The items of each list of recipients or of parties fined, outside their brackets: (the list's own
-    text as sentence, the source). A semicolon list's items are whole, whatever commas they hold."""
+    """The items of each list of recipients, of parties fined or in brackets after their kind, outside their
+    own brackets, of each list one a line and of each table's organisations' column: (the list's own text as
+    sentence, the source). A semicolon list's items are whole, whatever commas they hold."""
     out = {}
     for lists, source in (
         (RECIPIENTS, "rule:org_cue_list"),
@@ -1128,7 +1129,7 @@ LINE_LIST_CUE = re.compile(rf"^[^\n]*\b{LISTED_KINDS}\b[^\n]*:[ \t]*\n", re.MULT
 # A sentence announcing the list that follows it, one name a paragraph: "Each of the following companies
 # committed to offer ... ."
 FOLLOWING_CUE = re.compile(
-    rf"^[^\n]*\b[Ff]ollowing\s+(?:[\w-]+\s+){{0,2}}{LISTED_KINDS}\b[^\n]*\.[ \t]*\n", re.M
+    rf"^[^\n]*\b[Ff]ollowing\s+(?:[\w-]+\s+){{0,2}}{LISTED_KINDS}\b[^\n]*\.[ \t]*\n", re.MULTILINE
 )
 BULLET = re.compile(r"[•*·▪-]\s+")
 # What ends the name on a list line: its place or description after a dash, comma or colon
@@ -1475,6 +1476,19 @@ class Organisations:
 SURNAME_CUES = frozenset({"rule:org_cue_list", "rule:org_cue_business_verb"})
 
 
+def _drop_cued_surnames(found: list[Mention], names: dict[int, str | None], people: frozenset[str]) -> None:
+    """No name for a word that ends a person's full name (``people``) and only those cues took: "charges
+    Franklin, Raabe, ..." beside "James E. Franklin", "Hillman raised"; "Ford, the US car company" stays."""
+    surnames = {n.rsplit(" ", 1)[1] for n in people if " " in n}
+    sources: dict[str, set[str]] = {}
+    for m in found:
+        if names.get(id(m)):
+            sources.setdefault(names[id(m)], set()).add(m.source)
+    for m in found:
+        if names.get(id(m)) in surnames and sources[names[id(m)]] <= SURNAME_CUES:
+            names[id(m)] = None
+
+
 def resolve_article(
     text: str,
     found: list[Mention],
@@ -1500,13 +1514,7 @@ def resolve_article(
             and names[id(m)] in people
         ):
             names[id(m)] = None
-    surnames = {n.rsplit(" ", 1)[1] for n in people if " " in n}
-    sources: dict[str, set[str]] = {}
-    for m in found:
-        sources.setdefault(names.get(id(m)) or "", set()).add(m.source)
-    for m in found:  # "charges Franklin, Raabe, ...", "Hillman raised": a surname of a person named in full
-        if names.get(id(m)) in surnames and sources[names[id(m)]] <= SURNAME_CUES:
-            names[id(m)] = None
+    _drop_cued_surnames(found, names, people)
     named = {n for n in names.values() if n}
     things = {n for n in named if n.isupper() and _abbreviates_a_thing(text, n, named)} | works
     for m in found:  # an acronym of a thing ("Photonics Mast Variant (PMV)"), a title ("film Vera Drake")
