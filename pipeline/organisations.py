@@ -911,8 +911,9 @@ LIST_ITEM = (
     r"(?:\s+\d{1,4}\b)?"  # a number or year ending a name: "Models 1", "Triton 2001"
 )
 COMPANY_KINDS = (
-    r"(?:companies|firms|producers|manufacturers|makers|suppliers|retailers|lenders|banks|insurers|carmakers"
-    r"|automakers|airlines|carriers|operators|chains|businesses|start-?ups|undertakings|agencies|organi[sz]ations"
+    r"(?:companies|firms|competitors|rivals|producers|manufacturers|makers|suppliers|retailers|lenders|banks"
+    r"|insurers|carmakers|automakers|airlines|carriers|operators|chains|businesses|start-?ups|undertakings|agencies"
+    r"|organi[sz]ations"
     r"|associations|institutions|universities|charities)"
 )
 # A count of the companies listed: "fines on nine companies – A, B, ..."
@@ -969,6 +970,9 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
     spans = {span: sentence for span, (sentence, _) in listed.items()}  # a new member -> a sentence
+    inferred: list[
+        Mention
+    ] = []  # the members missed between two found, which count as found for a list's tail
     for first, second in zip(orgs, orgs[1:]):
         gap = text[first.end : second.start]
         if _joins_members(gap):
@@ -984,7 +988,9 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
                 spans[after.span(1)] = first.sentence
         middle = LIST_AFTER.match(gap) if gap.startswith((",", " (")) and _asides_placed(gap) else None
         if middle and not _a_person(middle[1], people):
-            spans[(first.end + middle.start(1), first.end + middle.end(1))] = first.sentence
+            at = (first.end + middle.start(1), first.end + middle.end(1))
+            spans[at] = first.sentence
+            inferred.append(Mention("ORG", *at, "rule:org_cue_list", first.sentence))
             last = LIST_LAST.match(text, second.end)  # "A, B, C, and D" with B missed: D too
             if last and not _a_person(last[1], people):
                 spans[last.span(1)] = first.sentence
@@ -992,7 +998,7 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
         party = LIST_LAST.match(text, m.end) if BETWEEN.search(text, max(0, m.start - 16), m.start) else None
         if party and not _before_role(text, party.end(1)) and not _full_name(party[1], people):
             spans[party.span(1)] = m.sentence
-    spans.update(_list_tails(text, orgs))
+    spans.update(_list_tails(text, sorted(orgs + inferred, key=lambda m: m.start)))
     taken = sorted((m.start, m.end) for m in found)  # disjoint, so their ends are in order too
     ends = [end for _, end in taken]
 

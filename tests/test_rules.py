@@ -774,6 +774,16 @@ ORG_TEXT_CASES = [
         " again in May.",
         ["McCain Foods Timaru", "Synlait"],
     ),
+    # Competitors are companies; a member found between two others counts as found before a list's tail
+    (
+        "The merged entity would face strong competitors, such as Thales, Alstom, Bombardier and Ansaldo.",
+        ["Thales", "Alstom", "Bombardier", "Ansaldo"],
+    ),
+    (
+        "The agreement was signed by ANZCO Foods, Fonterra, Ngāi Tahu Holdings, Ravensdown, Silver Fern Farms"
+        " and Synlait.",
+        ["ANZCO Foods", "Fonterra", "Ngāi Tahu Holdings", "Ravensdown", "Silver Fern Farms", "Synlait"],
+    ),
 ]
 
 
