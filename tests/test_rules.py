@@ -784,6 +784,11 @@ ORG_TEXT_CASES = [
         " and Synlait.",
         ["ANZCO Foods", "Fonterra", "Ngāi Tahu Holdings", "Ravensdown", "Silver Fern Farms", "Synlait"],
     ),
+    # A headline's verb: "Taps"
+    (
+        "NASA Taps Alabama A&M University to Lead Lunar Study\n\nThe university will lead it.",
+        ["NASA", "Alabama A&M University"],
+    ),
 ]
 
 
