@@ -9,7 +9,8 @@ tests/companies16 (12), tests/companies17 (13), tests/companies18 (8), tests/com
 tests/companies20 (27), tests/companies21 (28), tests/companies22 (12), tests/companies23 (36),
 tests/companies24 (21), tests/companies25 (17), tests/companies26 (28), tests/companies27 (15),
 tests/companies28 (29), tests/companies29 (29), tests/companies30 (29), tests/companies31 (29),
-tests/companies32 (17), tests/companies33 (24), tests/companies34 (31) and tests/companies35 (25) were
+tests/companies32 (17), tests/companies33 (24), tests/companies34 (31), tests/companies35 (25) and
+tests/companies36 (25) were
 labelled separately, by someone who did not see the pipeline, to check that the rules generalise (each was
 measured blind first; see README, "Accuracy").
 Thresholds sit a little under the measured scores (README, "Accuracy"):
@@ -323,6 +324,14 @@ MIN_F1 = {
         "durations": 0.95,
         "dates": 0.97,
         "overall": 0.87,
+    },
+    "companies36": {
+        "organisations": 0.75,
+        "money": 0.95,
+        "percentages": 0.93,
+        "durations": 0.94,
+        "dates": 0.96,
+        "overall": 0.82,
     },
     "companies14": {
         "organisations": 0.87,
