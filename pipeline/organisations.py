@@ -912,9 +912,8 @@ LIST_ITEM = (
 )
 COMPANY_KINDS = (
     r"(?:companies|firms|competitors|rivals|producers|manufacturers|makers|suppliers|retailers|lenders|banks"
-    r"|insurers|carmakers|automakers|airlines|carriers|operators|chains|businesses|start-?ups|undertakings|agencies"
-    r"|organi[sz]ations"
-    r"|associations|institutions|universities|charities)"
+    r"|insurers|carmakers|automakers|airlines|carriers|operators|chains|businesses|start-?ups|undertakings"
+    r"|agencies|organi[sz]ations|associations|institutions|universities|charities)"
 )
 # A count of the companies listed: "fines on nine companies – A, B, ..."
 COUNT = r"(?:\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
@@ -955,8 +954,8 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     recipients are A, B and C"); a model span "Brightwater and Kestrel Systems" after "Acme Dynamics, " is
     split there. An item of a semicolon list of recipients or a table's cell is one name, in place of the
     model's pieces. The other party "between" an organisation "and" B is one, unless B is a person's full name
-    (``people``). A member missed between two found takes the list's last member with it; neither is taken
-    when it is a person's full name with a first name."""
+    (``people``). A member missed between two found takes the list's last member with it, and counts as found
+    before the list's tail; neither is taken when it is a person's full name with a first name."""
     listed = _recipients(text)
     whole = [span for span, (_, source) in listed.items() if source in (SEMICOLON_SOURCE, TABLE_SOURCE)]
     placed = [span for span in whole if any(_placed_in(text, m, span) for m in found if m.label == "ORG")]
@@ -970,9 +969,8 @@ def coordinated(text: str, found: list[Mention], people: frozenset[str] = frozen
     orgs = sorted((m for m in found if m.label == "ORG"), key=lambda m: m.start)
     orgs = [part for i, m in enumerate(orgs) for part in _list_split(text, m, orgs[i - 1] if i else None)]
     spans = {span: sentence for span, (sentence, _) in listed.items()}  # a new member -> a sentence
-    inferred: list[
-        Mention
-    ] = []  # the members missed between two found, which count as found for a list's tail
+    # the members missed between two found, which count as found before a list's tail
+    inferred: list[Mention] = []
     for first, second in zip(orgs, orgs[1:]):
         gap = text[first.end : second.start]
         if _joins_members(gap):
